@@ -1,0 +1,3 @@
+"""tplan: treatment plans as code."""
+
+__version__ = "0.1.0"

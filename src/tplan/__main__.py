@@ -1,0 +1,3 @@
+from tplan.cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""The currency of the linter: findings from rules, diagnostics with positions, per-file results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+Path = tuple[str | int, ...]  # a YAML path such as ("goals", 0, "target")
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+def format_path(path: Path) -> str:
+    """Render a path the way clinicians read it in messages: goals[0].target."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields: where (a YAML path) and what (a message). The linter adds the rest."""
+
+    path: Path
+    message: str
+    key: bool = False  # point at the key itself rather than its value (unknown keys, duplicates)
+    severity: "Severity | None" = None  # overrides the rule's default (e.g. T601 on drafts)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    column: int  # 1-based
+    path: Path = ()
+    end_line: int | None = None
+    end_column: int | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.line, self.column, self.code, self.message)
+
+    @property
+    def yaml_path(self) -> str:
+        return format_path(self.path)
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything linting one file produced. `fatal` is set when the file could not be read or parsed."""
+
+    file: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fatal: bool = False
+    plan_id: str | None = None
+    goal_statements: list[tuple[str, int, int]] = field(default_factory=list)  # for cross-file rules
+
+
+@dataclass(slots=True)
+class Report:
+    files: list[FileResult]
+    fail_on: Severity = Severity.WARNING
+    usage_errors: list[str] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    @property
+    def exit_code(self) -> int:
+        if self.usage_errors or any(f.fatal for f in self.files):
+            return 2
+        if any(d.severity.rank >= self.fail_on.rank for d in self.diagnostics):
+            return 1
+        return 0

@@ -1,0 +1,129 @@
+"""The measures catalogue (data in measures.yaml) and lookups by id or alias, case-insensitive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path as FsPath
+
+from tplan.errors import TplanError
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    max: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    id: str
+    name: str
+    min: float
+    max: float
+    better: str  # "lower" | "higher"
+    measures: str = ""
+    aliases: tuple[str, ...] = ()
+    bands: tuple[Band, ...] = ()
+    loinc: str | None = None
+    reference: str | None = None
+
+    def band(self, score: float) -> str | None:
+        """The published severity band a score falls in, if the instrument has bands."""
+        for band in self.bands:
+            if score <= band.max:
+                return band.label
+        return None
+
+    @property
+    def range_text(self) -> str:
+        return f"{_num(self.min)}–{_num(self.max)}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    instruments: tuple[Instrument, ...]
+    _index: dict[str, Instrument] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for inst in self.instruments:
+            for key in (inst.id, *inst.aliases):
+                self._index[key.casefold()] = inst
+
+    def get(self, name: str) -> Instrument | None:
+        return self._index.get(name.strip().casefold())
+
+    def ids(self) -> list[str]:
+        return [i.id for i in self.instruments]
+
+    def extended(self, extra: "Catalogue") -> "Catalogue":
+        """This catalogue plus a clinic's own instruments; theirs win on the same id."""
+        theirs = {i.id.casefold() for i in extra.instruments}
+        return Catalogue(tuple(i for i in self.instruments if i.id.casefold() not in theirs) + extra.instruments)
+
+
+def _parse(data: object, source: str) -> Catalogue:
+    if not isinstance(data, dict) or not isinstance(data.get("measures"), list):
+        raise TplanError(f"{source}: a measures file needs a top-level 'measures:' list")
+    out = []
+    for n, entry in enumerate(data["measures"], 1):
+        try:
+            out.append(
+                Instrument(
+                    id=str(entry["id"]),
+                    name=str(entry["name"]),
+                    min=float(entry["min"]),
+                    max=float(entry["max"]),
+                    better=_better(entry.get("better", "lower")),
+                    measures=str(entry.get("measures", "")),
+                    aliases=tuple(str(a) for a in entry.get("aliases", ())),
+                    bands=tuple(Band(float(b["max"]), str(b["label"])) for b in entry.get("bands", ())),
+                    loinc=entry.get("loinc"),
+                    reference=entry.get("reference"),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TplanError(
+                f"{source}: measure #{n} is incomplete or malformed ({exc}); each needs id, name, min, max, better"
+            ) from None
+    return Catalogue(tuple(out))
+
+
+def _better(value: object) -> str:
+    if value not in ("lower", "higher"):
+        raise ValueError("'better' must be lower or higher")
+    return str(value)
+
+
+def _read_yaml(text: str) -> object:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        raise TplanError(f"invalid YAML in measures file: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def builtin_catalogue() -> Catalogue:
+    text = resources.files("tplan").joinpath("measures.yaml").read_text(encoding="utf-8")
+    return _parse(_read_yaml(text), "built-in measures.yaml")
+
+
+def load_catalogue(extra_file: str | None = None) -> Catalogue:
+    """The built-in catalogue, extended by a clinic's measures file when one is configured."""
+    base = builtin_catalogue()
+    if not extra_file:
+        return base
+    path = FsPath(extra_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TplanError(f"{extra_file}: cannot read the measures file ({exc.strerror})") from None
+    return base.extended(_parse(_read_yaml(text), extra_file))

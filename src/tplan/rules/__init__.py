@@ -1,0 +1,21 @@
+"""Every rule, in one place. A duplicate code fails at import, so codes stay unique."""
+
+from __future__ import annotations
+
+from tplan.rules import compliance, loading, smart, template, thread
+from tplan.rules.base import Limits, Rule, RuleContext
+
+ALL_RULES: tuple[Rule, ...] = (
+    *loading.RULES,
+    *smart.RULES,
+    *thread.RULES,
+    *compliance.RULES,
+    *template.RULES,
+)
+
+BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
+BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}
+if len(BY_CODE) != len(ALL_RULES) or len(BY_NAME) != len(ALL_RULES):
+    raise RuntimeError("two rules share a code or a name")
+
+__all__ = ["ALL_RULES", "BY_CODE", "BY_NAME", "Limits", "Rule", "RuleContext"]

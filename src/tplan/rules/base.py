@@ -1,0 +1,118 @@
+"""What a rule is, and the context it checks.
+
+A rule is one small function: it says *where* (a YAML path) and *what* (a message). The linter
+stamps code, severity, file and position. Its docstring is its documentation: the first line is the
+summary, then `## Why it matters`, `## Example` (bad) and `## Use instead` (good) sections, which
+`tplan explain`, `tplan rules`, SARIF and the README table are generated from.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from tplan.diagnostics import Finding, Path, Severity
+from tplan.measures import Catalogue
+from tplan.schema.plan import Plan
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Numbers rules compare against; a clinic can change them in its config."""
+
+    max_review_interval_days: int = 90
+    short_term_days: int = 90
+    long_term_days: int = 365
+    max_identical_goals: int = 5
+
+
+@dataclass
+class RuleContext:
+    plan: Plan | None  # None when the plan did not pass the schema (only data rules run then)
+    data: Any
+    file: str
+    today: _dt.date
+    catalogue: Catalogue
+    limits: Limits = field(default_factory=Limits)
+    placeholders: list[tuple[Path, str]] = field(default_factory=list)
+
+    def goals_and_objectives(self) -> Iterator[tuple[Path, Any, Any]]:
+        """(path, item, parent goal or None) for every goal and then each of its objectives."""
+        assert self.plan is not None
+        for gi, goal in enumerate(self.plan.goals):
+            yield ("goals", gi), goal, None
+            for oi, objective in enumerate(goal.objectives):
+                yield ("goals", gi, "objectives", oi), objective, goal
+
+
+Check = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Check | None  # None: emitted by the loader or schema validation, not by a check
+    summary: str
+    why: str
+    example: str
+    use_instead: str
+    skip_status: frozenset[str] = frozenset()
+    needs_plan: bool = True  # False: runs on raw data even when the schema fails
+    references: tuple[str, ...] = ()
+
+    def __call__(self, ctx: RuleContext) -> Iterable[Finding]:
+        assert self.check is not None
+        return self.check(ctx)
+
+
+_SECTION = re.compile(r"^## (.+)$", re.M)
+
+
+def parse_doc(doc: str) -> tuple[str, dict[str, str]]:
+    """Docstring → (summary, {section title: text})."""
+    doc = inspect.cleandoc(doc)
+    summary, _, rest = doc.partition("\n")
+    parts = _SECTION.split(rest)
+    sections = {parts[i].strip().lower(): parts[i + 1].strip("\n") for i in range(1, len(parts) - 1, 2)}
+    return summary.strip(), sections
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    skip_status: Iterable[str] = (),
+    needs_plan: bool = True,
+    references: Iterable[str] = (),
+    emitted: bool = False,
+) -> Callable[[Callable], Rule]:
+    """Turn a check function (or, with emitted=True, a documentation-only stub) into a Rule."""
+
+    def wrap(fn: Callable) -> Rule:
+        summary, sections = parse_doc(fn.__doc__ or "")
+        return Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            check=None if emitted else fn,
+            summary=summary,
+            why=sections.get("why it matters", ""),
+            example=sections.get("example", ""),
+            use_instead=sections.get("use instead", ""),
+            skip_status=frozenset(skip_status),
+            needs_plan=needs_plan,
+            references=tuple(references),
+        )
+
+    return wrap
+
+
+def collect(namespace: dict[str, Any]) -> tuple[Rule, ...]:
+    """The Rules defined in a module, in code order (each family module ends with RULES = collect(globals()))."""
+    return tuple(sorted((v for v in namespace.values() if isinstance(v, Rule)), key=lambda r: r.code))

@@ -1,0 +1,160 @@
+"""C4xx: consent, safety, codes and authorizations — what payers and regulators check."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterator
+
+from tplan.diagnostics import Finding, Severity
+from tplan.frequency import days_between_sessions
+from tplan.rules.base import RuleContext, collect, rule
+
+ERR, WARN = Severity.ERROR, Severity.WARNING
+
+
+@rule("C401", "missing-consent", ERR, skip_status=("draft",), references=("Joint Commission CTS.03.01.03",))
+def missing_consent(ctx: RuleContext) -> Iterator[Finding]:
+    """An active plan lacks the client's agreement and both signature dates.
+
+    ## Why it matters
+    Care is delivered under a plan the client agreed to. Payers and surveyors look for the
+    client's agreement and the dated signatures of client and clinician. Drafts are exempt.
+    ## Example
+    consent: {client_agreed: true}
+    ## Use instead
+    consent: {client_agreed: true, client_signed: 2026-03-02, clinician_signed: 2026-03-02}
+    """
+    consent = ctx.plan.consent
+    if consent is None:
+        yield Finding(("consent",), "active plan has no consent: record client_agreed: true and both signature dates")
+        return
+    missing = [k for k in ("client_signed", "clinician_signed") if getattr(consent, k) is None]
+    if not consent.client_agreed:
+        missing.insert(0, "client_agreed: true")
+    if missing:
+        yield Finding(("consent",), f"active plan's consent is incomplete: missing {', '.join(missing)}")
+
+
+@rule("C402", "incomplete-safety-plan", ERR)
+def incomplete_safety_plan(ctx: RuleContext) -> Iterator[Finding]:
+    """Risk is moderate or high but the safety plan is missing or incomplete.
+
+    ## Why it matters
+    A client at moderate or high risk needs a written safety plan: warning signs, coping steps,
+    people to contact and a crisis line. It is what the client uses between sessions.
+    ## Example
+    risk: {level: high}
+    ## Use instead
+    risk:
+      level: high
+      safety_plan:
+        warning_signs: [Not sleeping, withdrawing from friends]
+        coping: [Go for a walk, call a friend]
+        contacts: [Sam (sibling) +1-555-0101]
+        crisis_line: 988 Suicide & Crisis Lifeline (call or text 988)
+    """
+    risk = ctx.plan.risk
+    if risk is None or risk.level == "low":
+        return
+    plan = risk.safety_plan
+    if plan is None:
+        yield Finding(("risk", "safety_plan"), f"risk level is {risk.level} but there is no safety plan")
+        return
+    missing = [k for k in ("warning_signs", "coping", "contacts", "crisis_line") if not getattr(plan, k)]
+    if missing:
+        yield Finding(("risk", "safety_plan"), f"risk level is {risk.level} but the safety plan has no {', '.join(missing)}")
+
+
+ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+
+
+@rule("C403", "malformed-icd10", ERR)
+def malformed_icd10(ctx: RuleContext) -> Iterator[Finding]:
+    """A diagnosis code is not a well-formed ICD-10-CM code.
+
+    ## Why it matters
+    Claims are rejected for malformed codes. ICD-10-CM codes are a letter, a digit and a letter
+    or digit, then optionally a dot and up to four more (F41.1, Z73.0, F43.10). DSM-5 names
+    and ICD-9 numbers (300.02) are not accepted by payers.
+    ## Example
+    diagnoses: [{code: 300.02}]
+    ## Use instead
+    diagnoses: [{code: F41.1, description: Generalized anxiety disorder}]
+    """
+    for i, diagnosis in enumerate(ctx.plan.diagnoses):
+        code = diagnosis.code.strip()
+        if not ICD10CM.match(code):
+            hint = " (use capital letters)" if ICD10CM.match(code.upper()) else ""
+            yield Finding(("diagnoses", i, "code"), f"diagnosis code '{code}' is not a well-formed ICD-10-CM code{hint}")
+
+
+def npi_is_valid(npi: str) -> bool:
+    """Luhn check over '80840' + the first nine digits (the NPI standard's check digit)."""
+    if not re.fullmatch(r"\d{10}", npi):
+        return False
+    digits = [int(c) for c in "80840" + npi[:9]]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+@rule("C404", "invalid-npi", ERR)
+def invalid_npi(ctx: RuleContext) -> Iterator[Finding]:
+    """The clinician's NPI fails its check digit.
+
+    ## Why it matters
+    An NPI is ten digits whose last digit is a Luhn check over the others (with the 80840
+    prefix). A mistyped NPI gets claims denied; the check digit catches most typos.
+    ## Example
+    clinician: {name: Dana Example, npi: "1234567890"}
+    ## Use instead
+    clinician: {name: Dana Example, npi: "1234567893"}
+    """
+    npi = ctx.plan.clinician.npi
+    if npi is not None and not npi_is_valid(npi.strip()):
+        shape = "is not 10 digits" if not re.fullmatch(r"\d{10}", npi.strip()) else "fails its check digit"
+        yield Finding(("clinician", "npi"), f"the clinician's NPI {shape}")
+
+
+@rule("C405", "authorization-short", WARN, skip_status=("draft", "closed"))
+def authorization_short(ctx: RuleContext) -> Iterator[Finding]:
+    """The insurance authorization has expired, or covers fewer sessions than are scheduled before the next review.
+
+    ## Why it matters
+    Sessions delivered without authorization may not be paid. tplan reads
+    `authorization.sessions` as the sessions still available and counts the sessions the
+    schedule's frequency puts between today and `reviews.next`.
+    ## Example
+    schedule: {frequency: weekly}
+    reviews: {next: 2026-06-01}        # 12 weekly sessions from 2026-03-09
+    insurance: {authorization: {sessions: 6, expires: 2026-09-01}}
+    ## Use instead
+    insurance: {authorization: {sessions: 12, expires: 2026-09-01}}
+    """
+    plan = ctx.plan
+    auth = plan.client.insurance.authorization if plan.client.insurance else None
+    if auth is None:
+        return
+    path = ("client", "insurance", "authorization")
+    if auth.expires is not None and auth.expires < ctx.today:
+        yield Finding(path + ("expires",), f"insurance authorization expired on {auth.expires}")
+        return
+    period = days_between_sessions(plan.schedule.frequency if plan.schedule else None)
+    if auth.sessions is None or period is None or plan.reviews.next is None:
+        return
+    start = max(ctx.today, plan.created)
+    end = plan.reviews.next if auth.expires is None else min(plan.reviews.next, auth.expires)
+    needed = math.ceil((end - start).days / period) if end > start else 0
+    if auth.sessions < needed:
+        yield Finding(
+            path + ("sessions",),
+            f"authorization covers {auth.sessions} sessions, but about {needed} are scheduled before {end}",
+        )
+
+
+RULES = collect(globals())

@@ -1,0 +1,327 @@
+"""S1xx: goals and objectives are SMART — specific, measurable, achievable, relevant, time-bound."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from typing import Iterator
+
+from tplan.diagnostics import Finding, Severity
+from tplan.rules.base import RuleContext, collect, rule
+from tplan.schema.base import CustomMeasure
+from tplan.targets import absolute_target, is_improvement, measure_info
+
+ERR, WARN = Severity.ERROR, Severity.WARNING
+MEASURABLE = ("Joint Commission CTS.03.01.03", "CARF Section 2.C")
+
+
+def _kind(parent) -> str:
+    return "goal" if parent is None else "objective"
+
+
+@rule("S101", "no-measure", ERR, references=MEASURABLE)
+def no_measure(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal or objective has no measure.
+
+    ## Why it matters
+    Without a measure nobody can tell whether the goal was reached; surveyors and payers cite
+    goals that are not measurable.
+    ## Example
+    - id: G1
+      statement: Reduce depressive symptoms.
+    ## Use instead
+    - id: G1
+      statement: Reduce depressive symptoms to the mild range.
+      measure: PHQ-9
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        if item.measure is None:
+            yield Finding(path + ("measure",), f"{_kind(parent)} {item.id} has no measure; name an instrument (e.g. PHQ-9) or a custom measure with a unit")
+
+
+@rule("S102", "no-target", ERR, references=MEASURABLE)
+def no_target(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal or objective has no target.
+
+    ## Why it matters
+    A measure without a target says what is counted but not what success looks like, so progress
+    cannot be judged at review.
+    ## Example
+    measure: GAD-7
+    baseline: 14
+    ## Use instead
+    measure: GAD-7
+    baseline: 14
+    target: "<= 9"
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        if item.target is None:
+            yield Finding(path + ("target",), f"{_kind(parent)} {item.id} has no target; say what score counts as success, e.g. \"<= 9\"")
+
+
+@rule("S103", "no-deadline", ERR, references=MEASURABLE)
+def no_deadline(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal or objective has no deadline.
+
+    ## Why it matters
+    A goal without a date cannot be reviewed as met or unmet; surveyors cite objectives that are
+    not time-specific.
+    ## Example
+    - id: G1
+      measure: PHQ-9
+      target: "<= 9"
+    ## Use instead
+    - id: G1
+      measure: PHQ-9
+      target: "<= 9"
+      deadline: 2026-09-01
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        if item.deadline is None:
+            yield Finding(path + ("deadline",), f"{_kind(parent)} {item.id} has no deadline")
+
+
+@rule("S104", "score-out-of-range", ERR)
+def score_out_of_range(ctx: RuleContext) -> Iterator[Finding]:
+    """A target, baseline, assessment or progress score is outside the instrument's range.
+
+    ## Why it matters
+    A PSS-10 score of 45 cannot exist (the scale runs 0–40): it is a typo or the wrong
+    instrument, and every conclusion drawn from it is wrong.
+    ## Example
+    measure: PSS-10
+    target: "<= 45"
+    ## Use instead
+    measure: PSS-10
+    target: "<= 13"
+    """
+    plan = ctx.plan
+    for path, item, _ in ctx.goals_and_objectives():
+        info = measure_info(item.measure, ctx.catalogue)
+        if info is None or (info.min is None and info.max is None):
+            continue
+        if item.baseline is not None and not info.in_range(item.baseline):
+            yield Finding(path + ("baseline",), f"baseline {_n(item.baseline)} is outside {info.label}'s range {info.range_text}")
+        if item.target is not None:
+            absolute = absolute_target(item.target, item.baseline, info.direction)
+            if absolute is not None and not info.in_range(absolute.value):
+                yield Finding(path + ("target",), f"target {_n(absolute.value)} is outside {info.label}'s range {info.range_text}")
+    for i, assessment in enumerate(plan.assessments):
+        inst = ctx.catalogue.get(assessment.instrument)
+        if inst is not None and not (inst.min <= assessment.score <= inst.max):
+            yield Finding(("assessments", i, "score"), f"score {_n(assessment.score)} is outside {inst.id}'s range {inst.range_text}")
+    customs = _custom_measures(ctx)
+    for i, entry in enumerate(plan.progress):
+        info = measure_info(customs.get(entry.measure.casefold(), entry.measure), ctx.catalogue)
+        if info is not None and not info.in_range(entry.score):
+            yield Finding(("progress", i, "score"), f"score {_n(entry.score)} is outside {info.label}'s range {info.range_text}")
+
+
+def _custom_measures(ctx: RuleContext) -> dict[str, CustomMeasure]:
+    """Custom measures of the plan by name, so progress entries can refer to them by name."""
+    return {
+        item.measure.name.casefold(): item.measure
+        for _, item, _ in ctx.goals_and_objectives()
+        if isinstance(item.measure, CustomMeasure)
+    }
+
+
+def _n(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@rule("S105", "target-not-improvement", WARN)
+def target_not_improvement(ctx: RuleContext) -> Iterator[Finding]:
+    """The target is not an improvement over the baseline in the measure's better direction.
+
+    ## Why it matters
+    On PHQ-9 lower is better: a baseline of 8 with a target of "<= 12" is already met on day one,
+    and ">= 5" points the wrong way. Usually the comparison sign or the measure is wrong.
+    ## Example
+    measure: PHQ-9
+    baseline: 8
+    target: "<= 12"
+    ## Use instead
+    measure: PHQ-9
+    baseline: 8
+    target: "<= 4"
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        info = measure_info(item.measure, ctx.catalogue)
+        if info is None or info.direction is None or item.baseline is None or item.target is None:
+            continue
+        absolute = absolute_target(item.target, item.baseline, info.direction)
+        if absolute is not None and not is_improvement(absolute, item.baseline, info.direction):
+            better = "lower" if info.direction == "lower" else "higher"
+            yield Finding(
+                path + ("target",),
+                f"target {absolute} is not an improvement on the baseline {_n(item.baseline)} "
+                f"({better} is better on {info.label})",
+            )
+
+
+@rule("S106", "deadline-before-start", ERR)
+def deadline_before_start(ctx: RuleContext) -> Iterator[Finding]:
+    """A deadline is not after the plan's `created` date.
+
+    ## Why it matters
+    A deadline on or before the day the plan was written is a typo (often the wrong year) and
+    makes the goal overdue from the start.
+    ## Example
+    created: 2026-03-02
+    deadline: 2025-06-01
+    ## Use instead
+    created: 2026-03-02
+    deadline: 2026-06-01
+    """
+    created = ctx.plan.created
+    for path, item, parent in ctx.goals_and_objectives():
+        if item.deadline is not None and item.deadline <= created:
+            yield Finding(path + ("deadline",), f"deadline {item.deadline} is not after the plan's created date {created}")
+
+
+@rule("S107", "deadline-too-far", WARN, references=("CARF Section 2.C",))
+def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
+    """A deadline is too far away: short-term over 90 days, long-term over 365 days after `created`.
+
+    ## Why it matters
+    Goals that run past the review cycle are never judged. Short-term goals should be reachable
+    within a review period, long-term goals within a year. Objectives follow their goal's term.
+    The limits are configurable (`short-term-days`, `long-term-days`).
+    ## Example
+    term: short
+    deadline: 2026-12-01      # created 2026-03-02: 274 days
+    ## Use instead
+    term: short
+    deadline: 2026-05-25
+    """
+    created, limits = ctx.plan.created, ctx.limits
+    for path, item, parent in ctx.goals_and_objectives():
+        goal = parent or item
+        if item.deadline is None:
+            continue
+        term = goal.term or "long"
+        limit = limits.short_term_days if term == "short" else limits.long_term_days
+        days = (item.deadline - created).days
+        if days > limit:
+            yield Finding(path + ("deadline",), f"deadline is {days} days after the plan was created; {term}-term deadlines should be within {limit} days")
+
+
+@rule("S108", "objective-after-goal", ERR)
+def objective_after_goal(ctx: RuleContext) -> Iterator[Finding]:
+    """An objective's deadline is later than its goal's deadline.
+
+    ## Why it matters
+    Objectives are the steps towards a goal; a step due after the goal itself breaks the plan's
+    logic and its review dates.
+    ## Example
+    deadline: 2026-06-01
+    objectives:
+      - {id: G1.1, deadline: 2026-07-01}
+    ## Use instead
+    deadline: 2026-06-01
+    objectives:
+      - {id: G1.1, deadline: 2026-05-01}
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        if parent is not None and item.deadline and parent.deadline and item.deadline > parent.deadline:
+            yield Finding(path + ("deadline",), f"objective {item.id} is due {item.deadline}, after its goal {parent.id} ({parent.deadline})")
+
+
+_VAGUE = re.compile(
+    r"\b(feel (better|good|happier|less \w+|more \w+|okay|ok)|be (happier|happy|better|less stressed|more confident|calmer|ok|okay)"
+    r"|get better|improve (mood|wellbeing|well-being|self-esteem|coping|life)|cope better|deal with|work on|be more positive"
+    r"|understand (myself|feelings|emotions)|gain insight|explore)\b",
+    re.I,
+)
+_OBSERVABLE = re.compile(
+    r"\d|%|\b(per|each|every|times|days?|nights?|weeks?|sessions?|score|scores|measured|as measured|range|at least|at most"
+    r"|no more than|fewer|reduce|increase|decrease|attend|complete|practi[cs]e|use|identify|list|record|log|schedule)\b",
+    re.I,
+)
+
+
+@rule("S109", "vague-goal", WARN, references=MEASURABLE)
+def vague_goal(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal statement is vague ("feel better", "be happier") and names no observable behaviour.
+
+    ## Why it matters
+    "Feel better" cannot be observed or counted. A statement should say what the client will do
+    or what will change, by how much: that is what makes a goal measurable for the client, the
+    clinician and a surveyor.
+    ## Example
+    statement: Client will feel better.
+    ## Use instead
+    statement: Reduce depressive symptoms to the mild range (PHQ-9 at or below 9).
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        vague = _VAGUE.search(item.statement)
+        if vague and not _OBSERVABLE.search(item.statement):
+            yield Finding(
+                path + ("statement",),
+                f"{_kind(parent)} {item.id}'s statement is vague (\"{vague.group(0).lower()}\") and names no observable behaviour or amount",
+            )
+
+
+@rule("S110", "relative-target-no-baseline", ERR)
+def relative_target_no_baseline(ctx: RuleContext) -> Iterator[Finding]:
+    """A relative target (such as "-50%" or "+3") has no baseline.
+
+    ## Why it matters
+    "Half of the baseline" means nothing until the baseline is recorded, so the target cannot be
+    checked or rendered.
+    ## Example
+    measure: PHQ-9
+    target: "-50%"
+    ## Use instead
+    measure: PHQ-9
+    baseline: 16
+    target: "-50%"
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        if item.target is not None and item.target.relative and item.baseline is None:
+            yield Finding(path + ("target",), f"relative target {item.target} needs a baseline on {_kind(parent)} {item.id}")
+
+
+@rule("S111", "unknown-measure", WARN)
+def unknown_measure(ctx: RuleContext) -> Iterator[Finding]:
+    """A measure is a name that is not in the catalogue.
+
+    ## Why it matters
+    tplan knows the range and better direction of catalogue instruments (`tplan measures`), so it
+    can check scores and targets. For a free-text name it knows neither. Use the instrument's
+    id, or describe a custom measure with a unit and a direction.
+    ## Example
+    measure: depression score
+    ## Use instead
+    measure: PHQ-9
+    # or
+    measure: {name: panic attacks, unit: attacks/week, min: 0, direction: lower}
+    """
+    ids = ctx.catalogue.ids()
+    for path, item, parent in ctx.goals_and_objectives():
+        if isinstance(item.measure, str) and ctx.catalogue.get(item.measure) is None:
+            close = difflib.get_close_matches(item.measure.upper(), [i.upper() for i in ids], n=1, cutoff=0.6)
+            hint = f"; did you mean {ids[[i.upper() for i in ids].index(close[0])]}?" if close else "; see `tplan measures`, or use a custom measure with a unit"
+            yield Finding(path + ("measure",), f"measure '{item.measure}' is not in the catalogue{hint}")
+
+
+@rule("S112", "custom-measure-no-unit", WARN)
+def custom_measure_no_unit(ctx: RuleContext) -> Iterator[Finding]:
+    """A custom measure has no unit.
+
+    ## Why it matters
+    "5" means nothing without "nights/week" or "panic attacks per week"; the unit is what lets
+    the client and a reviewer read the target and the progress.
+    ## Example
+    measure: {name: wind-down routine, direction: higher}
+    ## Use instead
+    measure: {name: wind-down routine, unit: nights/week, min: 0, max: 7, direction: higher}
+    """
+    for path, item, parent in ctx.goals_and_objectives():
+        if isinstance(item.measure, CustomMeasure) and not item.measure.unit:
+            yield Finding(path + ("measure",), f"custom measure '{item.measure.name}' has no unit")
+
+
+RULES = collect(globals())

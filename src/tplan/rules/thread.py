@@ -1,0 +1,145 @@
+"""G2xx: the golden thread — every problem has a goal, every goal an intervention, every id exists."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tplan.diagnostics import Finding, Severity
+from tplan.rules.base import RuleContext, collect, rule
+
+ERR, WARN = Severity.ERROR, Severity.WARNING
+THREAD = ("Joint Commission CTS.03.01.03",)
+
+
+def _goal_and_objective_ids(ctx: RuleContext) -> dict[str, str]:
+    """Every goal and objective id → the id of the goal it belongs to."""
+    owner: dict[str, str] = {}
+    for _, item, parent in ctx.goals_and_objectives():
+        owner[item.id] = (parent or item).id
+    return owner
+
+
+@rule("G201", "problem-without-goal", ERR, references=THREAD)
+def problem_without_goal(ctx: RuleContext) -> Iterator[Finding]:
+    """A presenting problem is addressed by no goal.
+
+    ## Why it matters
+    The golden thread runs from each assessed problem to a goal that addresses it. A problem with
+    no goal is an assessed need the plan ignores, which surveyors cite.
+    ## Example
+    presenting_problems: [{id: P1, summary: ...}, {id: P2, summary: ...}]
+    goals: [{id: G1, addresses: [P1], ...}]
+    ## Use instead
+    goals: [{id: G1, addresses: [P1], ...}, {id: G2, addresses: [P2], ...}]
+    """
+    addressed = {pid for goal in ctx.plan.goals for pid in goal.addresses}
+    for i, problem in enumerate(ctx.plan.presenting_problems):
+        if problem.id not in addressed:
+            yield Finding(("presenting_problems", i, "id"), f"presenting problem {problem.id} is addressed by no goal; add it to a goal's 'addresses'")
+
+
+@rule("G202", "goal-without-intervention", ERR, references=THREAD)
+def goal_without_intervention(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal has no intervention.
+
+    ## Why it matters
+    A goal nobody works on will not be reached; each goal needs at least one intervention that
+    lists it (or one of its objectives) under `goals`.
+    ## Example
+    interventions: [{id: I1, name: CBT, goals: [G1]}]   # nothing for G2
+    ## Use instead
+    interventions: [{id: I1, name: CBT, goals: [G1, G2]}]
+    """
+    owner = _goal_and_objective_ids(ctx)
+    served = {owner[gid] for iv in ctx.plan.interventions for gid in iv.goals if gid in owner}
+    for i, goal in enumerate(ctx.plan.goals):
+        if goal.id not in served:
+            yield Finding(("goals", i, "id"), f"goal {goal.id} has no intervention; list it under an intervention's 'goals'")
+
+
+@rule("G203", "unknown-reference", ERR)
+def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
+    """A reference to an id that does not exist.
+
+    ## Why it matters
+    `addresses`, an intervention's `goals` and a progress entry's `goals` link parts of the plan by
+    id. A typo breaks the link silently: the goal looks addressed when it is not.
+    ## Example
+    goals: [{id: G1, addresses: [P3]}]     # there is no P3
+    ## Use instead
+    goals: [{id: G1, addresses: [P1]}]
+    """
+    problems = {p.id for p in ctx.plan.presenting_problems}
+    goals = _goal_and_objective_ids(ctx)
+    for gi, goal in enumerate(ctx.plan.goals):
+        for k, pid in enumerate(goal.addresses):
+            if pid not in problems:
+                yield Finding(("goals", gi, "addresses", k), f"goal {goal.id} addresses {pid}, but there is no presenting problem {pid}")
+    for ii, iv in enumerate(ctx.plan.interventions):
+        for k, gid in enumerate(iv.goals):
+            if gid not in goals:
+                yield Finding(("interventions", ii, "goals", k), f"intervention {iv.id} serves {gid}, but there is no goal or objective {gid}")
+    for pi, entry in enumerate(ctx.plan.progress):
+        for k, gid in enumerate(entry.goals):
+            if gid not in goals:
+                yield Finding(("progress", pi, "goals", k), f"progress entry refers to {gid}, but there is no goal or objective {gid}")
+
+
+@rule("G204", "duplicate-id", ERR)
+def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
+    """Two problems, goals, objectives or interventions share an id.
+
+    ## Why it matters
+    Ids are how the plan links problems, goals and interventions; one id for two things makes
+    every link to it ambiguous. Ids share one namespace across the plan.
+    ## Example
+    goals: [{id: G1, ...}, {id: G1, ...}]
+    ## Use instead
+    goals: [{id: G1, ...}, {id: G2, ...}]
+    """
+    seen: dict[str, str] = {}
+    items = [(("presenting_problems", i, "id"), p.id) for i, p in enumerate(ctx.plan.presenting_problems)]
+    items += [(path + ("id",), item.id) for path, item, _ in ctx.goals_and_objectives()]
+    items += [(("interventions", i, "id"), iv.id) for i, iv in enumerate(ctx.plan.interventions)]
+    for path, ident in items:
+        if ident in seen:
+            yield Finding(path, f"id {ident} is used twice (first at {seen[ident]})")
+        else:
+            seen[ident] = ".".join(str(p) for p in path[:-1])
+
+
+@rule("G205", "intervention-without-goal", WARN, references=THREAD)
+def intervention_without_goal(ctx: RuleContext) -> Iterator[Finding]:
+    """An intervention is linked to no goal.
+
+    ## Why it matters
+    An intervention that serves no goal cannot be justified at review or to a payer; link it, or
+    remove it if it is no longer part of the plan.
+    ## Example
+    interventions: [{id: I2, name: Relaxation training}]
+    ## Use instead
+    interventions: [{id: I2, name: Relaxation training, goals: [G1]}]
+    """
+    for i, iv in enumerate(ctx.plan.interventions):
+        if not iv.goals:
+            yield Finding(("interventions", i, "id"), f"intervention {iv.id} is linked to no goal; list the goals it serves under 'goals'")
+
+
+@rule("G206", "goal-without-problem", WARN, references=THREAD)
+def goal_without_problem(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal addresses no presenting problem.
+
+    ## Why it matters
+    A goal should answer an assessed need. One that addresses nothing may belong to another
+    client's plan, or the link was forgotten.
+    ## Example
+    goals: [{id: G1, statement: ...}]
+    ## Use instead
+    goals: [{id: G1, addresses: [P1], statement: ...}]
+    """
+    for i, goal in enumerate(ctx.plan.goals):
+        if not goal.addresses:
+            yield Finding(("goals", i, "id"), f"goal {goal.id} addresses no presenting problem; add 'addresses: [P1]'")
+
+
+RULES = collect(globals())

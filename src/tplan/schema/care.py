@@ -1,0 +1,83 @@
+"""How care is delivered and followed: interventions, schedule, progress, reviews, risk, consent."""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import Field
+
+from tplan.schema.base import PlanDate, Score, Strict
+
+
+class Intervention(Strict):
+    id: str
+    name: str
+    modality: str | None = None
+    goals: list[str] = []
+    frequency: str | None = None
+    provider: str | None = None
+    description: str | None = None
+
+
+class Schedule(Strict):
+    frequency: str | None = None
+    session_minutes: int | None = Field(default=None, gt=0)
+    setting: Literal["in-person", "telehealth", "hybrid"] | None = None
+
+
+class ProgressEntry(Strict):
+    date: PlanDate
+    measure: str
+    score: Score
+    goals: list[str] = []
+    note: str | None = None
+
+
+class ReviewEntry(Strict):
+    date: PlanDate
+    summary: str
+    changes: str | None = None
+
+
+class Reviews(Strict):
+    interval_days: int = Field(gt=0)
+    next: PlanDate | None = None
+    history: list[ReviewEntry] = []
+
+
+class Referral(Strict):
+    to: str
+    reason: str | None = None
+    date: PlanDate | None = None
+
+
+class FollowUp(Strict):
+    referrals: list[Referral] = []
+    next_steps: list[str] = []
+
+
+class SafetyContact(Strict):
+    name: str
+    relationship: str | None = None
+    phone: str | None = None
+
+
+class SafetyPlan(Strict):
+    warning_signs: list[str] = []
+    coping: list[str] = []
+    contacts: list[Union[str, SafetyContact]] = []
+    crisis_line: str | None = None
+
+
+class Risk(Strict):
+    level: Literal["low", "moderate", "high"]
+    assessed: PlanDate | None = None
+    notes: str | None = None
+    safety_plan: SafetyPlan | None = None
+
+
+class Consent(Strict):
+    client_agreed: bool = False
+    client_signed: PlanDate | None = None
+    clinician_signed: PlanDate | None = None
+    guardian_signed: PlanDate | None = None

@@ -1,0 +1,87 @@
+"""Targets made absolute, measure lookups and goal attainment: the arithmetic rules and the
+renderer share, so they always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tplan.measures import Catalogue, Instrument
+from tplan.schema.base import CustomMeasure, Target
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureInfo:
+    """What the checks need to know about a goal's measure, catalogue or custom."""
+
+    label: str
+    direction: str | None  # "lower" | "higher" | None when unknown
+    min: float | None
+    max: float | None
+    instrument: Instrument | None = None
+
+    def in_range(self, value: float) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    @property
+    def range_text(self) -> str:
+        lo = "" if self.min is None else _num(self.min)
+        hi = "" if self.max is None else _num(self.max)
+        return f"{lo}–{hi}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def measure_info(measure: str | CustomMeasure | None, catalogue: Catalogue) -> MeasureInfo | None:
+    if measure is None:
+        return None
+    if isinstance(measure, CustomMeasure):
+        return MeasureInfo(measure.name, measure.direction, measure.min, measure.max)
+    inst = catalogue.get(measure)
+    if inst is None:
+        return MeasureInfo(measure, None, None, None)
+    return MeasureInfo(inst.id, inst.better, inst.min, inst.max, inst)
+
+
+@dataclass(frozen=True, slots=True)
+class AbsoluteTarget:
+    comparator: str  # <=, <, >=, >, ==
+    value: float
+
+    def met_by(self, score: float) -> bool:
+        return {
+            "<=": score <= self.value,
+            "<": score < self.value,
+            ">=": score >= self.value,
+            ">": score > self.value,
+            "==": score == self.value,
+        }[self.comparator]
+
+    def __str__(self) -> str:
+        return f"{self.comparator} {_num(self.value)}"
+
+
+def absolute_target(target: Target, baseline: float | None, direction: str | None) -> AbsoluteTarget | None:
+    """(comparator, value) for a target; None when that needs a baseline or direction we lack.
+
+    A bare number means "reach this value" in the better direction; a relative target moves from
+    the baseline, and its sign says which way ("-50%" → at most half the baseline).
+    """
+    if target.relative is not None:
+        if baseline is None:
+            return None
+        change = baseline * target.value / 100 if target.relative == "percent" else target.value
+        return AbsoluteTarget("<=" if target.value < 0 else ">=", baseline + change)
+    if target.comparator is not None:
+        return AbsoluteTarget(target.comparator, target.value)
+    if direction is None:
+        return None
+    return AbsoluteTarget("<=" if direction == "lower" else ">=", target.value)
+
+
+def is_improvement(target: AbsoluteTarget, baseline: float, direction: str) -> bool:
+    """Whether reaching the target would mean change from the baseline in the better direction."""
+    if direction == "lower":
+        return target.comparator in ("<=", "<", "==") and target.value < baseline
+    return target.comparator in (">=", ">", "==") and target.value > baseline
