@@ -1,0 +1,35 @@
+"""Writing user files safely: never half a file, never over an existing file without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from tplan.errors import TplanError
+
+
+def atomic_write(path: str | os.PathLike, text: str, *, overwrite: bool = True) -> None:
+    """Write text to path via a temp file in the same folder and an atomic rename.
+
+    With overwrite=False an existing file is refused (the caller's --force turns it on). A crash
+    or a full disk mid-write leaves the original file as it was.
+    """
+    target = Path(path)
+    if not overwrite and target.exists():
+        raise TplanError(f"{target} already exists; use --force to overwrite it")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise TplanError(f"{folder}: no such folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

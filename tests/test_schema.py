@@ -1,0 +1,81 @@
+"""Schema details: targets, custom measures, dates, extensions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from tplan.schema import CustomMeasure, parse_target
+from tplan.schema.base import Target
+from tplan.targets import absolute_target, is_improvement
+
+
+@pytest.mark.parametrize(
+    "raw, comparator, value, relative",
+    [
+        ("<= 13", "<=", 13, None),
+        ("<10", "<", 10, None),
+        (">= 5", ">=", 5, None),
+        ("> 20", ">", 20, None),
+        ("== 0", "==", 0, None),
+        ("-50%", None, -50, "percent"),
+        ("+3", None, 3, "points"),
+        (12, None, 12, None),
+        (7.5, None, 7.5, None),
+    ],
+)
+def test_targets_parse(raw, comparator, value, relative):
+    target = parse_target(raw)
+    assert (target.comparator, target.value, target.relative) == (comparator, value, relative)
+
+
+@pytest.mark.parametrize("raw", ["less than 10", "<= ", "50%%", True, ">= -50%", None])
+def test_bad_targets_are_rejected(raw):
+    with pytest.raises(ValueError):
+        parse_target(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, baseline, direction, expected",
+    [
+        ("-50%", 20, "lower", ("<=", 10)),
+        ("+3", 4, "higher", (">=", 7)),
+        (9, 14, "lower", ("<=", 9)),
+        (25, 10, "higher", (">=", 25)),
+        ("<= 9", None, None, ("<=", 9)),
+    ],
+)
+def test_targets_normalise_to_comparator_and_absolute_value(raw, baseline, direction, expected):
+    absolute = absolute_target(parse_target(raw), baseline, direction)
+    assert (absolute.comparator, absolute.value) == expected
+
+
+def test_relative_target_without_baseline_cannot_be_made_absolute():
+    assert absolute_target(parse_target("-50%"), None, "lower") is None
+
+
+def test_improvement_depends_on_direction():
+    assert is_improvement(absolute_target(parse_target("<= 9"), 14, "lower"), 14, "lower")
+    assert not is_improvement(absolute_target(parse_target("<= 15"), 14, "lower"), 14, "lower")
+    assert is_improvement(absolute_target(parse_target(">= 5"), 1, "higher"), 1, "higher")
+
+
+def test_custom_measure_requires_direction_and_rejects_unknown_keys():
+    measure = CustomMeasure.model_validate({"name": "nights", "unit": "nights/week", "min": 0, "max": 7, "direction": "higher"})
+    assert measure.direction == "higher" and measure.max == 7
+    with pytest.raises(ValidationError):
+        CustomMeasure.model_validate({"name": "nights"})
+    with pytest.raises(ValidationError):
+        CustomMeasure.model_validate({"name": "nights", "direction": "up"})
+    with pytest.raises(ValidationError):
+        CustomMeasure.model_validate({"name": "nights", "direction": "higher", "units": "x"})
+
+
+def test_target_survives_a_round_trip_through_the_model():
+    from tplan.schema.goals import Objective
+
+    objective = Objective.model_validate({"id": "G1.1", "statement": "s", "target": ">= 5", "deadline": "2026-04-01"})
+    assert isinstance(objective.target, Target) and str(objective.target) == ">= 5"
+    assert objective.deadline == dt.date(2026, 4, 1)
