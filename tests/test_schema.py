@@ -79,3 +79,37 @@ def test_target_survives_a_round_trip_through_the_model():
     objective = Objective.model_validate({"id": "G1.1", "statement": "s", "target": ">= 5", "deadline": "2026-04-01"})
     assert isinstance(objective.target, Target) and str(objective.target) == ">= 5"
     assert objective.deadline == dt.date(2026, 4, 1)
+
+
+def _plan(progress, **goal):
+    from tplan.schema import Plan
+
+    base_goal = {"id": "G1", "statement": "Reduce worry on GAD-7.", "measure": "GAD-7", "baseline": 14, "target": "<= 9", "deadline": "2026-05-31"}
+    return Plan.model_validate({
+        "tplan": 1, "id": "T", "status": "active", "created": "2026-03-01",
+        "client": {"name": "Test Person"}, "clinician": {"name": "Dana Example"},
+        "presenting_problems": [{"id": "P1", "summary": "s"}],
+        "goals": [{**base_goal, **goal}],
+        "interventions": [{"id": "I1", "name": "CBT", "goals": ["G1"]}],
+        "progress": progress, "reviews": {"interval_days": 90},
+    })
+
+
+@pytest.mark.parametrize(
+    "scores, today, status, trend",
+    [
+        ([], "2026-04-01", "no data", "unknown"),
+        ([("2026-04-15", 8)], "2026-04-20", "met", "improving"),
+        ([("2026-04-15", 11)], "2026-04-20", "on track", "improving"),  # the straight line expects ≈11.5 by then
+        ([("2026-05-15", 13)], "2026-05-20", "behind", "improving"),
+        ([("2026-04-01", 12), ("2026-04-15", 13)], "2026-04-20", "behind", "worsening"),
+        ([("2026-04-15", 12)], "2026-06-02", "overdue", "improving"),
+    ],
+)
+def test_attainment(scores, today, status, trend):
+    from tplan.attainment import attainment
+    from tplan.measures import builtin_catalogue
+
+    plan = _plan([{"date": d, "measure": "GAD-7", "score": s, "goals": ["G1"]} for d, s in scores])
+    result = attainment(plan.goals[0], plan, builtin_catalogue(), dt.date.fromisoformat(today))
+    assert (result.status.value, result.trend.value) == (status, trend)

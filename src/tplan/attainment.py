@@ -1,0 +1,118 @@
+"""Goal attainment in one place: met / on track / behind / overdue / no data, and the trend.
+
+`tplan status`, `tplan render` and the review rules all call `attainment()`, so the three always
+agree on how a goal is doing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from enum import Enum
+
+from tplan.measures import Catalogue
+from tplan.schema.base import CustomMeasure
+from tplan.schema.goals import Goal, Objective
+from tplan.schema.plan import Plan
+from tplan.targets import AbsoluteTarget, MeasureInfo, absolute_target, measure_info
+
+
+class Status(str, Enum):
+    MET = "met"
+    ON_TRACK = "on track"
+    BEHIND = "behind"
+    OVERDUE = "overdue"
+    NO_DATA = "no data"
+
+
+class Trend(str, Enum):
+    IMPROVING = "improving"
+    FLAT = "flat"
+    WORSENING = "worsening"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Score:
+    date: _dt.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Attainment:
+    status: Status
+    trend: Trend
+    measure: MeasureInfo | None
+    target: AbsoluteTarget | None
+    scores: tuple[Score, ...]  # oldest first; what the chart and the table show
+
+    @property
+    def latest(self) -> Score | None:
+        return self.scores[-1] if self.scores else None
+
+
+def _measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str | None:
+    if measure is None:
+        return None
+    if isinstance(measure, CustomMeasure):
+        return measure.name.casefold()
+    inst = catalogue.get(measure)
+    return inst.id.casefold() if inst else measure.casefold()
+
+
+def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> tuple[Score, ...]:
+    """Progress scores on the item's measure that belong to it: entries that name the item (or,
+    for a goal, one of its objectives), or that name no goal at all."""
+    key = _measure_key(item.measure, catalogue)
+    if key is None:
+        return ()
+    ids = {item.id} | ({o.id for o in item.objectives} if isinstance(item, Goal) else set())
+    out = [
+        Score(entry.date, float(entry.score))
+        for entry in plan.progress
+        if _measure_key(entry.measure, catalogue) == key and (not entry.goals or ids & set(entry.goals))
+    ]
+    return tuple(sorted(out, key=lambda s: s.date))
+
+
+def trend(scores: tuple[Score, ...], baseline: float | None, direction: str | None) -> Trend:
+    """The direction of the last change (baseline → first score when there is only one)."""
+    values = ([baseline] if baseline is not None else []) + [s.value for s in scores]
+    if direction is None or len(values) < 2:
+        return Trend.UNKNOWN
+    change = values[-1] - values[-2]
+    if change == 0:
+        return Trend.FLAT
+    better = change < 0 if direction == "lower" else change > 0
+    return Trend.IMPROVING if better else Trend.WORSENING
+
+
+def attainment(item: Goal | Objective, plan: Plan, catalogue: Catalogue, today: _dt.date) -> Attainment:
+    """How a goal or objective is doing today.
+
+    met: the latest score meets the target. overdue: the deadline has passed and it is not met.
+    on track / behind: the latest score is at least as good as (or worse than) a straight line from
+    the baseline on the plan's start date to the target on the deadline. no data: nothing to judge.
+    """
+    info = measure_info(item.measure, catalogue)
+    direction = info.direction if info else None
+    target = absolute_target(item.target, item.baseline, direction) if item.target is not None else None
+    scores = scores_for(item, plan, catalogue)
+    latest = scores[-1] if scores else None
+    status = _status(item, plan.created, target, latest, direction, today)
+    return Attainment(status, trend(scores, item.baseline, direction), info, target, scores)
+
+
+def _status(item, start: _dt.date, target, latest, direction, today) -> Status:
+    if target is not None and latest is not None and target.met_by(latest.value):
+        return Status.MET
+    if item.deadline is not None and item.deadline < today:
+        return Status.OVERDUE
+    if target is None or latest is None:
+        return Status.NO_DATA
+    if item.baseline is None or item.deadline is None or direction is None or item.deadline <= start:
+        return Status.ON_TRACK
+    elapsed = min(max((latest.date - start).days, 0), (item.deadline - start).days)
+    expected = item.baseline + (target.value - item.baseline) * elapsed / (item.deadline - start).days
+    ahead = latest.value <= expected if direction == "lower" else latest.value >= expected
+    return Status.ON_TRACK if ahead else Status.BEHIND
