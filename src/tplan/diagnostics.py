@@ -69,6 +69,7 @@ class FileResult:
     fatal: bool = False
     plan_id: str | None = None
     goal_statements: list[tuple[str, int, int]] = field(default_factory=list)  # for cross-file rules
+    plan_id_position: tuple[int, int] | None = None  # line, column of the `id` value (D701)
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -12,7 +13,8 @@ from pydantic import ValidationError
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
-from tplan.rules import ALL_RULES, BY_CODE, Limits, Rule, RuleContext
+from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, Limits, Rule, RuleContext
+from tplan.rules.repo import normalise_statement
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
 
@@ -75,7 +77,24 @@ def lint_paths(paths: list[str], settings: LintSettings) -> Report:
     files, problems = discover(paths)
     catalogue = load_catalogue(settings.measures_file)
     results = [lint_file(f, settings, catalogue) for f in files]
-    return Report(files=sorted(problems + results, key=lambda r: r.file), fail_on=settings.fail_on)
+    return Report(files=cross_file_pass(sorted(problems + results, key=lambda r: r.file), settings), fail_on=settings.fail_on)
+
+
+def cross_file_pass(results: list[FileResult], settings: LintSettings) -> list[FileResult]:
+    """Run the D7xx rules over every file's result (sorted by path) and add their findings to the
+    files they concern. A pure function of the results: the same output however they were made."""
+    added: dict[str, list[Diagnostic]] = {}
+    for rule in CROSS_FILE_RULES:
+        if not settings.enabled(rule):
+            continue
+        for f in rule.cross_check(results, settings.limits):
+            added.setdefault(f.file, []).append(Diagnostic(rule.code, rule.severity, f.message, f.file, f.line, f.column, path=f.path))
+    if not added:
+        return results
+    return [
+        dataclasses.replace(r, diagnostics=sorted(r.diagnostics + added[r.file], key=lambda d: d.sort_key)) if r.file in added else r
+        for r in results
+    ]
 
 
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
@@ -116,7 +135,31 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
 
     diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule)]
     diagnostics.sort(key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, plan_id=data.get("id") if isinstance(data.get("id"), str) else None)
+    plan_id = data.get("id") if isinstance(data.get("id"), str) else None
+    return FileResult(
+        file,
+        diagnostics,
+        plan_id=plan_id,
+        goal_statements=_goal_statements(data, doc) if settings.enabled(BY_CODE["D702"]) else [],
+        plan_id_position=doc.locate(("id",))[:2] if plan_id is not None else None,
+    )
+
+
+def _goal_statements(data: dict, doc: LoadedDoc) -> list[tuple[str, int, int]]:
+    """(normalised statement, line, column) of each goal, for D702. Placeholders are left out:
+    an unfilled template is T601's business."""
+    goals = data.get("goals")
+    if not isinstance(goals, list):
+        return []
+    holes = {path for path, _ in doc.placeholders}
+    out = []
+    for i, goal in enumerate(goals):
+        statement = goal.get("statement") if isinstance(goal, dict) else None
+        path = ("goals", i, "statement")
+        if isinstance(statement, str) and statement.strip() and path not in holes:
+            line, column, *_ = doc.locate(path)
+            out.append((normalise_statement(statement), line, column))
+    return out
 
 
 def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, Finding]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tplan.rules import compliance, loading, smart, template, thread
+from tplan.rules import compliance, loading, privacy, repo, smart, template, thread
 from tplan.rules.base import Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -11,11 +11,14 @@ ALL_RULES: tuple[Rule, ...] = (
     *thread.RULES,
     *compliance.RULES,
     *template.RULES,
+    *privacy.RULES,
+    *repo.RULES,
 )
+CROSS_FILE_RULES: tuple[Rule, ...] = repo.CROSS_FILE_RULES
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}
 if len(BY_CODE) != len(ALL_RULES) or len(BY_NAME) != len(ALL_RULES):
     raise RuntimeError("two rules share a code or a name")
 
-__all__ = ["ALL_RULES", "BY_CODE", "BY_NAME", "Limits", "Rule", "RuleContext"]
+__all__ = ["ALL_RULES", "BY_CODE", "BY_NAME", "CROSS_FILE_RULES", "Limits", "Rule", "RuleContext"]

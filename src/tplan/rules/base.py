@@ -12,11 +12,15 @@ import datetime as _dt
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from tplan.diagnostics import Finding, Path, Severity
 from tplan.measures import Catalogue
 from tplan.schema.plan import Plan
+
+if TYPE_CHECKING:
+    from tplan.diagnostics import FileResult
+    from tplan.rules.standards import Requirement
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,22 @@ class RuleContext:
 Check = Callable[[RuleContext], Iterable[Finding]]
 
 
+@dataclass(frozen=True, slots=True)
+class FileFinding:
+    """What a cross-file rule yields: a finding already placed in one file of the run (the file's
+    own pass recorded the positions it needs, so no file is read twice)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    path: Path = ()
+
+
+# A cross-file (D7xx) check sees every file's result, sorted by path, and the limits.
+CrossCheck = Callable[[Sequence["FileResult"], Limits], Iterable[FileFinding]]
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -63,7 +83,9 @@ class Rule:
     use_instead: str
     skip_status: frozenset[str] = frozenset()
     needs_plan: bool = True  # False: runs on raw data even when the schema fails
-    references: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # the standards this rule supports, e.g. "CARF Section 2.C"
+    requirement: str = ""  # what those standards ask, in plain words (groups the README surveyor table)
+    cross_check: CrossCheck | None = None  # D7xx: runs once over all files, after the per-file pass
 
     def __call__(self, ctx: RuleContext) -> Iterable[Finding]:
         assert self.check is not None
@@ -90,24 +112,36 @@ def rule(
     skip_status: Iterable[str] = (),
     needs_plan: bool = True,
     references: Iterable[str] = (),
+    requirement: "Requirement | None" = None,
     emitted: bool = False,
+    cross_file: bool = False,
 ) -> Callable[[Callable], Rule]:
-    """Turn a check function (or, with emitted=True, a documentation-only stub) into a Rule."""
+    """Turn a check function (or, with emitted=True, a documentation-only stub) into a Rule.
+
+    `requirement` (from `tplan.rules.standards`) names what an accreditation or payer standard asks
+    and adds its standards to `references`. With cross_file=True the function is a CrossCheck that
+    the linter calls once per run with every file's result.
+    """
 
     def wrap(fn: Callable) -> Rule:
         summary, sections = parse_doc(fn.__doc__ or "")
+        refs = tuple(references)
+        if requirement is not None:
+            refs += tuple(s for s in requirement.standards if s not in refs)
         return Rule(
             code=code,
             name=name,
             severity=severity,
-            check=None if emitted else fn,
+            check=None if emitted or cross_file else fn,
             summary=summary,
             why=sections.get("why it matters", ""),
             example=sections.get("example", ""),
             use_instead=sections.get("use instead", ""),
             skip_status=frozenset(skip_status),
             needs_plan=needs_plan,
-            references=tuple(references),
+            references=refs,
+            requirement=requirement.text if requirement is not None else "",
+            cross_check=fn if cross_file else None,
         )
 
     return wrap

@@ -8,18 +8,21 @@ from typing import Iterator
 
 from tplan.diagnostics import Finding, Severity
 from tplan.frequency import days_between_sessions
+from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 
 ERR, WARN = Severity.ERROR, Severity.WARNING
 
 
-@rule("C401", "missing-consent", ERR, skip_status=("draft",), references=("Joint Commission CTS.03.01.03",))
+@rule("C401", "missing-consent", ERR, skip_status=("draft",), requirement=standards.PARTICIPATION)
 def missing_consent(ctx: RuleContext) -> Iterator[Finding]:
     """An active plan lacks the client's agreement and both signature dates.
 
     ## Why it matters
     Care is delivered under a plan the client agreed to. Payers and surveyors look for the
-    client's agreement and the dated signatures of client and clinician. Drafts are exempt.
+    client's agreement and the dated signatures of client and clinician: the evidence that the
+    plan was developed with the active participation of the person served (CARF 2.C). Drafts are
+    exempt.
     ## Example
     consent: {client_agreed: true}
     ## Use instead
@@ -36,13 +39,15 @@ def missing_consent(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(("consent",), f"active plan's consent is incomplete: missing {', '.join(missing)}")
 
 
-@rule("C402", "incomplete-safety-plan", ERR)
+@rule("C402", "incomplete-safety-plan", ERR, requirement=standards.SAFETY_PLAN)
 def incomplete_safety_plan(ctx: RuleContext) -> Iterator[Finding]:
     """Risk is moderate or high but the safety plan is missing or incomplete.
 
     ## Why it matters
     A client at moderate or high risk needs a written safety plan: warning signs, coping steps,
-    people to contact and a crisis line. It is what the client uses between sessions.
+    people to contact and a crisis line. It is what the client uses between sessions, and how
+    the Joint Commission's suicide-prevention goal (NPSG.15.01.01) expects the risk and the plan
+    to reduce it to be documented.
     ## Example
     risk: {level: high}
     ## Use instead
@@ -69,14 +74,15 @@ def incomplete_safety_plan(ctx: RuleContext) -> Iterator[Finding]:
 ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 
-@rule("C403", "malformed-icd10", ERR)
+@rule("C403", "malformed-icd10", ERR, requirement=standards.DIAGNOSIS_CODES)
 def malformed_icd10(ctx: RuleContext) -> Iterator[Finding]:
     """A diagnosis code is not a well-formed ICD-10-CM code.
 
     ## Why it matters
     Claims are rejected for malformed codes. ICD-10-CM codes are a letter, a digit and a letter
     or digit, then optionally a dot and up to four more (F41.1, Z73.0, F43.10). DSM-5 names
-    and ICD-9 numbers (300.02) are not accepted by payers.
+    and ICD-9 numbers (300.02) are not accepted by payers: ICD-10-CM is the HIPAA code set for
+    diagnoses (45 CFR 162.1002).
     ## Example
     diagnoses: [{code: 300.02}]
     ## Use instead
@@ -103,13 +109,14 @@ def npi_is_valid(npi: str) -> bool:
     return (10 - total % 10) % 10 == int(npi[9])
 
 
-@rule("C404", "invalid-npi", ERR)
+@rule("C404", "invalid-npi", ERR, requirement=standards.PROVIDER_ID)
 def invalid_npi(ctx: RuleContext) -> Iterator[Finding]:
     """The clinician's NPI fails its check digit.
 
     ## Why it matters
     An NPI is ten digits whose last digit is a Luhn check over the others (with the 80840
-    prefix). A mistyped NPI gets claims denied; the check digit catches most typos.
+    prefix). The NPI is the HIPAA identifier for providers (45 CFR 162.406); a mistyped NPI gets
+    claims denied, and the check digit catches most typos.
     ## Example
     clinician: {name: Dana Example, npi: "1234567890"}
     ## Use instead
@@ -155,6 +162,29 @@ def authorization_short(ctx: RuleContext) -> Iterator[Finding]:
             path + ("sessions",),
             f"authorization covers {auth.sessions} sessions, but about {needed} are scheduled before {end}",
         )
+
+
+@rule("C406", "no-discharge-criteria", WARN, skip_status=("draft", "closed"), requirement=standards.DISCHARGE)
+def no_discharge_criteria(ctx: RuleContext) -> Iterator[Finding]:
+    """An active plan has no `discharge_criteria`: when treatment can end.
+
+    ## Why it matters
+    Criteria for ending treatment, agreed with the client at the start, make the goals point
+    somewhere and stop care drifting on. Joint Commission CTS.03.01.03 asks that the plan include
+    the criteria for the individual's discharge, discussed with them; Medicaid's plan of care
+    includes plans for discharge (42 CFR 456.180). Drafts and closed plans are exempt.
+    ## Example
+    reviews: {interval_days: 90, next: 2026-06-01}
+    consent: {client_agreed: true, client_signed: 2026-03-02, clinician_signed: 2026-03-02}
+    ## Use instead
+    discharge_criteria:
+      - PSS-10 at or below 13 at two reviews in a row
+      - Back at full-time work for four weeks without sick leave
+    """
+    if ("discharge_criteria",) in {path for path, _ in ctx.placeholders}:
+        return  # an unfilled placeholder is T601's to report
+    if not any(c.strip() for c in ctx.plan.discharge_criteria):
+        yield Finding(("discharge_criteria",), "active plan has no discharge_criteria: say when treatment can end, agreed with the client")
 
 
 RULES = collect(globals())

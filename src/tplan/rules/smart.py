@@ -8,25 +8,26 @@ import re
 from typing import Iterator
 
 from tplan.diagnostics import Finding, Severity
+from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 from tplan.schema.base import CustomMeasure
 from tplan.targets import absolute_target, is_improvement, measure_info
 
-ERR, WARN = Severity.ERROR, Severity.WARNING
-MEASURABLE = ("Joint Commission CTS.03.01.03", "CARF Section 2.C")
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 def _kind(parent) -> str:
     return "goal" if parent is None else "objective"
 
 
-@rule("S101", "no-measure", ERR, references=MEASURABLE)
+@rule("S101", "no-measure", ERR, requirement=standards.MEASURABLE)
 def no_measure(ctx: RuleContext) -> Iterator[Finding]:
     """A goal or objective has no measure.
 
     ## Why it matters
     Without a measure nobody can tell whether the goal was reached; surveyors and payers cite
-    goals that are not measurable.
+    goals that are not measurable (Joint Commission CTS.03.01.03; CARF 2.C asks for measurable
+    objectives).
     ## Example
     - id: G1
       statement: Reduce depressive symptoms.
@@ -40,13 +41,14 @@ def no_measure(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(path + ("measure",), f"{_kind(parent)} {item.id} has no measure; name an instrument (e.g. PHQ-9) or a custom measure with a unit")
 
 
-@rule("S102", "no-target", ERR, references=MEASURABLE)
+@rule("S102", "no-target", ERR, requirement=standards.MEASURABLE)
 def no_target(ctx: RuleContext) -> Iterator[Finding]:
     """A goal or objective has no target.
 
     ## Why it matters
     A measure without a target says what is counted but not what success looks like, so progress
-    cannot be judged at review.
+    cannot be judged at review. Measurable goals are what Joint Commission CTS.03.01.03 and
+    CARF 2.C surveyors look for.
     ## Example
     measure: GAD-7
     baseline: 14
@@ -60,13 +62,13 @@ def no_target(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(path + ("target",), f"{_kind(parent)} {item.id} has no target; say what score counts as success, e.g. \"<= 9\"")
 
 
-@rule("S103", "no-deadline", ERR, references=MEASURABLE)
+@rule("S103", "no-deadline", ERR, requirement=standards.TIME_SPECIFIC)
 def no_deadline(ctx: RuleContext) -> Iterator[Finding]:
     """A goal or objective has no deadline.
 
     ## Why it matters
-    A goal without a date cannot be reviewed as met or unmet; surveyors cite objectives that are
-    not time-specific.
+    A goal without a date cannot be reviewed as met or unmet; CARF 2.C asks for objectives that
+    are time-specific, and surveyors cite those that are not.
     ## Example
     - id: G1
       measure: PHQ-9
@@ -181,13 +183,14 @@ def deadline_before_start(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(path + ("deadline",), f"deadline {item.deadline} is not after the plan's created date {created}")
 
 
-@rule("S107", "deadline-too-far", WARN, references=("CARF Section 2.C",))
+@rule("S107", "deadline-too-far", WARN, requirement=standards.TIME_SPECIFIC)
 def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
     """A deadline is too far away: short-term over 90 days, long-term over 365 days after `created`.
 
     ## Why it matters
     Goals that run past the review cycle are never judged. Short-term goals should be reachable
-    within a review period, long-term goals within a year. Objectives follow their goal's term.
+    within a review period, long-term goals within a year (CARF 2.C: objectives that are
+    achievable and time-specific). Objectives follow their goal's term.
     The limits are configurable (`short-term-days`, `long-term-days`).
     ## Example
     term: short
@@ -242,14 +245,14 @@ _OBSERVABLE = re.compile(
 )
 
 
-@rule("S109", "vague-goal", WARN, references=MEASURABLE)
+@rule("S109", "vague-goal", WARN, requirement=standards.MEASURABLE)
 def vague_goal(ctx: RuleContext) -> Iterator[Finding]:
     """A goal statement is vague ("feel better", "be happier") and names no observable behaviour.
 
     ## Why it matters
     "Feel better" cannot be observed or counted. A statement should say what the client will do
     or what will change, by how much: that is what makes a goal measurable for the client, the
-    clinician and a surveyor.
+    clinician and a surveyor (Joint Commission CTS.03.01.03, CARF 2.C).
     ## Example
     statement: Client will feel better.
     ## Use instead
@@ -264,13 +267,14 @@ def vague_goal(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("S110", "relative-target-no-baseline", ERR)
+@rule("S110", "relative-target-no-baseline", ERR, requirement=standards.MEASURABLE)
 def relative_target_no_baseline(ctx: RuleContext) -> Iterator[Finding]:
     """A relative target (such as "-50%" or "+3") has no baseline.
 
     ## Why it matters
     "Half of the baseline" means nothing until the baseline is recorded, so the target cannot be
-    checked or rendered.
+    checked or rendered: the goal is not measurable yet (Joint Commission CTS.03.01.03,
+    CARF 2.C).
     ## Example
     measure: PHQ-9
     target: "-50%"
@@ -307,13 +311,14 @@ def unknown_measure(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(path + ("measure",), f"measure '{item.measure}' is not in the catalogue{hint}")
 
 
-@rule("S112", "custom-measure-no-unit", WARN)
+@rule("S112", "custom-measure-no-unit", WARN, requirement=standards.MEASURABLE)
 def custom_measure_no_unit(ctx: RuleContext) -> Iterator[Finding]:
     """A custom measure has no unit.
 
     ## Why it matters
     "5" means nothing without "nights/week" or "panic attacks per week"; the unit is what lets
-    the client and a reviewer read the target and the progress.
+    the client and a reviewer read the target and the progress, and what makes the goal
+    measurable (Joint Commission CTS.03.01.03, CARF 2.C).
     ## Example
     measure: {name: wind-down routine, direction: higher}
     ## Use instead
@@ -322,6 +327,30 @@ def custom_measure_no_unit(ctx: RuleContext) -> Iterator[Finding]:
     for path, item, parent in ctx.goals_and_objectives():
         if isinstance(item.measure, CustomMeasure) and not item.measure.unit:
             yield Finding(path + ("measure",), f"custom measure '{item.measure.name}' has no unit")
+
+
+@rule("S113", "no-client-words", INFO, requirement=standards.CLIENT_WORDS)
+def no_client_words(ctx: RuleContext) -> Iterator[Finding]:
+    """A goal has no `client_words`: the goal as the client put it.
+
+    ## Why it matters
+    The clinical statement says what will be measured; the client's own words say why it matters
+    to them, and keep the plan theirs. Goals that do not reflect the individual's own words are
+    among the most cited treatment-planning findings (Joint Commission CTS.03.01.03; CARF 2.C asks
+    for goals expressed in the words of the person served). Quote the client, in the first person.
+    ## Example
+    - id: G1
+      statement: Reduce perceived stress to the low range on PSS-10.
+    ## Use instead
+    - id: G1
+      statement: Reduce perceived stress to the low range on PSS-10.
+      client_words: "I want to stop dreading Monday mornings."
+    """
+    holes = {path for path, _ in ctx.placeholders}  # an unfilled placeholder is T601's to report
+    for gi, goal in enumerate(ctx.plan.goals):
+        path = ("goals", gi, "client_words")
+        if (goal.client_words is None or not goal.client_words.strip()) and path not in holes:
+            yield Finding(path, f"goal {goal.id} has no client_words: add the goal as the client put it, in their own words")
 
 
 RULES = collect(globals())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from tplan.diagnostics import Finding, Severity
+from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 
 ERR, WARN = Severity.ERROR, Severity.WARNING
-THREAD = ("Joint Commission CTS.03.01.03",)
 
 
 def _goal_and_objective_ids(ctx: RuleContext) -> dict[str, str]:
@@ -19,13 +19,14 @@ def _goal_and_objective_ids(ctx: RuleContext) -> dict[str, str]:
     return owner
 
 
-@rule("G201", "problem-without-goal", ERR, references=THREAD)
+@rule("G201", "problem-without-goal", ERR, requirement=standards.ASSESSED_NEEDS)
 def problem_without_goal(ctx: RuleContext) -> Iterator[Finding]:
     """A presenting problem is addressed by no goal.
 
     ## Why it matters
     The golden thread runs from each assessed problem to a goal that addresses it. A problem with
-    no goal is an assessed need the plan ignores, which surveyors cite.
+    no goal is an assessed need the plan ignores, which surveyors cite: the plan must reflect the
+    assessed needs (Joint Commission CTS.03.01.03) and be prepared from the assessment (CARF 2.C).
     ## Example
     presenting_problems: [{id: P1, summary: ...}, {id: P2, summary: ...}]
     goals: [{id: G1, addresses: [P1], ...}]
@@ -38,13 +39,15 @@ def problem_without_goal(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(("presenting_problems", i, "id"), f"presenting problem {problem.id} is addressed by no goal; add it to a goal's 'addresses'")
 
 
-@rule("G202", "goal-without-intervention", ERR, references=THREAD)
+@rule("G202", "goal-without-intervention", ERR, requirement=standards.INTERVENTIONS)
 def goal_without_intervention(ctx: RuleContext) -> Iterator[Finding]:
     """A goal has no intervention.
 
     ## Why it matters
     A goal nobody works on will not be reached; each goal needs at least one intervention that
-    lists it (or one of its objectives) under `goals`.
+    lists it (or one of its objectives) under `goals`. CARF 2.C asks the plan to identify the
+    specific interventions to be used; 42 CFR 456.180 asks for the treatments and therapies
+    ordered to meet the plan's objectives.
     ## Example
     interventions: [{id: I1, name: CBT, goals: [G1]}]   # nothing for G2
     ## Use instead
@@ -108,13 +111,14 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
             seen[ident] = ".".join(str(p) for p in path[:-1])
 
 
-@rule("G205", "intervention-without-goal", WARN, references=THREAD)
+@rule("G205", "intervention-without-goal", WARN, requirement=standards.INTERVENTIONS)
 def intervention_without_goal(ctx: RuleContext) -> Iterator[Finding]:
     """An intervention is linked to no goal.
 
     ## Why it matters
     An intervention that serves no goal cannot be justified at review or to a payer; link it, or
-    remove it if it is no longer part of the plan.
+    remove it if it is no longer part of the plan. Each intervention should serve the plan's
+    objectives (CARF 2.C, 42 CFR 456.180).
     ## Example
     interventions: [{id: I2, name: Relaxation training}]
     ## Use instead
@@ -125,13 +129,14 @@ def intervention_without_goal(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(("interventions", i, "id"), f"intervention {iv.id} is linked to no goal; list the goals it serves under 'goals'")
 
 
-@rule("G206", "goal-without-problem", WARN, references=THREAD)
+@rule("G206", "goal-without-problem", WARN, requirement=standards.ASSESSED_NEEDS)
 def goal_without_problem(ctx: RuleContext) -> Iterator[Finding]:
     """A goal addresses no presenting problem.
 
     ## Why it matters
     A goal should answer an assessed need. One that addresses nothing may belong to another
-    client's plan, or the link was forgotten.
+    client's plan, or the link was forgotten. The plan's goals should reflect the assessed needs
+    (Joint Commission CTS.03.01.03, CARF 2.C).
     ## Example
     goals: [{id: G1, statement: ...}]
     ## Use instead
@@ -140,6 +145,32 @@ def goal_without_problem(ctx: RuleContext) -> Iterator[Finding]:
     for i, goal in enumerate(ctx.plan.goals):
         if not goal.addresses:
             yield Finding(("goals", i, "id"), f"goal {goal.id} addresses no presenting problem; add 'addresses: [P1]'")
+
+
+@rule("G207", "intervention-without-frequency", WARN, requirement=standards.FREQUENCY)
+def intervention_without_frequency(ctx: RuleContext) -> Iterator[Finding]:
+    """An intervention has no `frequency`.
+
+    ## Why it matters
+    "CBT" says what will be done, not how much of it: weekly sessions and one session a month are
+    different plans, for the client, for the review and for the payer. CARF 2.C asks for the
+    frequency of each intervention, modality or service. Say how often it is delivered, even when
+    it is the same as the session schedule.
+    ## Example
+    - id: I1
+      name: CBT for generalized anxiety
+      goals: [G1]
+    ## Use instead
+    - id: I1
+      name: CBT for generalized anxiety
+      goals: [G1]
+      frequency: weekly
+    """
+    holes = {path for path, _ in ctx.placeholders}  # an unfilled placeholder is T601's to report
+    for i, iv in enumerate(ctx.plan.interventions):
+        path = ("interventions", i, "frequency")
+        if (iv.frequency is None or not iv.frequency.strip()) and path not in holes:
+            yield Finding(path, f"intervention {iv.id} has no frequency: say how often it is delivered, e.g. 'weekly' or 'every session'")
 
 
 RULES = collect(globals())

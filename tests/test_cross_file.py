@@ -1,0 +1,123 @@
+"""D701/D702 look across the files of one run: through the real CLI, on a folder of plans.
+
+Every test runs once per entry of JOB_ARGS. When `tplan lint` has a `--jobs` option, the same
+expectations are checked with one process and with two workers, so the output must be identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+import pytest
+from conftest import MINIMAL
+
+import tplan.cli
+from tplan.linter import LintSettings, lint_paths
+from tplan.rules import BY_CODE, CROSS_FILE_RULES, Limits
+
+STATEMENT = "statement: Reduce worry to the mild range on GAD-7."
+JOB_ARGS = [()]
+if "jobs" in inspect.signature(tplan.cli.lint).parameters:
+    JOB_ARGS += [("--jobs", "1"), ("--jobs", "2")]
+jobs = pytest.mark.parametrize("job_args", JOB_ARGS, ids=lambda a: " ".join(a) or "default")
+
+
+def plan(plan_id: str, statement: str | None = None) -> str:
+    text = MINIMAL.read_text().replace("id: TP-TEST-0001", f"id: {plan_id}")
+    return text.replace(STATEMENT, f"statement: {statement}") if statement else text
+
+
+def write(root, files: dict[str, str]) -> None:
+    (root / "plans").mkdir()
+    for name, text in files.items():
+        (root / "plans" / name).write_text(text)
+
+
+@jobs
+def test_duplicate_id_and_copied_goal_are_reported_in_each_file(tplan, tmp_path, job_args):
+    write(tmp_path, {
+        "TP-1.yaml": plan("TP-1"),
+        "TP-2.yaml": plan("TP-2"),
+        "TP-3.yaml": plan("TP-3"),
+        "TP-4.yaml": plan("TP-4"),
+        "copy-of-TP-4.yaml": plan("TP-4", "REDUCE worry  to the mild range on GAD-7."),  # case and spacing differ
+        "TP-6.yaml": plan("TP-6", "Cut worry time to under 30 minutes a day, as logged in a worry diary."),
+    })
+    result = tplan("lint", "--today", "2026-04-01", *job_args, "plans", cwd=tmp_path)
+    copied = "D702 info this goal statement is word for word the same in 5 plans (also {}); goals copied across clients are not individualised: rewrite it for this client"
+    assert result.stdout.splitlines() == [
+        "plans/TP-1.yaml:22:16: " + copied.format("plans/TP-2.yaml, plans/TP-3.yaml, plans/TP-4.yaml and 1 more"),
+        "plans/TP-2.yaml:22:16: " + copied.format("plans/TP-1.yaml, plans/TP-3.yaml, plans/TP-4.yaml and 1 more"),
+        "plans/TP-3.yaml:22:16: " + copied.format("plans/TP-1.yaml, plans/TP-2.yaml, plans/TP-4.yaml and 1 more"),
+        "plans/TP-4.yaml:3:5: D701 error plan id TP-4 is also used in plans/copy-of-TP-4.yaml; each plan needs its own id",
+        "plans/TP-4.yaml:22:16: " + copied.format("plans/TP-1.yaml, plans/TP-2.yaml, plans/TP-3.yaml and 1 more"),
+        "plans/copy-of-TP-4.yaml:3:5: D701 error plan id TP-4 is also used in plans/TP-4.yaml; each plan needs its own id",
+        "plans/copy-of-TP-4.yaml:22:16: " + copied.format("plans/TP-1.yaml, plans/TP-2.yaml, plans/TP-3.yaml and 1 more"),
+        "Found 2 errors, 5 infos in 5 of 6 files checked.",
+    ]
+    assert result.returncode == 1  # D701 is an error; D702 alone would not fail the run
+
+
+@jobs
+def test_passing_folder_unique_ids_and_goals_below_the_limit(tplan, tmp_path, job_args):
+    write(tmp_path, {f"TP-{i}.yaml": plan(f"TP-{i}") for i in range(1, 5)})  # 4 plans share the goal: below 5
+    result = tplan("lint", "--today", "2026-04-01", *job_args, "plans", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == "All clear: 4 files checked, no findings."
+
+
+@jobs
+def test_paths_are_named_as_given_and_three_ids_name_both_others(tplan, tmp_path, job_args):
+    write(tmp_path, {"a.yaml": plan("TP-9"), "b.yaml": plan("TP-9", "Sleep 7 hours on 5 nights a week.")})
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "c.yml").write_text(plan("TP-9", "Walk 30 minutes on 4 days a week."))
+    result = tplan("lint", "--today", "2026-04-01", *job_args, "plans/", "other/c.yml", cwd=tmp_path)
+    assert result.stdout.splitlines() == [  # files in path order; the others named in the same order
+        "other/c.yml:3:5: D701 error plan id TP-9 is also used in plans/a.yaml, plans/b.yaml; each plan needs its own id",
+        "plans/a.yaml:3:5: D701 error plan id TP-9 is also used in other/c.yml, plans/b.yaml; each plan needs its own id",
+        "plans/b.yaml:3:5: D701 error plan id TP-9 is also used in other/c.yml, plans/a.yaml; each plan needs its own id",
+        "Found 3 errors in 3 of 3 files checked.",
+    ]
+    assert result.returncode == 1
+
+
+@jobs
+def test_one_file_given_twice_is_not_a_duplicate_of_itself(tplan, tmp_path, job_args):
+    write(tmp_path, {"TP-1.yaml": plan("TP-1")})
+    result = tplan("lint", "--today", "2026-04-01", *job_args, "plans/TP-1.yaml", "./plans/TP-1.yaml", cwd=tmp_path)
+    assert "D701" not in result.stdout
+    assert result.returncode == 0, result.stdout
+
+
+@jobs
+def test_ignore_and_select_apply_to_cross_file_rules(tplan, tmp_path, job_args):
+    write(tmp_path, {"a.yaml": plan("TP-1"), "b.yaml": plan("TP-1")})
+    ignored = tplan("lint", "--today", "2026-04-01", *job_args, "--ignore", "D701", "plans", cwd=tmp_path)
+    assert ignored.returncode == 0 and "D701" not in ignored.stdout
+    selected = tplan("lint", "--today", "2026-04-01", *job_args, "--select", "D7", "plans", cwd=tmp_path)
+    assert selected.stdout.count("D701") == 2 and selected.returncode == 1
+
+
+@jobs
+def test_unreadable_files_take_no_part(tplan, tmp_path, job_args):
+    write(tmp_path, {"a.yaml": plan("TP-1"), "broken.yaml": "id: TP-1\ngoals: [\n"})
+    result = tplan("lint", "--today", "2026-04-01", *job_args, "plans", cwd=tmp_path)
+    assert "D701" not in result.stdout
+    assert "plans/broken.yaml:3:1: E001" in result.stdout
+
+
+def test_max_identical_goals_is_a_limit(tmp_path):
+    write(tmp_path, {f"TP-{i}.yaml": plan(f"TP-{i}") for i in range(1, 4)})
+    default = lint_paths([str(tmp_path / "plans")], LintSettings(today=dt.date(2026, 4, 1)))
+    assert default.diagnostics == []
+    strict = LintSettings(today=dt.date(2026, 4, 1), limits=Limits(max_identical_goals=3))
+    found = [(d.code, d.line, d.column) for d in lint_paths([str(tmp_path / "plans")], strict).diagnostics]
+    assert found == [("D702", 22, 16)] * 3
+
+
+def test_cross_file_rules_are_documented_and_have_no_per_file_check():
+    assert [r.code for r in CROSS_FILE_RULES] == ["D701", "D702"]
+    for rule in CROSS_FILE_RULES:
+        assert rule.check is None and rule.summary and rule.why and rule.example and rule.use_instead
+    assert BY_CODE["D702"].references == ("Joint Commission CTS.03.01.03",)

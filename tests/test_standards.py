@@ -1,0 +1,81 @@
+"""Rules name the standards they support, and the README's surveyor table is generated from that."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from tplan.docgen_survey import END, START, surveyor_table, update_readme, with_table
+from tplan.errors import TplanError
+from tplan.rules import ALL_RULES, BY_CODE, standards
+
+JC, CARF, CFR = "Joint Commission CTS.03.01.03", "CARF Section 2.C", "42 CFR 456.180"
+
+
+def test_readme_surveyor_table_is_up_to_date():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert with_table(readme, surveyor_table()) == readme, "run: python -m tplan.docgen_survey"
+
+
+@pytest.mark.parametrize("code,refs", [
+    ("S113", (JC, CARF)),
+    ("G207", (CARF,)),
+    ("C406", (JC, CFR)),
+    ("D702", (JC,)),
+    ("S101", (JC, CARF)),
+    ("S103", (CARF,)),
+    ("G201", (JC, CARF)),
+    ("G202", (CARF, CFR)),
+])
+def test_rules_name_their_standards(code, refs):
+    assert BY_CODE[code].references == refs
+
+
+def test_rules_without_a_standard_claim_none():
+    for code in ("S104", "S105", "S106", "S108", "S111", "G203", "G204", "C405", "T601", "D701", "P801", "E002"):
+        assert BY_CODE[code].references == () and BY_CODE[code].requirement == ""
+
+
+def test_each_referenced_standard_is_named_in_the_rule_explanation():
+    for rule in ALL_RULES:
+        for ref in rule.references:
+            assert ref.split()[-1] in rule.why, f"{rule.code}'s 'Why it matters' does not name {ref}"
+
+
+def test_requirements_are_worded_once_and_cover_the_issue_list():
+    texts = [r.text for r in standards.ALL]
+    assert len(set(texts)) == len(texts)
+    table = surveyor_table()
+    for row, codes in [
+        ("client's own words", "S113"),
+        ("measurable", "S101, S102, S109, S110, S112"),
+        ("time-specific", "S103, S107"),
+        ("how often", "G207"),
+        ("discharge criteria", "C406"),
+        ("every assessed need has a goal", "G201, G206"),
+        ("individualised", "D702"),
+    ]:
+        line = next(line for line in table.splitlines() if row in line.lower())
+        assert line.endswith(f"| {codes} |")
+
+
+def test_a_referenced_rule_without_a_named_requirement_gets_its_own_row():
+    from dataclasses import replace
+
+    odd = replace(BY_CODE["C405"], references=("Example Payer Manual 4.2",))
+    assert f"| {odd.summary} | Example Payer Manual 4.2 | C405 |" in surveyor_table([*ALL_RULES, odd])
+
+
+def test_update_readme_rewrites_only_the_block(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\n{START}\nold table\n{END}\n\nafter\n", encoding="utf-8")
+    assert update_readme(readme) is True
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"# Title\n\n{START}\n| What the surveyor looks for |")
+    assert text.endswith(f"|\n{END}\n\nafter\n")
+    assert update_readme(readme) is False
+
+
+def test_missing_markers_are_a_clear_error():
+    with pytest.raises(TplanError, match="surveyor:start"):
+        with_table("# no markers here\n", surveyor_table())
