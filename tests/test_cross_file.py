@@ -107,6 +107,18 @@ def test_unreadable_files_take_no_part(tplan, tmp_path, job_args):
     assert "plans/broken.yaml:3:1: E001" in result.stdout
 
 
+@jobs
+def test_unfilled_placeholder_ids_are_not_duplicates(tplan, tmp_path, job_args):
+    draft = plan("<plan id>").replace("status: active", "status: draft")
+    write(tmp_path, {"new-1.yaml": draft, "new-2.yaml": draft})
+    result = tplan("lint", "--today", "2026-04-01", *job_args, "plans", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "plans/new-1.yaml:3:5: T601 warning fill in id: placeholder '<plan id>' is still there",
+        "plans/new-2.yaml:3:5: T601 warning fill in id: placeholder '<plan id>' is still there",
+        "Found 2 warnings in 2 of 2 files checked.",
+    ]
+
+
 def test_max_identical_goals_is_a_limit(tmp_path):
     write(tmp_path, {f"TP-{i}.yaml": plan(f"TP-{i}") for i in range(1, 4)})
     default = lint_paths([str(tmp_path / "plans")], LintSettings(today=dt.date(2026, 4, 1)))

@@ -136,6 +136,8 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule)]
     diagnostics.sort(key=lambda d: d.sort_key)
     plan_id = data.get("id") if isinstance(data.get("id"), str) else None
+    if plan_id is not None and any(path == ("id",) for path, _ in doc.placeholders):
+        plan_id = None  # "<plan id>" in unfilled drafts is T601's business, not a duplicate id
     return FileResult(
         file,
         diagnostics,
