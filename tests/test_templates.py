@@ -166,7 +166,7 @@ def test_writes_file_and_says_what_is_left(tplan, tmp_path):
     assert result.returncode == 0 and result.stdout == ""
     assert plan.read_text(encoding="utf-8").startswith("# Treatment plan: Panic disorder\n")
     left = len(load_text(plan.read_text(encoding="utf-8")).placeholders)
-    assert f"{left} placeholders to fill in" in result.stderr
+    assert f"{left} places to fill in" in result.stderr
 
 
 def test_refuses_to_overwrite_and_leaves_the_file_byte_identical(tplan, tmp_path):
@@ -303,6 +303,13 @@ def test_later_template_dirs_win(tmp_path):
     assert available_templates([second, first])["intake"].title == "From a"
     assert available_templates([first])["intake"].builtin is False
     assert available_templates()["burnout"].builtin is True
+
+
+def test_a_template_saved_with_windows_line_endings_works(tmp_path):
+    path = _own_template(tmp_path, "windows", "Saved on Windows")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    text = scaffold(find_template("windows", [tmp_path]), dt.date(2026, 3, 2))
+    assert "\r" not in text and load_text(text).data["template"] == "windows"
 
 
 # ---- broken templates ---------------------------------------------------------------------------

@@ -73,9 +73,11 @@ def new(
 ) -> None:
     """Start a draft plan from a condition template.
 
-    Fills in the dates (from --start), the id and the names you give, and leaves <...> and TODO
-    placeholders for the rest: `tplan lint` on the new file lists what is left to fill in. An
-    existing file is never overwritten without --force.
+    Fills in the dates (counted from --start), the id and the names you give.
+
+    The rest is left as <...> placeholders: `tplan lint` on the new file lists them.
+
+    An existing file is never overwritten without --force.
     """
     from tplan.commands.new import run_new
 
@@ -93,7 +95,7 @@ def new(
     )
 
 
-templates_app = typer.Typer(help="List the condition templates, or show one.", no_args_is_help=False)
+templates_app = typer.Typer(no_args_is_help=False)
 app.add_typer(templates_app, name="templates")
 
 
@@ -102,10 +104,11 @@ def templates(
     ctx: typer.Context,
     template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
 ) -> None:
-    """List the condition templates (name, title, measures); `tplan templates show NAME` shows one.
+    """List the condition templates (name, title, measures), or show one.
 
-    Every template is checked as it is read, so this also checks a folder of your own templates:
-    a broken one is named with the line to fix, and the exit code is 2.
+    Every template is checked as it is read, so this also checks a folder of your own templates.
+
+    A broken one is named with the line to fix, and the exit code is 2.
     """
     if ctx.invoked_subcommand is not None:
         ctx.obj = template_dir

@@ -171,7 +171,7 @@ def load_template(path: Path) -> Template:
 
 def _split(text: str, path: Path) -> tuple[str, str, int]:
     """(metadata text, skeleton text, 1-based line where the skeleton starts)."""
-    text = text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     markers = list(_DOC_MARKER.finditer(text))
     if markers and not text[: markers[0].start()].strip(" \t\n"):  # an optional '---' before the metadata
         text_start = markers[0].end()

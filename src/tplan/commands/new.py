@@ -33,7 +33,7 @@ def run_new(
         return 0
     atomic_write(output, text, overwrite=force)
     left = len(load_text(text).placeholders)
-    todo = f"{left} placeholder{'s' if left != 1 else ''} to fill in" if left else "no placeholders left"
+    todo = f"{left} place{'s' if left != 1 else ''} to fill in" if left else "nothing left to fill in"
     print(f"Wrote {output} from the '{chosen.name}' template ({todo}); `tplan lint {output}` lists them.", file=sys.stderr)
     return 0
 
