@@ -90,7 +90,6 @@ def template_files(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Path]:
 
 def available_templates(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Template]:
     """Every template by name, each read and checked; a broken file raises TplanError naming it."""
-    extra_dirs = list(extra_dirs)
     return {name: load_template(path) for name, path in template_files(extra_dirs).items()}
 
 
