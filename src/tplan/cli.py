@@ -55,6 +55,81 @@ def measures() -> None:
     raise typer.Exit(run_measures())
 
 
+# ---- templates (issue 4): `tplan new`, `tplan templates`, `tplan templates show` -------------------
+
+TEMPLATE_DIR_HELP = "A folder of your own templates (repeatable); a template there replaces a built-in one of the same name."
+
+
+@app.command()
+def new(
+    template: str = typer.Option(..., "--template", "-t", help="Template name, e.g. burnout (`tplan templates` lists them)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the plan to this file (default: print it)."),
+    client: Optional[str] = typer.Option(None, "--client", help="The client's name."),
+    clinician: Optional[str] = typer.Option(None, "--clinician", help="The clinician's name."),
+    start: Optional[str] = typer.Option(None, "--start", help="Start date YYYY-MM-DD (default today); deadlines and the next review count from it."),
+    plan_id: Optional[str] = typer.Option(None, "--id", help="The plan id, e.g. TP-2026-0042 (letters, digits, '.', '_', '-')."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
+) -> None:
+    """Start a draft plan from a condition template.
+
+    Fills in the dates (counted from --start), the id and the names you give.
+
+    The rest is left as <...> placeholders: `tplan lint` on the new file lists them.
+
+    An existing file is never overwritten without --force.
+    """
+    from tplan.commands.new import run_new
+
+    raise typer.Exit(
+        run_new(
+            template,
+            output=output,
+            client=client,
+            clinician=clinician,
+            start=parse_date(start, "--start"),
+            plan_id=plan_id,
+            force=force,
+            template_dirs=template_dir,
+        )
+    )
+
+
+templates_app = typer.Typer(no_args_is_help=False)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.callback(invoke_without_command=True)
+def templates(
+    ctx: typer.Context,
+    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
+) -> None:
+    """List the condition templates (name, title, measures), or show one.
+
+    Every template is checked as it is read, so this also checks a folder of your own templates.
+
+    A broken one is named with the line to fix, and the exit code is 2.
+    """
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = template_dir
+        return
+    from tplan.commands.templates import run_templates
+
+    raise typer.Exit(run_templates(template_dir))
+
+
+@templates_app.command("show")
+def templates_show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Template name, e.g. burnout."),
+    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
+) -> None:
+    """Show one template: its description, measures, sources and plan skeleton."""
+    from tplan.commands.templates import run_template_show
+
+    raise typer.Exit(run_template_show(name, (ctx.obj or []) + (template_dir or [])))
+
+
 def main() -> None:
     """Entry point: one clear line and exit 2 for anything the user must fix; never a traceback."""
     try:

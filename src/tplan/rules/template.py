@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
-from tplan.diagnostics import Finding, Severity, format_path
+from tplan.diagnostics import Finding, Path, Severity, format_path
+from tplan.loader import PLACEHOLDER
 from tplan.rules.base import RuleContext, collect, rule
 
 
@@ -15,7 +16,7 @@ def unfilled_placeholder(ctx: RuleContext) -> Iterator[Finding]:
     ## Why it matters
     `tplan new` leaves placeholders wherever the plan needs this client's own details. Each one
     left in is a gap in the record. On a draft this is a warning (a to-do list); on an active plan
-    it is an error.
+    it is an error. A value with several placeholders gets one finding that names them all.
     ## Example
     client:
       name: <client name>
@@ -25,8 +26,25 @@ def unfilled_placeholder(ctx: RuleContext) -> Iterator[Finding]:
     """
     draft = isinstance(ctx.data, dict) and ctx.data.get("status") == "draft"
     severity = Severity.WARNING if draft else None
-    for path, text in ctx.placeholders:
-        yield Finding(path, f"fill in {format_path(path)}: placeholder '{text}' is still there", severity=severity)
+    for path, first in ctx.placeholders:
+        found = _all_placeholders(_value_at(ctx.data, path)) or [first]
+        quoted = ", ".join(f"'{text}'" for text in found)
+        what = f"placeholder {quoted} is" if len(found) == 1 else f"{len(found)} placeholders {quoted} are"
+        yield Finding(path, f"fill in {format_path(path)}: {what} still there", severity=severity)
+
+
+def _all_placeholders(value: Any) -> list[str]:
+    """Every placeholder in a text value, in order, each once."""
+    return list(dict.fromkeys(PLACEHOLDER.findall(value))) if isinstance(value, str) else []
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 RULES = collect(globals())

@@ -1,0 +1,379 @@
+"""Condition templates and `tplan new` / `tplan templates`, through the real entry point where it
+matters (exit codes, messages, files on disk) and in-process where only the content is checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from pathlib import Path
+
+import pytest
+from conftest import run_tplan
+from pydantic import BaseModel
+from template_fill import fill_placeholders
+
+from tplan.errors import TplanError
+from tplan.linter import LintSettings, lint_text
+from tplan.loader import PLACEHOLDER, load_text
+from tplan.measures import builtin_catalogue
+from tplan.schema.plan import Plan
+from tplan.templates import BUILTIN_DIR, available_templates, find_template, scaffold
+
+BUILTIN = sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+START = "2026-03-02"
+CATALOGUE = builtin_catalogue()
+
+
+def lint(text: str, today: str = START):
+    return lint_text(text, "plan.yaml", LintSettings(today=dt.date.fromisoformat(today)), CATALOGUE).diagnostics
+
+
+def no_traceback(result) -> bool:
+    return "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_issue_lists_every_condition():
+    wanted = {"stress", "burnout", "attachment", "depression", "generalized-anxiety", "panic", "couples",
+              "grief", "trauma", "substance-use", "insomnia", "generic"}
+    assert wanted <= set(BUILTIN)
+
+
+# ---- every built-in template: scaffold, lint, fill, lint clean --------------------------------
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_new_output_lints_with_only_placeholders_then_clean_once_filled(name, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    result = run_tplan("new", "--template", name, "-o", str(plan), "--start", START)
+    assert result.returncode == 0, result.stderr
+    text = plan.read_text(encoding="utf-8")
+    assert load_text(text).data["status"] == "draft"
+
+    linted = run_tplan("lint", "--today", START, str(plan))
+    codes = set(re.findall(r": ([A-Z]\d{3}) ", linted.stdout))
+    assert codes == {"T601"}, linted.stdout  # placeholders, and nothing else, are left to do
+    assert linted.returncode == 1  # drafts report placeholders as warnings, which fail by default
+
+    filled = fill_placeholders(text, CATALOGUE)
+    assert load_text(filled).placeholders == [], "the helper left a placeholder"
+    findings = lint(filled)
+    assert findings == [], "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in findings)
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_every_angle_bracket_in_a_value_is_a_whole_placeholder_or_a_target(name):
+    """A placeholder split by a flow list's commas ("[<a, b>]") would slip past T601 as junk."""
+    data = load_text(scaffold(find_template(name), dt.date(2026, 3, 2))).data
+    for value in _strings(data):
+        rest = PLACEHOLDER.sub("", value)
+        rest = re.sub(r"^\s*(<=|<|>=|>)\s*\d", "", rest)
+        assert "<" not in rest and ">" not in rest, f"broken placeholder in {value!r}"
+
+
+def _strings(node):
+    if isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_output_reads_well(name):
+    template = find_template(name)
+    text = scaffold(template, dt.date(2026, 3, 2))
+    lines = text.splitlines()
+    assert lines[0] == f"# Treatment plan: {template.title}"
+    assert lines[1] == f"# Started 2026-03-02 from the tplan template '{name}'."
+    assert all(len(line) <= 100 for line in lines), [line for line in lines if len(line) > 100]
+    # the template's own guidance comments survive the round trip
+    comments = [line.strip() for line in template.skeleton.splitlines() if line.strip().startswith("#")]
+    assert comments and all(c in text for c in comments)
+    assert not re.search(r"\+\d+d\b", text), "every +Nd date must be filled in"
+    _assert_spec_key_order(load_text(text).data, Plan, name)
+
+
+def _assert_spec_key_order(data, model, where):
+    """Keys appear in the order the schema (and PLAN-FORMAT.md) lists them."""
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            _assert_spec_key_order(item, model, f"{where}[{i}]")
+        return
+    if not isinstance(data, dict) or model is None:
+        return
+    fields = list(model.model_fields)
+    keys = [k for k in data if k in fields]
+    assert keys == sorted(keys, key=fields.index), f"{where}: keys {keys} are not in spec order"
+    for key in keys:
+        _assert_spec_key_order(data[key], _model_in(model.model_fields[key].annotation), f"{where}.{key}")
+
+
+def _model_in(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def test_key_order_check_catches_a_swap():
+    with pytest.raises(AssertionError):
+        _assert_spec_key_order({"id": "x", "tplan": 1}, Plan, "plan")
+
+
+def test_dates_ids_and_names_are_filled(tplan):
+    result = tplan("new", "-t", "burnout", "--start", "2026-03-02", "--id", "TP-2026-0042",
+                   "--client", "Alex Example", "--clinician", "Dana Example")
+    assert result.returncode == 0, result.stderr
+    data = load_text(result.stdout).data
+    assert data["id"] == "TP-2026-0042" and data["status"] == "draft" and data["template"] == "burnout"
+    assert data["created"] == dt.date(2026, 3, 2) and data["updated"] == dt.date(2026, 3, 2)
+    assert data["client"]["name"] == "Alex Example" and data["clinician"]["name"] == "Dana Example"
+    assert data["reviews"]["next"] == dt.date(2026, 5, 31)  # +90d
+    assert data["goals"][0]["deadline"] == dt.date(2026, 5, 25)  # +84d
+    assert data["goals"][0]["objectives"][0]["deadline"] == dt.date(2026, 4, 13)  # +42d
+
+
+def test_start_defaults_to_today(tplan):
+    data = load_text(tplan("new", "-t", "stress").stdout).data
+    assert data["created"] == dt.date.today()
+
+
+def test_names_that_need_quoting_stay_valid_yaml(tplan):
+    result = tplan("new", "-t", "generic", "--client", "Jo O'Example: Jr #2", "--start", START)
+    assert load_text(result.stdout).data["client"]["name"] == "Jo O'Example: Jr #2"
+
+
+# ---- writing files ----------------------------------------------------------------------------
+
+
+def test_stdout_mode_writes_no_file(tplan, tmp_path):
+    result = tplan("new", "-t", "grief", "--start", START, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("# Treatment plan: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writes_file_and_says_what_is_left(tplan, tmp_path):
+    plan = tmp_path / "TP-1.yaml"
+    result = tplan("new", "-t", "panic", "-o", str(plan), "--start", START)
+    assert result.returncode == 0 and result.stdout == ""
+    assert plan.read_text(encoding="utf-8").startswith("# Treatment plan: Panic disorder\n")
+    left = len(load_text(plan.read_text(encoding="utf-8")).placeholders)
+    assert f"{left} places to fill in" in result.stderr
+
+
+def test_refuses_to_overwrite_and_leaves_the_file_byte_identical(tplan, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    original = b"# my notes\r\nid: keep-me\n\xc3\xa9\n"
+    plan.write_bytes(original)
+    result = tplan("new", "-t", "burnout", "-o", str(plan))
+    assert result.returncode == 2
+    assert "already exists; use --force to overwrite it" in result.stderr
+    assert no_traceback(result)
+    assert plan.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]  # no temp file left behind
+
+
+def test_force_overwrites(tplan, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("old\n")
+    result = tplan("new", "-t", "burnout", "-o", str(plan), "--force", "--start", START)
+    assert result.returncode == 0, result.stderr
+    assert load_text(plan.read_text()).data["template"] == "burnout"
+
+
+def test_bad_output_and_options_are_clear_errors(tplan, tmp_path):
+    cases = [
+        (["new", "-t", "burnout", "-o", str(tmp_path)], "is a folder; give a file name"),
+        (["new", "-t", "burnout", "-o", str(tmp_path / "plan.txt")], "must end in .yaml or .yml"),
+        (["new", "-t", "burnout", "-o", str(tmp_path / "nope" / "p.yaml")], "no such folder"),
+        (["new", "-t", "burnout", "--id", "TP 42/a"], "--id 'TP 42/a' may only use"),
+        (["new", "-t", "burnout", "--start", "03/02/2026"], "--start must be a date"),
+        (["new", "-t", "burnout", "--template-dir", str(tmp_path / "missing")], "no such folder"),
+    ]
+    for args, message in cases:
+        result = tplan(*args)
+        assert result.returncode == 2, args
+        assert message in result.stderr, (args, result.stderr)
+        assert no_traceback(result)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- unknown names ------------------------------------------------------------------------------
+
+
+def test_unknown_template_lists_the_available_ones_and_suggests_one(tplan):
+    result = tplan("new", "--template", "burnot")
+    assert result.returncode == 2
+    assert "there is no template called 'burnot'. Did you mean 'burnout'?" in result.stderr
+    for name in BUILTIN:
+        assert name in result.stderr
+    assert no_traceback(result)
+
+
+@pytest.mark.parametrize("typed,meant", [("ptsd", "trauma"), ("sleep", "insomnia"), ("alcohol", "substance-use"),
+                                         ("relationship", "couples"), ("anxiety", "generalized-anxiety")])
+def test_other_names_for_a_condition_suggest_its_template(typed, meant):
+    with pytest.raises(TplanError, match=f"Did you mean '{meant}'"):
+        find_template(typed)
+
+
+def test_nothing_close_gives_no_suggestion():
+    with pytest.raises(TplanError) as exc:
+        find_template("zzzz")
+    assert "Did you mean" not in str(exc.value) and "Available templates: attachment" in str(exc.value)
+
+
+# ---- listing and showing ------------------------------------------------------------------------
+
+
+def test_templates_lists_name_title_and_measures(tplan):
+    result = tplan("templates")
+    assert result.returncode == 0
+    for template in available_templates().values():
+        row = next(line for line in result.stdout.splitlines() if line.startswith(template.name + " "))
+        assert template.title in row and ", ".join(template.measures) in row
+
+
+def test_templates_show_prints_description_sources_and_skeleton(tplan):
+    result = tplan("templates", "show", "insomnia")
+    assert result.returncode == 0
+    template = find_template("insomnia")
+    assert result.stdout.startswith(f"insomnia: {template.title}\n")
+    assert "Measures: ISI" in result.stdout
+    assert template.sources[0] in result.stdout
+    assert result.stdout.endswith(template.skeleton)
+    missing = tplan("templates", "show", "insomina")
+    assert missing.returncode == 2 and "Did you mean 'insomnia'?" in missing.stderr
+
+
+# ---- a clinic's own templates -------------------------------------------------------------------
+
+
+def _own_template(folder: Path, name: str, title: str, statement: str = "Sleeps 7 hours on 5 nights a week") -> Path:
+    skeleton = BUILTIN_DIR.joinpath("generic.yaml").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    skeleton = skeleton.replace("template: generic", f"template: {name}")
+    skeleton = skeleton.replace("statement: <observable change within 3 months>", f"statement: {statement}")
+    path = folder / f"{name}.yaml"
+    path.write_text(
+        f"name: {name}\ntitle: {title}\ndescription: A clinic's own template.\nmeasures: [ORS]\n---\n{skeleton}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_template_dir_adds_templates(tplan, tmp_path):
+    _own_template(tmp_path, "sleep-clinic", "Our sleep clinic plan")
+    listed = tplan("templates", "--template-dir", str(tmp_path))
+    assert listed.returncode == 0
+    row = next(line for line in listed.stdout.splitlines() if line.startswith("sleep-clinic "))
+    assert "Our sleep clinic plan" in row and str(tmp_path) in row
+    assert "built-in" in listed.stdout  # the built-ins are still there
+    new = tplan("new", "-t", "sleep-clinic", "--template-dir", str(tmp_path), "--start", START)
+    assert new.returncode == 0, new.stderr
+    data = load_text(new.stdout).data
+    assert data["template"] == "sleep-clinic"
+    assert data["goals"][0]["statement"] == "Sleeps 7 hours on 5 nights a week"
+    shown = tplan("templates", "--template-dir", str(tmp_path), "show", "sleep-clinic")
+    assert shown.returncode == 0 and "Our sleep clinic plan" in shown.stdout
+
+
+def test_a_user_template_overrides_the_builtin_of_the_same_name(tplan, tmp_path):
+    _own_template(tmp_path, "burnout", "Burnout, our clinic's way", statement="Works 4 days a week")
+    listed = tplan("templates", "--template-dir", str(tmp_path)).stdout
+    row = next(line for line in listed.splitlines() if line.startswith("burnout "))
+    assert "Burnout, our clinic's way" in row and "Occupational burnout" not in listed
+    new = tplan("new", "-t", "burnout", "--template-dir", str(tmp_path), "--start", START)
+    assert load_text(new.stdout).data["goals"][0]["statement"] == "Works 4 days a week"
+
+
+def test_later_template_dirs_win(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    _own_template(first, "intake", "From a")
+    _own_template(second, "intake", "From b")
+    assert available_templates([first, second])["intake"].title == "From b"
+    assert available_templates([second, first])["intake"].title == "From a"
+    assert available_templates([first])["intake"].builtin is False
+    assert available_templates()["burnout"].builtin is True
+
+
+def test_a_template_saved_with_windows_line_endings_works(tmp_path):
+    path = _own_template(tmp_path, "windows", "Saved on Windows")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    text = scaffold(find_template("windows", [tmp_path]), dt.date(2026, 3, 2))
+    assert "\r" not in text and load_text(text).data["template"] == "windows"
+
+
+# ---- broken templates ---------------------------------------------------------------------------
+
+
+BROKEN = {
+    "no-separator": ("name: no-separator\ntitle: T\ndescription: D\nmeasures: [ORS]\n", "separated by one line '---'"),
+    "bad-key": ("name: bad-key\ntitel: T\ndescription: D\nmeasures: [ORS]\n---\n{skeleton}",
+                "unknown metadata key 'titel' (did you mean 'title'?)"),
+    "wrong-name": ("name: other\ntitle: T\ndescription: D\nmeasures: [ORS]\n---\n{skeleton}",
+                   "does not match the file name 'wrong-name.yaml'"),
+    "bad-measure": ("name: bad-measure\ntitle: T\ndescription: D\nmeasures: [PHQ-99]\n---\n{skeleton}",
+                    "measure 'PHQ-99' is not in the measures catalogue"),
+    "bad-yaml": ("name: bad-yaml\ntitle: T\ndescription: D\nmeasures: [ORS]\n---\ntplan: 1\ngoals: [\n",
+                 "bad-yaml.yaml:8:1: broken template: the plan skeleton (after '---'): invalid YAML"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_template_file_gives_a_clear_error_naming_it(name, tplan, tmp_path):
+    skeleton = BUILTIN_DIR.joinpath("generic.yaml").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    text, message = BROKEN[name]
+    (tmp_path / f"{name}.yaml").write_text(text.replace("{skeleton}", skeleton), encoding="utf-8")
+    for args in (["new", "-t", name], ["templates"]):
+        result = tplan(*args, "--template-dir", str(tmp_path))
+        assert result.returncode == 2, (args, result.stdout)
+        assert str(tmp_path / f"{name}.yaml") in result.stderr
+        assert message in result.stderr, result.stderr
+        assert no_traceback(result)
+
+
+def test_a_skeleton_that_fails_the_schema_points_at_the_line(tplan, tmp_path):
+    path = _own_template(tmp_path, "clinic", "Clinic")
+    text = path.read_text(encoding="utf-8").replace("    term: long\n", "    term: medium\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    term: medium") + 1
+    result = tplan("new", "-t", "clinic", "--template-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "broken template 'clinic'" in result.stderr
+    assert f"{path}:{line}:11: E003" in result.stderr
+    assert no_traceback(result)
+
+
+def test_a_broken_user_template_does_not_block_other_templates(tplan, tmp_path):
+    (tmp_path / "broken.yaml").write_text("not a template\n")
+    result = tplan("new", "-t", "stress", "--template-dir", str(tmp_path), "--start", START)
+    assert result.returncode == 0, result.stderr
+
+
+# ---- T601 -------------------------------------------------------------------------------------
+
+
+def test_t601_names_every_placeholder_in_one_value():
+    text = Path(__file__).parent.joinpath("fixtures", "minimal.yaml").read_text()
+    text = text.replace("summary: Worry most days about work and health.",
+                        "summary: Worry about <topics> for <how long>, and TODO.")
+    [finding] = [d for d in lint(text, "2026-04-01") if d.code == "T601"]
+    assert finding.message == (
+        "fill in presenting_problems[0].summary: 3 placeholders '<topics>', '<how long>', 'TODO' are still there"
+    )
+    assert finding.severity.value == "error"  # an active plan
+
+
+def test_t601_is_a_warning_on_drafts():
+    text = scaffold(find_template("generic"), dt.date(2026, 3, 2))
+    severities = {d.severity.value for d in lint(text) if d.code == "T601"}
+    assert severities == {"warning"}
