@@ -414,3 +414,17 @@ def test_html_loads_in_chromium_without_console_errors(tplan, tmp_path):
     control.write_text('<!DOCTYPE html><html lang="en"><title>c</title><script>console.error("control-marker")</script></html>')
     _, control_log = chromium(control, tmp_path, "control")
     assert any("control-marker" in line for line in console_messages(control_log))
+
+
+def test_draft_with_placeholders_renders_them_as_written(tplan, tmp_path):
+    plan = tmp_path / "draft.yaml"
+    plan.write_text(
+        MINIMAL.read_text()
+        .replace("status: active", "status: draft")
+        .replace("name: Test Person", "name: <client name>")
+        .replace("baseline: 14", "baseline: <baseline GAD-7 score>")
+    )
+    result = tplan("render", str(plan), "--today", "2026-04-01")
+    assert result.returncode == 0, result.stderr
+    assert "**\\<client name\\>**" in result.stdout  # text placeholders stay visible
+    assert "| G1 goal | GAD-7 |  | ≤ 9 |" in result.stdout  # a number placeholder is left blank

@@ -18,10 +18,11 @@ from pydantic import ValidationError
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write
-from tplan.linter import LintSettings, lint_text, validate
+from tplan.linter import LintSettings, lint_text
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
+from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
 
 FORMATS = ("md", "html")
@@ -74,10 +75,11 @@ def run_render(
         data, birth_year = reduce_identifiers(data)
     plan = _plan(data, doc)
     if plan is None:
-        for d in errors:
+        shown = errors or result.diagnostics
+        for d in shown:
             print(diagnostic_line(d), file=sys.stderr)
         raise TplanError(
-            f"{path} does not match the plan format ({_count(len(errors), 'error')} above), so it cannot be "
+            f"{path} does not match the plan format ({_count(len(shown), 'finding')} above), so it cannot be "
             "rendered reliably; fix them (`tplan lint` shows the same list) and render again"
         )
 
@@ -111,12 +113,27 @@ def _read(path: str) -> str:
 
 
 def _plan(data: dict, doc: LoadedDoc) -> Plan | None:
-    """The plan as written; failing that, the linter's reading with placeholders left out (a
-    `<baseline score>` where a number belongs)."""
+    """The plan as written. A placeholder where a number or date belongs (`baseline: <score>`)
+    cannot be validated, so those are left out; placeholders in text stay, for the reader to see."""
     try:
         return Plan.model_validate(data)
+    except ValidationError as exc:
+        wrong = {finding.path for _, finding in schema_findings(exc, data)}
+    holes = {path for path, _ in doc.placeholders if path in wrong}
+    if not holes:
+        return None
+    try:
+        return Plan.model_validate(_without(data, holes))
     except ValidationError:
-        return validate(data, doc)[0]
+        return None
+
+
+def _without(data, holes: set, path: tuple = ()):
+    if isinstance(data, dict):
+        return {k: _without(v, holes, path + (k,)) for k, v in data.items() if path + (k,) not in holes}
+    if isinstance(data, list):
+        return [_without(v, holes, path + (i,)) for i, v in enumerate(data)]
+    return data
 
 
 def _count(n: int, noun: str) -> str:

@@ -111,7 +111,7 @@ def progress_chart(
             band = (top, round(target_y - top, 1))
 
     x_dates = sorted({d0, d1, *(d for d, _ in scores)})
-    x_ticks = _spread([Tick(x(d), d.isoformat()) for d in x_dates], min_gap=70)
+    x_ticks = _spread([Tick(x(d), d.isoformat()) for d in x_dates])
     y_ticks = tuple(Tick(y(v), num(v)) for v in nice_ticks(lo, hi))
     return Chart(
         WIDTH, HEIGHT, left, right, top, bottom, points, base, line, target_y, band,
@@ -119,13 +119,16 @@ def progress_chart(
     )
 
 
-def _spread(ticks: list[Tick], min_gap: float) -> tuple[Tick, ...]:
-    """Drop date labels that would overlap, always keeping the first and the last."""
+def _spread(ticks: list[Tick], label_width: float = 66, pad: float = 8) -> tuple[Tick, ...]:
+    """Drop date labels that would overlap, always keeping the first and the last. The first label
+    is drawn to the right of its tick, the last to the left, the others centred."""
     if len(ticks) <= 2:
         return tuple(ticks)
+    edge, middle = 1.5 * label_width + pad, label_width + pad
     kept = [ticks[0]]
     for tick in ticks[1:-1]:
-        if tick.pos - kept[-1].pos >= min_gap and ticks[-1].pos - tick.pos >= min_gap:
+        after = edge if len(kept) == 1 else middle
+        if tick.pos - kept[-1].pos >= after and ticks[-1].pos - tick.pos >= edge:
             kept.append(tick)
     kept.append(ticks[-1])
     return tuple(kept)

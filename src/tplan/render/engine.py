@@ -22,12 +22,26 @@ def _environment(fmt: str):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
 
-    common = dict(loader=FileSystemLoader(HERE), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    common = dict(
+        loader=FileSystemLoader(HERE), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+    )
     if fmt == "html":
         return Environment(autoescape=True, **common)
     env = Environment(autoescape=False, finalize=lambda v: v if isinstance(v, Markup) else md_escape("" if v is None else v), **common)
     env.filters["raw"] = Markup  # for the template's own Markdown built from escaped parts
     return env
+
+
+def _bytecode_cache():
+    """Compiled templates cached in jinja2's private per-user temp folder: compiling them is most of
+    a render's cost. Only template code is cached, never plan data; no cache if none can be made."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def render_document(doc: Document, fmt: str) -> str:
