@@ -129,6 +129,31 @@ def templates_show(
 
     raise typer.Exit(run_template_show(name, (ctx.obj or []) + (template_dir or [])))
 
+# ---- render (issue 5) -------------------------------------------------------------------------
+
+
+@app.command()
+def render(
+    plan: str = typer.Argument(..., help="The plan file to render."),
+    html: bool = typer.Option(False, "--html", help="Self-contained, print-ready HTML (one file: inline CSS and charts, no scripts)."),
+    md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html)."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write to this file instead of standard output."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency contact and insurance ids removed."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse to render a plan with lint errors (exit 1) instead of adding a warning banner."),
+    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible output."),
+) -> None:
+    """Render a plan as a document to share: Markdown, or HTML ready to print.
+
+    A plan with lint errors is still rendered, with a warning banner counting them (unless
+    --strict). Exit codes: 0 rendered; 1 not rendered because of lint errors (--strict); 2 the file
+    cannot be read, parsed or matched to the plan format, or the output exists without --force.
+    """
+    from tplan.commands.render import output_format, run_render
+
+    fmt = output_format(html, md, output)
+    raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today")))
+
 
 def main() -> None:
     """Entry point: one clear line and exit 2 for anything the user must fix; never a traceback."""

@@ -1,0 +1,140 @@
+"""`tplan render`: one plan → a Markdown or self-contained HTML document.
+
+The plan is linted first (the same `lint_text` as `tplan lint`): lint errors put a warning banner
+at the top of the document, or stop the render with --strict. A file that cannot be read or
+parsed, or that does not match the plan format, is not rendered (exit 2): a half-read plan would
+silently drop goals or signatures from a document someone will rely on. Placeholders left by a
+template are shown as written, so a draft shows what is still to be filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from tplan.diagnostics import Severity
+from tplan.errors import TplanError
+from tplan.fsio import atomic_write
+from tplan.linter import LintSettings, lint_text
+from tplan.loader import LoadedDoc, LoadError, decode, load_text
+from tplan.measures import load_catalogue
+from tplan.reporters.text import line as diagnostic_line
+from tplan.schema.adapt import schema_findings
+from tplan.schema.plan import Plan
+
+FORMATS = ("md", "html")
+
+
+def output_format(html: bool, md: bool, output: str | None) -> str:
+    """--html or --md; with neither, the -o file's suffix decides (.html/.htm), else Markdown."""
+    if html and md:
+        raise TplanError("choose one of --html and --md, not both")
+    if html or md:
+        return "html" if html else "md"
+    return "html" if output and Path(output).suffix.lower() in (".html", ".htm") else "md"
+
+
+def run_render(
+    path: str,
+    fmt: str = "md",
+    output: str | None = None,
+    force: bool = False,
+    redact: bool = False,
+    strict: bool = False,
+    today: _dt.date | None = None,
+) -> int:
+    today = today or _dt.date.today()
+    if output and Path(output).resolve() == Path(path).resolve():
+        raise TplanError(f"{output} is the plan itself; choose another output file")
+    if output and not force and Path(output).exists():
+        raise TplanError(f"{output} already exists; use --force to overwrite it")
+
+    text = _read(path)
+    catalogue = load_catalogue()
+    try:
+        result = lint_text(text, path, LintSettings(today=today), catalogue)
+        doc = load_text(text)
+    except LoadError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
+        raise TplanError(f"{where}: {exc.code} {exc.message}; the plan cannot be rendered") from None
+
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if strict and errors:
+        for d in errors:
+            print(diagnostic_line(d), file=sys.stderr)
+        print(f"tplan: not rendered: {_count(len(errors), 'lint error')} (--strict renders clean plans only)", file=sys.stderr)
+        return 1
+
+    data, birth_year = doc.data, None
+    if redact:
+        from tplan.render.redact import redact as reduce_identifiers
+
+        data, birth_year = reduce_identifiers(data)
+    plan = _plan(data, doc)
+    if plan is None:
+        shown = errors or result.diagnostics
+        for d in shown:
+            print(diagnostic_line(d), file=sys.stderr)
+        raise TplanError(
+            f"{path} does not match the plan format ({_count(len(shown), 'finding')} above), so it cannot be "
+            "rendered reliably; fix them (`tplan lint` shows the same list) and render again"
+        )
+
+    from tplan.render.engine import render_document
+    from tplan.render.view import build
+
+    document = build(plan, catalogue, today, result.diagnostics, redacted=redact, birth_year=birth_year)
+    rendered = render_document(document, fmt)
+    if output:
+        atomic_write(output, rendered, overwrite=force)
+        banner = f" with a warning banner ({_count(len(errors), 'lint error')})" if errors else ""
+        print(f"Wrote {output}{banner}.", file=sys.stderr)
+    else:
+        sys.stdout.write(rendered)
+    return 0
+
+
+def _read(path: str) -> str:
+    p = Path(path)
+    if p.is_dir():
+        raise TplanError(f"{path} is a folder; render takes one plan file")
+    try:
+        return decode(p.read_bytes())
+    except FileNotFoundError:
+        raise TplanError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    except LoadError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
+        raise TplanError(f"{where}: {exc.code} {exc.message}") from None
+
+
+def _plan(data: dict, doc: LoadedDoc) -> Plan | None:
+    """The plan as written. A placeholder where a number or date belongs (`baseline: <score>`)
+    cannot be validated, so those are left out; placeholders in text stay, for the reader to see."""
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        wrong = {finding.path for _, finding in schema_findings(exc, data)}
+    holes = {path for path, _ in doc.placeholders if path in wrong}
+    if not holes:
+        return None
+    try:
+        return Plan.model_validate(_without(data, holes))
+    except ValidationError:
+        return None
+
+
+def _without(data, holes: set, path: tuple = ()):
+    if isinstance(data, dict):
+        return {k: _without(v, holes, path + (k,)) for k, v in data.items() if path + (k,) not in holes}
+    if isinstance(data, list):
+        return [_without(v, holes, path + (i,)) for i, v in enumerate(data)]
+    return data
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,55 @@
+"""jinja2 environments for the two output formats. jinja2 is imported here only, when a document
+is rendered, so linting never pays for it.
+
+HTML: autoescape on, and no template marks plan text safe. Markdown: every printed value goes
+through `md_escape` (jinja2's `finalize`), so escaping is the default there too and a template
+cannot forget it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from tplan.render.markdown import md_escape
+from tplan.render.view import Document
+
+HERE = Path(__file__).parent
+
+
+@lru_cache(maxsize=2)
+def _environment(fmt: str):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    common = dict(
+        loader=FileSystemLoader(HERE), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+    )
+    if fmt == "html":
+        return Environment(autoescape=True, **common)
+    env = Environment(autoescape=False, finalize=lambda v: v if isinstance(v, Markup) else md_escape("" if v is None else v), **common)
+    env.filters["raw"] = Markup  # for the template's own Markdown built from escaped parts
+    return env
+
+
+def _bytecode_cache():
+    """Compiled templates cached in jinja2's private per-user temp folder: compiling them is most of
+    a render's cost. Only template code is cached, never plan data; no cache if none can be made."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
+def render_document(doc: Document, fmt: str) -> str:
+    """The document as "html" or "md" text."""
+    env = _environment(fmt)
+    if fmt == "html":
+        from markupsafe import Markup
+
+        css = Markup((HERE / "style.css").read_text(encoding="utf-8"))
+        return env.get_template("plan.html.j2").render(doc=doc, css=css)
+    return env.get_template("plan.md.j2").render(doc=doc)

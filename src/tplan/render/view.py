@@ -1,0 +1,382 @@
+"""A validated Plan → plain display values for the templates (no jinja2 here).
+
+Everything a template prints is decided here, so the Markdown and HTML documents always say the
+same thing: statuses come from `tplan.attainment`, targets from `tplan.targets`, and the golden
+thread (problem → goals → interventions) is resolved once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tplan.attainment import Attainment, attainment
+from tplan.diagnostics import Diagnostic, Severity
+from tplan.measures import Catalogue
+from tplan.render.chart import Chart, num, progress_chart
+from tplan.schema.base import CustomMeasure
+from tplan.schema.goals import Goal, Objective
+from tplan.schema.plan import Plan
+
+SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
+STATUS_CLASS = {"met": "met", "on track": "on-track", "behind": "behind", "overdue": "overdue", "no data": "no-data"}
+SETTING = {"in-person": "In person", "telehealth": "Telehealth", "hybrid": "Hybrid (in person and telehealth)"}
+
+
+def anchor(kind: str, ident: str) -> str:
+    """An HTML id for a plan id: plan ids are free text, anchors must not be."""
+    return kind + "-" + re.sub(r"[^A-Za-z0-9_.-]", "-", ident)
+
+
+def fmt_date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, _dt.date) else ("" if value is None else str(value))
+
+
+@dataclass
+class Ref:
+    """A link along the golden thread: an id, its anchor and its text."""
+
+    id: str
+    anchor: str | None  # None when the id does not exist in the plan (a G203 finding)
+    text: str = ""
+
+
+@dataclass
+class Row:
+    """One line of a goal's table: the goal itself or one of its objectives."""
+
+    id: str
+    kind: str  # "goal" | "objective"
+    statement: str
+    measure: str
+    baseline: str
+    target: str
+    deadline: str
+    latest: str
+    latest_date: str
+    status: str
+    status_class: str
+    trend: str
+
+
+@dataclass
+class ChartView:
+    title: str
+    caption: str  # the text alternative: every value the chart shows
+    measure: str
+    target: str
+    chart: Chart
+    scores: list[tuple[str, str]]  # (date, score) for the Markdown table and screen readers
+    ident: str
+
+
+@dataclass
+class GoalView:
+    id: str
+    anchor: str
+    term: str
+    statement: str
+    client_words: str | None
+    addresses: list[Ref]
+    interventions: list[Ref]
+    rows: list[Row]
+    charts: list[ChartView]
+
+
+@dataclass
+class ProblemView:
+    id: str
+    anchor: str
+    summary: str
+    details: list[tuple[str, str]]
+    goals: list[GoalView]
+
+
+@dataclass
+class Banner:
+    errors: int
+    warnings: int
+    findings: list[str]  # "12:5 S103 goal G2 has no deadline" — positions and rule messages only
+
+
+@dataclass
+class Document:
+    plan: Plan
+    title: str
+    today: str
+    redacted: bool
+    client_name: str
+    client_facts: list[tuple[str, str]]
+    clinician: str
+    clinician_facts: list[tuple[str, str]]
+    plan_facts: list[tuple[str, str]]
+    problems: list[ProblemView]
+    goals: list[GoalView]
+    interventions: list[dict]
+    banner: Banner | None
+    assessments: list[dict] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)
+    schedule: list[tuple[str, str]] = field(default_factory=list)
+    progress: list[dict] = field(default_factory=list)
+    insurance: list[tuple[str, str]] = field(default_factory=list)
+
+
+def build(
+    plan: Plan,
+    catalogue: Catalogue,
+    today: _dt.date,
+    diagnostics: list[Diagnostic],
+    redacted: bool = False,
+    birth_year: int | None = None,
+) -> Document:
+    goals_by_id = {g.id: g for g in plan.goals}
+    problem_ids = {p.id for p in plan.presenting_problems}
+    serving: dict[str, list[Ref]] = {}
+    for item in plan.interventions:
+        for gid in item.goals:
+            serving.setdefault(gid, []).append(Ref(item.id, anchor("intervention", item.id), item.name))
+
+    goals = [_goal(g, plan, catalogue, today, problem_ids, serving) for g in plan.goals]
+    goal_views = {g.id: g for g in goals}
+    problems = [
+        ProblemView(
+            p.id,
+            anchor("problem", p.id),
+            p.summary,
+            _facts(
+                ("Severity", p.severity),
+                ("Onset", fmt_date(p.onset)),
+                ("Duration", p.duration),
+                ("Stressors", ", ".join(p.stressors)),
+                ("Impact", ", ".join(p.impact)),
+            ),
+            [goal_views[g.id] for g in plan.goals if p.id in g.addresses],
+        )
+        for p in plan.presenting_problems
+    ]
+    interventions = [
+        {
+            "id": i.id,
+            "anchor": anchor("intervention", i.id),
+            "name": i.name,
+            "modality": i.modality,
+            "frequency": i.frequency,
+            "provider": i.provider,
+            "description": i.description,
+            "goals": [Ref(g, anchor("goal", g) if g in goals_by_id else None) for g in i.goals],
+        }
+        for i in plan.interventions
+    ]
+    client = plan.client
+    c = plan.clinician
+    born = f"{birth_year}" if redacted and birth_year else fmt_date(client.date_of_birth)
+    if client.date_of_birth and not redacted:
+        born += f" (age {_age(client.date_of_birth, today)})"
+    contact = client.contact
+    emergency = client.emergency_contact
+    return Document(
+        plan=plan,
+        title=f"Treatment plan {plan.id}",
+        today=today.isoformat(),
+        redacted=redacted,
+        client_name=client.name,
+        client_facts=_facts(
+            ("Born", born),
+            ("Pronouns", client.pronouns),
+            ("Phone", contact.phone if contact else None),
+            ("Email", contact.email if contact else None),
+            ("Address", contact.address if contact else None),
+            ("Emergency contact", _person(emergency.name, emergency.relationship, emergency.phone) if emergency else None),
+        ),
+        clinician=c.name + (f", {c.credentials}" if c.credentials else ""),
+        clinician_facts=_facts(("License", c.license), ("NPI", c.npi), ("Phone", c.phone), ("Email", c.email)),
+        plan_facts=_facts(
+            ("Plan id", plan.id),
+            ("Status", plan.status),
+            ("Created", fmt_date(plan.created)),
+            ("Updated", fmt_date(plan.updated)),
+            ("Next review", fmt_date(plan.reviews.next)),
+            ("Template", plan.template),
+        ),
+        problems=problems,
+        goals=goals,
+        interventions=interventions,
+        banner=_banner(diagnostics),
+        assessments=[_assessment(a, catalogue) for a in plan.assessments],
+        history=_history(plan),
+        schedule=_facts(
+            ("Frequency", plan.schedule.frequency if plan.schedule else None),
+            ("Session length", f"{plan.schedule.session_minutes} minutes" if plan.schedule and plan.schedule.session_minutes else None),
+            ("Setting", SETTING.get(plan.schedule.setting) if plan.schedule and plan.schedule.setting else None),
+            ("Review every", f"{plan.reviews.interval_days} days"),
+            ("Next review", fmt_date(plan.reviews.next)),
+        ),
+        progress=[
+            {
+                "date": fmt_date(p.date),
+                "measure": p.measure,
+                "score": num(p.score),
+                "goals": [Ref(g, anchor("goal", g) if g in goals_by_id else None) for g in p.goals],
+                "note": p.note,
+            }
+            for p in plan.progress
+        ],
+        insurance=_insurance(plan),
+    )
+
+
+def _facts(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs with the empty ones left out: empty fields are omitted, not shown blank."""
+    return [(label, str(value)) for label, value in pairs if value not in (None, "", [])]
+
+
+def _person(name: str, relationship: str | None, phone: str | None) -> str:
+    return name + (f" ({relationship})" if relationship else "") + (f", {phone}" if phone else "")
+
+
+def _age(born: _dt.date, today: _dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _insurance(plan: Plan) -> list[tuple[str, str]]:
+    ins = plan.client.insurance
+    if ins is None:
+        return []
+    auth = ins.authorization
+    sessions = f"{auth.sessions} sessions" if auth and auth.sessions is not None else None
+    return _facts(
+        ("Payer", ins.payer),
+        ("Member id", ins.member_id),
+        ("Group", ins.group),
+        ("Authorization", auth.number if auth else None),
+        ("Authorized", sessions),
+        ("Authorization expires", fmt_date(auth.expires) if auth else None),
+    )
+
+
+def _history(plan: Plan) -> list[tuple[str, str]]:
+    h = plan.history
+    if h is None:
+        return []
+    meds = "; ".join(
+        m.name + (f" {m.dose}" if m.dose else "") + (f" (prescribed by {m.prescriber})" if m.prescriber else "")
+        for m in h.medications
+    )
+    return _facts(
+        ("Medical", h.medical),
+        ("Psychiatric", h.psychiatric),
+        ("Medications", meds),
+        ("Substance use", h.substance_use),
+        ("Family", h.family),
+        ("Social", h.social),
+    )
+
+
+def _assessment(a, catalogue: Catalogue) -> dict:
+    inst = catalogue.get(a.instrument)
+    return {
+        "date": fmt_date(a.date),
+        "instrument": inst.id if inst else a.instrument,
+        "name": inst.name if inst else "",
+        "score": num(a.score),
+        "range": inst.range_text if inst else "",
+        "band": (inst.band(a.score) or "") if inst else "",
+        "note": a.note or "",
+    }
+
+
+def _banner(diagnostics: list[Diagnostic]) -> Banner | None:
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if not errors:
+        return None
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    lines = [(f"line {d.line}: " if d.line else "") + f"{d.code} {d.message}" for d in errors]
+    return Banner(len(errors), warnings, lines)
+
+
+def measure_label(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str:
+    if measure is None:
+        return ""
+    if isinstance(measure, CustomMeasure):
+        return measure.name + (f" ({measure.unit})" if measure.unit else "")
+    inst = catalogue.get(measure)
+    return inst.id if inst else measure
+
+
+def target_label(item: Goal | Objective, state: Attainment) -> str:
+    """The normalised target ("≤ 9"); a relative target keeps its wording: "−50% (≤ 7)"."""
+    if item.target is None:
+        return ""
+    if state.target is None:
+        return item.target.raw
+    absolute = f"{SYMBOL[state.target.comparator]} {num(round(state.target.value, 2))}"
+    return f"{item.target.raw} ({absolute})" if item.target.relative else absolute
+
+
+def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalogue) -> Row:
+    latest = state.latest
+    status = state.status.value
+    return Row(
+        id=item.id,
+        kind=kind,
+        statement=item.statement,
+        measure=measure_label(item.measure, catalogue),
+        baseline="" if item.baseline is None else num(item.baseline),
+        target=target_label(item, state),
+        deadline=fmt_date(item.deadline),
+        latest="" if latest is None else num(latest.value),
+        latest_date="" if latest is None else latest.date.isoformat(),
+        status=status,
+        status_class=STATUS_CLASS[status],
+        trend="" if state.trend.value == "unknown" else state.trend.value,
+    )
+
+
+def _goal(goal: Goal, plan: Plan, catalogue: Catalogue, today, problem_ids, serving) -> GoalView:
+    rows, charts = [], []
+    for item, kind in [(goal, "goal")] + [(o, "objective") for o in goal.objectives]:
+        state = attainment(item, plan, catalogue, today)
+        row = _row(item, kind, state, catalogue)
+        rows.append(row)
+        if state.scores:
+            charts.append(_chart(item, row, state, plan))
+    problems = {p.id: p for p in plan.presenting_problems}
+    return GoalView(
+        id=goal.id,
+        anchor=anchor("goal", goal.id),
+        term={"short": "Short-term goal", "long": "Long-term goal"}.get(goal.term or "", "Goal"),
+        statement=goal.statement,
+        client_words=goal.client_words,
+        addresses=[Ref(p, anchor("problem", p) if p in problem_ids else None, problems[p].summary if p in problems else "") for p in goal.addresses],
+        interventions=serving.get(goal.id, []),
+        rows=rows,
+        charts=charts,
+    )
+
+
+def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan) -> ChartView:
+    info = state.measure
+    target = (state.target.comparator, state.target.value) if state.target else None
+    chart = progress_chart(
+        [(s.date, s.value) for s in state.scores],
+        plan.created,
+        item.baseline,
+        target,
+        item.deadline,
+        (info.min, info.max) if info else (None, None),
+    )
+    parts = [f"baseline {row.baseline} on {plan.created.isoformat()}"] if row.baseline else []
+    parts += [f"{num(s.value)} on {s.date.isoformat()}" for s in state.scores]
+    goal_text = f"target {row.target}" + (f" by {row.deadline}" if row.deadline else "") if row.target else "no target"
+    caption = f"{row.measure} for {item.id}: " + ", ".join(parts) + f"; {goal_text}; status {row.status}."
+    return ChartView(
+        title=f"{row.measure} over time ({item.id})",
+        caption=caption,
+        measure=row.measure,
+        target=row.target,
+        chart=chart,
+        scores=[(s.date.isoformat(), num(s.value)) for s in state.scores],
+        ident=anchor("chart", item.id),
+    )
