@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from tplan.rules import compliance, loading, smart, template, thread
+from tplan.rules import compliance, loading, review, smart, template, thread
 from tplan.rules.base import Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
     *loading.RULES,
     *smart.RULES,
     *thread.RULES,
+    *review.RULES,
     *compliance.RULES,
     *template.RULES,
 )
