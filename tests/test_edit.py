@@ -262,6 +262,7 @@ def test_values_are_quoted_only_when_needed(value, flow, expected):
         ({"measure": "PHQ-9"}, "PHQ-9 is not the measure of any goal or objective in this plan (they use: GAD-7, relaxation practice)"),
         ({"goals": ["G9"]}, "there is no goal or objective G9"),
         ({"goals": ["G1.1"]}, "--goal G1.1 is measured by relaxation practice, not GAD-7"),
+        ({"measure": "relaxation practice", "score": "4", "goals": ["G1"]}, "--goal G1 is measured by GAD-7, not relaxation practice"),
         ({"date": "2026-04-02"}, "is in the future"),
         ({"note": "  "}, "--note is empty"),
     ],

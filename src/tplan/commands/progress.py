@@ -31,11 +31,10 @@ def parse_score(text: str) -> int | float:
 
 
 def _items(plan: Plan):
-    """(item, goal it belongs to) for every goal and objective."""
+    """Every goal, each followed by its objectives."""
     for goal in plan.goals:
-        yield goal, goal
-        for objective in goal.objectives:
-            yield objective, goal
+        yield goal
+        yield from goal.objectives
 
 
 def _label(measure: str | CustomMeasure) -> str:
@@ -48,13 +47,13 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
     A catalogue instrument is written by its id (`phq9` → `PHQ-9`); a custom measure by its name
     as the plan spells it."""
     key = measure_key(given, catalogue)
-    using = [(item, goal) for item, goal in _items(plan) if item.measure is not None and measure_key(item.measure, catalogue) == key]
+    using = [item for item in _items(plan) if item.measure is not None and measure_key(item.measure, catalogue) == key]
     if using:
-        measure = using[0][0].measure
+        measure = using[0].measure
         name = catalogue.get(measure).id if isinstance(measure, str) and catalogue.get(measure) else _label(measure)
-        infos = [measure_info(item.measure, catalogue) for item, _ in using]
+        infos = [measure_info(item.measure, catalogue) for item in using]
         return name, [i for i in infos if i is not None], using
-    used = sorted({_label(item.measure) for item, _ in _items(plan) if item.measure is not None}, key=str.casefold)
+    used = sorted({_label(item.measure) for item in _items(plan) if item.measure is not None}, key=str.casefold)
     listed = ", ".join(used) if used else "none"
     inst = catalogue.get(given)
     if inst is not None:
@@ -76,8 +75,8 @@ def _original(folded: str, names: list[str]) -> str:
 
 def check_goals(plan: Plan, ids: list[str], using: list, name: str) -> list[str]:
     """The goal/objective ids given, each checked to exist and to use this measure."""
-    known = {item.id: item for item, _ in _items(plan)}
-    measured = {item.id for item, _ in using} | {goal.id for _, goal in using}
+    known = {item.id: item for item in _items(plan)}
+    measured = {item.id for item in using}  # attainment counts an entry only for items on its measure
     out: list[str] = []
     for gid in ids:
         if gid not in known:
@@ -131,8 +130,8 @@ def run_progress_add(
     plan = edit.save()
 
     print(f"Recorded {name} {value} on {when} in {plan_path}.")
-    for item, _ in using:
-        if ids and item.id not in ids and not (set(ids) & {o.id for o in getattr(item, "objectives", [])}):
+    for item in using:
+        if ids and item.id not in ids:
             continue
         result = attainment(item, plan, catalogue, today)
         target = f", target {result.target}" if result.target else ""
