@@ -162,6 +162,16 @@ def test_missing_progress_key_is_created_above_the_reviews_comments(tmp_path):
     ) in new
 
 
+def test_an_indented_comment_above_reviews_stays_with_the_section_it_belongs_to(tmp_path):
+    old = edited(MINIMAL, ("progress:\n" + PROGRESS_LINE, "  # telehealth from May\n# review cycle\n"))
+    path = write(tmp_path, old)
+    add(path)
+    assert (
+        "  # telehealth from May\nprogress:\n  - {date: 2026-03-30, measure: GAD-7, score: 11}\n# review cycle\nreviews:\n"
+        in path.read_text(encoding="utf-8")
+    )
+
+
 def test_empty_flow_list_becomes_a_block_list_keeping_its_comment(tmp_path):
     old = edited(MINIMAL, ("progress:\n" + PROGRESS_LINE, "progress: []   # none yet\n"))
     path = write(tmp_path, old)

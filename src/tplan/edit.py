@@ -484,12 +484,15 @@ def _line_after(text: str, node: Node) -> tuple[int, bool]:
 
 
 def _start_of_key_block(text: str, key: Node) -> tuple[int, bool]:
-    """Start of the comment lines right above a key (they belong to it), and whether a blank line
-    separates that block from what comes before (so an inserted section gets one too)."""
+    """Start of the comment lines right above a key at its indentation (they belong to it), and
+    whether a blank line separates that block from what comes before (so an inserted section gets
+    one too). Comments indented deeper belong to the section above and stay with it."""
     start = _line_start(text, key.start_mark.index)
+    indent = " " * key.start_mark.column
     while start > 0:
         prev = _line_start(text, start - 1)
-        if text[prev:start].strip().startswith("#"):
+        line = text[prev:start]
+        if line.startswith(indent + "#"):
             start = prev
         else:
             break

@@ -74,7 +74,7 @@ def no_next_review(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("R303", "review-interval-too-long", WARN, skip_status=DRAFT, references=REVIEW_STANDARDS)
+@rule("R303", "review-interval-too-long", WARN, skip_status=DRAFT, references=("42 CFR 456.180",))
 def review_interval_too_long(ctx: RuleContext) -> Iterator[Finding]:
     """`reviews.interval_days` is above the configured maximum (default 90 days).
 
@@ -173,7 +173,7 @@ def bad_entry_date(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("R306", "deadline-passed-without-review", ERR, skip_status=CLOSED, references=REVIEW_STANDARDS)
+@rule("R306", "deadline-passed-without-review", ERR, skip_status=CLOSED, references=REVIEW_STANDARDS[1:])
 def deadline_passed_without_review(ctx: RuleContext) -> Iterator[Finding]:
     """A goal's deadline has passed on an active plan and the plan has not been reviewed since.
 
