@@ -193,7 +193,7 @@ def yaml_value(value: Any, flow: bool) -> str:
 
 
 @dataclass
-class _Insert:
+class _TextEdit:
     offset: int
     end: int  # == offset for a pure insertion; > offset replaces text[offset:end]
     text: str
@@ -206,7 +206,7 @@ class PlanEdit:
 
     pf: PlanFile
     expected: dict = field(init=False)
-    _edits: list[_Insert] = field(default_factory=list, init=False)
+    _edits: list[_TextEdit] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.expected = copy.deepcopy(self.pf.data)
@@ -309,7 +309,7 @@ class PlanEdit:
     # -- text operations --
 
     def _replace(self, start: int, end: int, text: str) -> None:
-        self._edits.append(_Insert(start, end, text, len(self._edits)))
+        self._edits.append(_TextEdit(start, end, text, len(self._edits)))
 
     def _insert_lines(self, offset: int, lines: list[str], *, at_line_start: bool = True) -> None:
         nl = self.pf.style.newline
