@@ -60,6 +60,12 @@ def _measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> s
     return inst.id.casefold() if inst else measure.casefold()
 
 
+def measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str | None:
+    """What progress entries and goals are matched by: the catalogue id (aliases resolved) or the
+    custom measure's name, case-folded. `tplan progress add` uses it to find a score's goals."""
+    return _measure_key(measure, catalogue)
+
+
 def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> tuple[Score, ...]:
     """Progress scores on the item's measure that belong to it: entries that name the item (or,
     for a goal, one of its objectives), or that name no goal at all."""

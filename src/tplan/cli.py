@@ -155,6 +155,82 @@ def render(
     raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today")))
 
 
+# ---- workflow: progress, reviews and the caseload (issue 7) ------------------------------------
+
+progress_app = typer.Typer(
+    help="Record progress scores in a plan (the file keeps its layout; only the new entry is added).",
+    no_args_is_help=True,
+)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("add")
+def progress_add(
+    plan: str = typer.Argument(..., help="The plan file to record the score in."),
+    measure: str = typer.Option(..., "--measure", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom measures."),
+    score: str = typer.Option(..., "--score", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date the score was taken (YYYY-MM-DD); default today."),
+    goal: List[str] = typer.Option([], "--goal", help="Goal or objective id the score belongs to (repeat, or comma-separate); default: every goal on this measure."),
+    note: Optional[str] = typer.Option(None, "--note", help="A short note for the entry (no need for quotes inside; tplan quotes it in the file when needed)."),
+    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+) -> None:
+    """Append a progress entry: `tplan progress add plans/TP-0042.yaml --measure PHQ-9 --score 12`.
+
+    The plan must pass the schema, the measure must be one its goals use and the score must be in
+    the instrument's range; otherwise nothing is written (exit 2). The entry goes in date order and
+    `updated` moves to its date. Only the inserted lines change in the file.
+    """
+    from tplan.commands.progress import run_progress_add
+
+    raise typer.Exit(
+        run_progress_add(
+            plan, measure, score, date=parse_date(date, "--date"), goals=goal, note=note, today=parse_date(today, "--today")
+        )
+    )
+
+
+@app.command()
+def review(
+    plan: str = typer.Argument(..., help="The plan file to record the review in."),
+    summary: str = typer.Option(..., "--summary", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\"."),
+    changes: Optional[str] = typer.Option(None, "--changes", help="What changed in the plan at this review."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date the review was held (YYYY-MM-DD); default today."),
+    next_review: Optional[str] = typer.Option(None, "--next", help="Date of the next review; default the review date plus reviews.interval_days."),
+    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+) -> None:
+    """Record a plan review: adds it to reviews.history, moves reviews.next and updated.
+
+    The plan must pass the schema first; otherwise nothing is written (exit 2). Only the inserted
+    or changed lines change in the file.
+    """
+    from tplan.commands.review import run_review
+
+    raise typer.Exit(
+        run_review(
+            plan, summary, changes=changes, date=parse_date(date, "--date"),
+            next_review=parse_date(next_review, "--next"), today=parse_date(today, "--today"),
+        )
+    )
+
+
+@app.command()
+def status(
+    paths: List[str] = typer.Argument(..., help="Plan files or folders (searched recursively)."),
+    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+    format: str = typer.Option("table", "--format", help="table (for people) or json (for scripts)."),
+    sort: str = typer.Option("urgency", "--sort", help="urgency (overdue reviews first) or id."),
+) -> None:
+    """Show the caseload: who is due for review and how each goal is doing.
+
+    Per plan: id, client initials, status, next review (due in N days / overdue by N days), each
+    goal's latest score against its target with the trend, and the linter's finding counts. Sorted by urgency: unreadable plans, overdue or unscheduled reviews, then the soonest due;
+    drafts and closed plans last. Exit 2 when a plan cannot be read.
+    """
+    from tplan.commands.status import run_status
+
+    raise typer.Exit(run_status(paths, today=parse_date(today, "--today"), fmt=format, sort=sort))
+
+
 def main() -> None:
     """Entry point: one clear line and exit 2 for anything the user must fix; never a traceback."""
     try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from tplan.rules import compliance, loading, privacy, repo, smart, template, thread
+from tplan.rules import compliance, loading, privacy, repo, review, smart, template, thread
 from tplan.rules.base import Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
     *loading.RULES,
     *smart.RULES,
     *thread.RULES,
+    *review.RULES,
     *compliance.RULES,
     *template.RULES,
     *privacy.RULES,

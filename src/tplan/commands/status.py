@@ -1,0 +1,213 @@
+"""`tplan status`: the caseload at a glance — who is due for review, how each goal is doing.
+
+One row per plan: id, client initials (never the full name), status, next review (due in N days /
+overdue by N days), each goal's latest score against its target with the trend, and the linter's
+finding counts. Goal status and trend come from `tplan.attainment`, the same function the render
+and the review rules use. Rows are sorted by urgency: plans that cannot be read, then active
+plans by how soon (or how long ago) their review is due, then drafts, then closed plans.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path as FsPath
+
+from tplan.attainment import Status, attainment
+from tplan.diagnostics import FileResult, Severity
+from tplan.linter import LintSettings, discover, lint_text, validate
+from tplan.loader import PLACEHOLDER, LoadError, decode, load_text
+from tplan.measures import Catalogue, load_catalogue
+from tplan.schema.plan import Plan
+
+SORTS = ("urgency", "id")
+FORMATS = ("table", "json")
+
+
+@dataclass
+class GoalRow:
+    id: str
+    measure: str | None
+    latest: float | None
+    latest_date: str | None
+    target: str | None
+    status: str
+    trend: str
+
+
+@dataclass
+class PlanRow:
+    file: str
+    id: str | None
+    client: str
+    status: str  # draft | active | closed, or "unreadable" / "invalid" when it cannot be judged
+    next_review: str | None
+    days_until_review: int | None
+    review: str
+    goals: list[GoalRow] = field(default_factory=list)
+    findings: dict[str, int] = field(default_factory=dict)
+    problem: str | None = None  # why the plan could not be read or judged
+
+
+def initials(name: object) -> str:
+    """'Alex Rivera' → 'A.R.': enough to tell clients apart in a caseload, never the full name."""
+    if not isinstance(name, str) or PLACEHOLDER.search(name):
+        return "?"
+    letters = [next(c for c in word if c.isalpha()).upper() for word in name.split() if any(c.isalpha() for c in word)]
+    return "".join(f"{c}." for c in letters) or "?"
+
+
+def review_text(days: int | None) -> str:
+    if days is None:
+        return "no date set"
+    if days < 0:
+        return f"overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' if days != 1 else ''}"
+
+
+def _counts(result: FileResult) -> dict[str, int]:
+    return {s.value: sum(1 for d in result.diagnostics if d.severity is s) for s in Severity}
+
+
+def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
+    try:
+        text = decode(FsPath(file).read_bytes())
+        result = lint_text(text, file, settings, catalogue)
+        doc = load_text(text)
+    except OSError as exc:
+        return _problem_row(file, "unreadable", f"E000 cannot read the file ({exc.strerror or exc})")
+    except LoadError as exc:
+        where = f" at line {exc.line}" if exc.line else ""
+        return _problem_row(file, "unreadable", f"{exc.code}{where}: {exc.message}")
+    data = doc.data
+    plan, _ = validate(data, doc)
+    counts = _counts(result)
+    client = data.get("client") if isinstance(data.get("client"), dict) else {}
+    plan_id = data.get("id") if isinstance(data.get("id"), str) else None
+    if plan is None:
+        row = _problem_row(file, "invalid", "fails the schema; run `tplan lint` on it", counts)
+        row.id, row.client = plan_id, initials(client.get("name"))
+        return row
+    days = (plan.reviews.next - settings.today).days if plan.reviews.next else None
+    return PlanRow(
+        file=file,
+        id=plan.id,
+        client=initials(plan.client.name),
+        status=plan.status,
+        next_review=plan.reviews.next.isoformat() if plan.reviews.next else None,
+        days_until_review=days,
+        review=review_text(days) if plan.status != "closed" else "closed",
+        goals=[_goal_row(goal, plan, catalogue, settings.today) for goal in plan.goals],
+        findings=counts,
+    )
+
+
+def _goal_row(goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
+    result = attainment(goal, plan, catalogue, today)
+    latest = result.latest
+    measure = result.measure.label if result.measure else None
+    return GoalRow(
+        id=goal.id,
+        measure=measure,
+        latest=(int(latest.value) if latest.value.is_integer() else latest.value) if latest else None,
+        latest_date=latest.date.isoformat() if latest else None,
+        target=str(result.target) if result.target else None,
+        status=result.status.value,
+        trend=result.trend.value,
+    )
+
+
+def _problem_row(file: str, status: str, problem: str, counts: dict[str, int] | None = None) -> PlanRow:
+    return PlanRow(
+        file=file, id=None, client="?", status=status, next_review=None, days_until_review=None,
+        review="—", findings=counts or {"error": 1, "warning": 0, "info": 0}, problem=problem,
+    )
+
+
+_GROUP = {"unreadable": 0, "invalid": 0, "active": 2, "draft": 3, "closed": 4}
+_WEAK = {Status.OVERDUE.value, Status.BEHIND.value}
+
+
+def urgency(row: PlanRow) -> tuple:
+    """Unreadable plans first (nothing about them can be trusted), then active plans whose review
+    is overdue or unscheduled, then active plans by days until review, then drafts, then closed."""
+    group = _GROUP.get(row.status, 1)
+    days = row.days_until_review
+    if row.status == "active" and (days is None or days < 0):
+        group = 1
+    weak = sum(1 for g in row.goals if g.status in _WEAK)
+    return (group, days if days is not None else -10**6, -weak, -row.findings.get("error", 0), row.id or row.file)
+
+
+def collect_rows(paths: list[str], today: _dt.date) -> list[PlanRow]:
+    files, problems = discover(paths)
+    settings = LintSettings(today=today)
+    catalogue = load_catalogue()
+    rows = [plan_row(f, settings, catalogue) for f in files]
+    for result in problems:
+        d = result.diagnostics[0]
+        rows.append(_problem_row(result.file, "unreadable", f"{d.code}: {d.message}"))
+    return rows
+
+
+def run_status(paths: list[str], today: _dt.date | None = None, fmt: str = "table", sort: str = "urgency") -> int:
+    from tplan.errors import TplanError
+
+    if fmt not in FORMATS:
+        raise TplanError(f"--format must be {' or '.join(FORMATS)} (got '{fmt}')")
+    if sort not in SORTS:
+        raise TplanError(f"--sort must be {' or '.join(SORTS)} (got '{sort}')")
+    today = today or _dt.date.today()
+    rows = collect_rows(paths, today)
+    rows.sort(key=urgency if sort == "urgency" else (lambda r: (r.id or r.file, r.file)))
+    if fmt == "json":
+        payload = {"today": today.isoformat(), "plans": [asdict(r) for r in rows]}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_table(rows, today)
+    return 2 if any(r.status == "unreadable" for r in rows) else 0
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _goal_text(goal: GoalRow) -> str:
+    measure = goal.measure or "no measure"
+    if goal.latest is None:
+        target = f", target {goal.target}" if goal.target else ""
+        return f"{goal.id} {measure}: no scores yet{target} ({goal.status})"
+    target = f" → {goal.target}" if goal.target else ""
+    return f"{goal.id} {measure}: {_num(goal.latest)}{target} ({goal.status}, {goal.trend})"
+
+
+def _findings_text(counts: dict[str, int]) -> str:
+    parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n]
+    return ", ".join(parts) if parts else "none"
+
+
+def print_table(rows: list[PlanRow], today: _dt.date) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Caseload on {today}: {len(rows)} plan{'s' if len(rows) != 1 else ''}", show_lines=True)
+    for column in ("plan", "client", "status", "next review", "goals (latest → target)", "findings"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        late = row.status in ("unreadable", "invalid") or (row.status == "active" and (row.days_until_review is None or row.days_until_review < 0))
+        review = row.review if row.next_review is None else f"{row.review}\n{row.next_review}"
+        goals = row.problem if row.problem else "\n".join(_goal_text(g) for g in row.goals)
+        table.add_row(
+            row.id or row.file,
+            row.client,
+            row.status,
+            review,
+            goals,
+            _findings_text(row.findings),
+            style="bold red" if late else None,
+        )
+    Console(highlight=False).print(table)

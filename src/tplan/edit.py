@@ -1,0 +1,500 @@
+"""Editing a plan so that the git diff shows only the lines tplan inserted or changed.
+
+Why not load, change and dump with ruamel's round-trip mode: dumping rewrites lines nobody
+touched. A flow mapping spread over two lines is joined into one, the blank line before the next
+section moves below an appended entry, one indentation is imposed on the whole file and CRLF
+becomes LF. So the file is composed with ruamel's round-trip parser only for the positions of its
+nodes, and the new text is inserted at those positions in the file's own style: its indentation,
+flow (`- {date: …}`) or block entries, quoting and line endings. Every other character stays.
+
+Each edit is then proved: the new text must load to exactly the old data plus the intended change
+and pass the schema, or nothing is written. Files are written atomically (tplan.fsio).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tplan.diagnostics import Path, Severity
+from tplan.errors import TplanError
+from tplan.fsio import atomic_write
+from tplan.loader import LoadError, decode, load_text
+from tplan.measures import Catalogue, load_catalogue
+from tplan.schema.plan import Plan
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How this file indents, measured from its own block collections (most common wins)."""
+
+    newline: str = "\n"
+    seq_offset: int = 2  # dash column minus the column of the key that holds the list
+    item_gap: int = 2  # key column minus dash column for a mapping inside a list item
+
+
+@dataclass
+class PlanFile:
+    """A plan read for editing: its exact text, its data, the validated Plan and its node tree."""
+
+    path: FsPath
+    raw: bytes
+    text: str  # without a byte-order mark (kept in `bom` and written back)
+    bom: str
+    data: dict
+    plan: Plan
+    root: MappingNode
+    style: Style
+
+
+def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
+    """Read and validate a plan for editing. A plan that cannot be read, does not parse or fails
+    the schema raises TplanError (exit 2): tplan never edits a file it cannot fully understand."""
+    from tplan.linter import LintSettings, lint_text, validate
+
+    file = FsPath(path)
+    if file.is_dir():
+        raise TplanError(f"{path} is a folder; give the plan's file, e.g. {path.rstrip('/')}/TP-0042.yaml")
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise TplanError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    try:
+        text = decode(raw)
+        result = lint_text(text, path, LintSettings(select=("E",)), catalogue or load_catalogue())
+    except LoadError as exc:
+        raise TplanError(f"{_where(path, exc.line, exc.column)}{exc.code} {exc.message}; {_UNCHANGED}") from None
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise TplanError(
+            f"{_where(path, first.line, first.column)}{first.code} {first.message}{more}; tplan edits only "
+            f"plans that pass the schema: fix this first (`tplan lint {path}` lists every problem); {_UNCHANGED}"
+        )
+    doc = load_text(text)
+    plan, _ = validate(doc.data, doc)
+    if plan is None:
+        raise TplanError(f"{path}: fill in the template placeholders first (`tplan lint {path}` lists them); {_UNCHANGED}")
+    try:
+        root = YAML(typ="rt").compose(text)
+    except YAMLError as exc:  # the C parser accepted it, so this should not happen
+        raise TplanError(f"{path}: cannot read this plan for editing ({exc}); {_UNCHANGED}") from None
+    bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
+    return PlanFile(file, raw, text, bom, doc.data, plan, root, _measure_style(text, root))
+
+
+_UNCHANGED = "the file was not changed"
+
+
+def _where(path: str, line: int, column: int) -> str:
+    return f"{path}:{line}:{column}: " if line else f"{path}: "
+
+
+# ---- reading the file's style ------------------------------------------------------------------
+
+
+def _newline(text: str) -> str:
+    cut = text.find("\n")
+    if cut > 0 and text[cut - 1] == "\r":
+        return "\r\n"
+    if cut < 0 and "\r" in text:
+        return "\r"
+    return "\n"
+
+
+def _measure_style(text: str, root: Node) -> Style:
+    offsets: Counter[int] = Counter()
+    gaps: Counter[int] = Counter()
+
+    def walk(node: Node) -> None:
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+                    dash = _dash_column(text, value.value[0])
+                    if dash is not None:
+                        offsets[dash - key.start_mark.column] += 1
+                walk(value)
+        elif isinstance(node, SequenceNode):
+            for item in node.value:
+                if isinstance(item, MappingNode) and not item.flow_style and not node.flow_style:
+                    dash = _dash_column(text, item)
+                    if dash is not None:
+                        gaps[item.start_mark.column - dash] += 1
+                walk(item)
+
+    walk(root)
+    offset = offsets.most_common(1)[0][0] if offsets else 2
+    gap = gaps.most_common(1)[0][0] if gaps else 2
+    return Style(_newline(text), max(offset, 0), max(gap, 1))
+
+
+def _dash_column(text: str, item: Node) -> int | None:
+    """Column of the `-` that starts a block-sequence item, when it is on the item's first line."""
+    start = item.start_mark.index
+    line_start = text.rfind("\n", 0, start) + 1
+    j = start - 1
+    while j >= line_start and text[j] == " ":
+        j -= 1
+    if j >= line_start and text[j] == "-":
+        return j - line_start
+    return None
+
+
+# ---- writing values in YAML ----------------------------------------------------------------------
+
+_probe_yaml: YAML | None = None
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
+    """Whether text can be written unquoted and read back as the same string."""
+    global _probe_yaml
+    if not text or text != text.strip() or any(c in text for c in "\r\n\t"):
+        return False
+    if _probe_yaml is None:
+        _probe_yaml = YAML(typ="safe")
+    try:
+        got = _probe_yaml.load(f"[{text}]" if flow else f"k: {text}")
+    except YAMLError:
+        return False
+    return got == ([text] if flow else {"k": text})
+
+
+def yaml_value(value: Any, flow: bool) -> str:
+    """One value as YAML text on one line: plain where safe, double-quoted otherwise."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (_dt.date, int)):
+        return value.isoformat() if isinstance(value, _dt.date) else str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_value(v, True) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_value(v, True)}" for k, v in value.items()) + "}"
+    text = str(value)
+    return text if _plain_ok(text, flow) else json.dumps(text, ensure_ascii=False)
+
+
+# ---- the edit --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _TextEdit:
+    offset: int
+    end: int  # == offset for a pure insertion; > offset replaces text[offset:end]
+    text: str
+    order: int
+
+
+@dataclass
+class PlanEdit:
+    """Changes to one plan, kept both as text edits and as the data they must produce."""
+
+    pf: PlanFile
+    expected: dict = field(init=False)
+    _edits: list[_TextEdit] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.expected = copy.deepcopy(self.pf.data)
+
+    # -- public operations --
+
+    def set_value(self, path: Path, value: Any, *, after: str | None = None) -> None:
+        """Set a scalar at path (its parent mapping must exist); a new key goes after `after`."""
+        parent_path, key = path[:-1], path[-1]
+        parent = self._node(parent_path)
+        found = _entry(parent, key)
+        if found is not None:
+            node = found[1]
+            if not isinstance(node, ScalarNode):
+                raise TplanError(f"{self.pf.path}: {key} is not a single value; {_UNCHANGED}")
+            text = yaml_value(value, False)
+            if node.style in ("'", '"') and isinstance(value, _dt.date):  # keep the clinician's quotes
+                text, value = f"{node.style}{text}{node.style}", value.isoformat()
+            self._replace(node.start_mark.index, node.end_mark.index, text)
+        else:
+            self._add_key(parent, key, [yaml_value(value, not _is_block(parent))], after=after, before=None)
+        _data_at(self.expected, parent_path)[key] = value
+
+    def insert_item(
+        self, path: Path, index: int, entry: dict, *, new_style: str = "flow", before: str | None = None
+    ) -> None:
+        """Insert a mapping entry at `index` of the list at path, creating the list when absent.
+
+        The entry copies the style of its neighbour in the list; a new or empty list gets
+        `new_style` ("flow": one `- {…}` line per entry, "block": one key per line). A missing
+        list key goes before the key `before` (or after the parent's last key)."""
+        parent_path, key = path[:-1], path[-1]
+        parent = self._node(parent_path)
+        found = _entry(parent, key)
+        parent_data = _data_at(self.expected, parent_path)
+        if found is None:
+            if _is_block(parent):
+                column = _key_column(parent)
+                lines = self._block_items(column + self.pf.style.seq_offset, None, entry, new_style)
+                self._add_key(parent, key, lines, after=None, before=before, block_value=True)
+            else:
+                self._add_key(parent, key, ["[" + yaml_value(entry, True) + "]"], after=None, before=None)
+            parent_data[key] = [entry]
+            return
+        key_node, seq = found
+        if not isinstance(seq, SequenceNode):
+            raise TplanError(f"{self.pf.path}: {key} is not a list; {_UNCHANGED}")
+        if seq.flow_style and not seq.value and _is_block(parent):
+            self._empty_flow_to_block(key_node, seq, entry, new_style)
+        elif seq.flow_style:
+            self._insert_flow_item(seq, index, entry)
+        else:
+            self._insert_block_item(seq, index, entry, new_style)
+        parent_data[key].insert(index, entry)
+
+    def new_text(self) -> str:
+        text = self.pf.text
+        for edit in sorted(self._edits, key=lambda e: (e.offset, e.order), reverse=True):
+            text = text[: edit.offset] + edit.text + text[edit.end :]
+        return text
+
+    def save(self) -> Plan:
+        """Prove the edit (same data plus the change, schema passes) and write it atomically."""
+        text = self.new_text()
+        plan = self._verify(text)
+        current = self.pf.path.read_bytes()
+        if current != self.pf.raw:
+            raise TplanError(f"{self.pf.path} changed while tplan was editing it; run the command again")
+        try:
+            atomic_write(self.pf.path, self.pf.bom + text)
+        except OSError as exc:
+            raise TplanError(f"{self.pf.path}: cannot write the file ({exc.strerror or exc}); {_UNCHANGED}") from None
+        return plan
+
+    # -- checks --
+
+    def _verify(self, text: str) -> Plan:
+        from tplan.linter import validate
+
+        problem = None
+        try:
+            doc = load_text(text)
+        except LoadError as exc:
+            problem = exc.message
+        else:
+            if doc.data != self.expected:
+                problem = "the result would differ from the intended change"
+            elif doc.duplicates:
+                problem = "the result would have a duplicated key"
+            else:
+                plan, findings = validate(doc.data, doc)
+                if plan is not None and not findings:
+                    return plan
+                problem = "the result would not pass the schema"
+        raise TplanError(
+            f"{self.pf.path}: tplan could not make this change without disturbing the rest of the file "
+            f"({problem}); {_UNCHANGED}. Please report this with a copy of the plan's layout (no client data)."
+        )
+
+    # -- text operations --
+
+    def _replace(self, start: int, end: int, text: str) -> None:
+        self._edits.append(_TextEdit(start, end, text, len(self._edits)))
+
+    def _insert_lines(self, offset: int, lines: list[str], *, at_line_start: bool = True) -> None:
+        nl = self.pf.style.newline
+        if at_line_start:
+            self._replace(offset, offset, "".join(line + nl for line in lines))
+        else:  # the file ends without a line break after the anchor
+            self._replace(offset, offset, "".join(nl + line for line in lines))
+
+    def _insert_after(self, node: Node, lines: list[str]) -> None:
+        offset, line_start = _line_after(self.pf.text, node)
+        self._insert_lines(offset, lines, at_line_start=line_start)
+
+    def _node(self, path: Path) -> Node:
+        node: Node = self.pf.root
+        for part in path:
+            found = _entry(node, part) if isinstance(node, MappingNode) else None
+            if isinstance(node, SequenceNode) and isinstance(part, int):
+                found = (None, node.value[part])
+            if found is None:
+                raise TplanError(f"{self.pf.path}: the plan has no {'.'.join(map(str, path))}; {_UNCHANGED}")
+            node = found[1]
+        if not isinstance(node, MappingNode):
+            raise TplanError(f"{self.pf.path}: {'.'.join(map(str, path))} is not a group of keys; {_UNCHANGED}")
+        return node
+
+    def _add_key(
+        self, mapping: MappingNode, key: str, value_lines: list[str], *, after: str | None, before: str | None,
+        block_value: bool = False,
+    ) -> None:
+        """Add `key` to a mapping. Block: value_lines are the value (one line) or, with
+        block_value, the lines below `key:`. Flow: value_lines[0] is the flow value."""
+        if not _is_block(mapping):
+            anchor = _entry(mapping, after) if after else None
+            last = (anchor or mapping.value[-1])[1] if mapping.value else None
+            if last is None:  # `{}`
+                self._replace(mapping.end_mark.index - 1, mapping.end_mark.index - 1, f"{key}: {value_lines[0]}")
+            else:
+                self._replace(last.end_mark.index, last.end_mark.index, f", {key}: {value_lines[0]}")
+            return
+        pad = " " * _key_column(mapping)
+        lines = [f"{pad}{key}:", *value_lines] if block_value else [f"{pad}{key}: {value_lines[0]}"]
+        target = _entry(mapping, before) if before else None
+        if target is not None:
+            offset, blank = _start_of_key_block(self.pf.text, target[0])
+            self._insert_lines(offset, lines + ([""] if blank else []))
+            return
+        anchor = _entry(mapping, after) if after else None
+        self._insert_after((anchor or mapping.value[-1])[1], lines)
+
+    def _block_items(self, dash: int, gap: int | None, entry: dict, style: str) -> list[str]:
+        gap = self.pf.style.item_gap if gap is None else gap
+        prefix = " " * dash + "-" + " " * (gap - 1)
+        if style == "flow":
+            return [prefix + yaml_value(entry, True)]
+        pad = " " * (dash + gap)
+        items = list(entry.items())
+        lines = [f"{prefix}{items[0][0]}: {yaml_value(items[0][1], False)}"]
+        lines += [f"{pad}{k}: {yaml_value(v, False)}" for k, v in items[1:]]
+        return lines
+
+    def _insert_block_item(self, seq: SequenceNode, index: int, entry: dict, new_style: str) -> None:
+        items = seq.value
+        neighbour = items[index - 1] if index > 0 else items[0]
+        dash = _dash_column(self.pf.text, neighbour)
+        if dash is None:
+            dash, gap = _dash_column(self.pf.text, items[0]) or 0, None
+        else:
+            gap = neighbour.start_mark.column - dash
+        if isinstance(neighbour, MappingNode):
+            style = "flow" if neighbour.flow_style else "block"
+        else:
+            style = new_style
+        lines = self._block_items(dash, gap, entry, style)
+        if index > 0:
+            self._insert_after(neighbour, lines)
+        else:
+            self._insert_lines(_line_start(self.pf.text, items[0].start_mark.index), lines)
+
+    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entry: dict, style: str) -> None:
+        """`progress: []` becomes `progress:` with the entry on the lines below (one changed line)."""
+        text = self.pf.text
+        start = seq.start_mark.index
+        while start > 0 and text[start - 1] == " ":
+            start -= 1
+        self._replace(start, seq.end_mark.index, "")
+        dash = key_node.start_mark.column + self.pf.style.seq_offset
+        self._insert_after(seq, self._block_items(dash, None, entry, style))
+
+    def _insert_flow_item(self, seq: SequenceNode, index: int, entry: dict) -> None:
+        text, items = self.pf.text, seq.value
+        item_text = yaml_value(entry, True)
+        own_lines = len(items) > 1 and all(_first_on_line(text, i) for i in items[1:])
+        nl = self.pf.style.newline
+        if not items:
+            self._replace(seq.end_mark.index - 1, seq.end_mark.index - 1, item_text)
+        elif index >= len(items):
+            last = items[-1]
+            sep = "," + nl + " " * last.start_mark.column if own_lines else ", "
+            self._replace(last.end_mark.index, last.end_mark.index, sep + item_text)
+        else:
+            nxt = items[index]
+            sep = "," + nl + " " * nxt.start_mark.column if own_lines and _first_on_line(text, nxt) else ", "
+            self._replace(nxt.start_mark.index, nxt.start_mark.index, item_text + sep)
+
+
+# ---- node and text helpers ------------------------------------------------------------------------
+
+
+def _entry(mapping: Node, key: Any) -> tuple[Node, Node] | None:
+    if not isinstance(mapping, MappingNode):
+        return None
+    found = None
+    for k, v in mapping.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            found = (k, v)
+    return found
+
+
+def _is_block(node: Node) -> bool:
+    return not getattr(node, "flow_style", False)
+
+
+def _key_column(mapping: MappingNode) -> int:
+    return mapping.value[0][0].start_mark.column if mapping.value else mapping.start_mark.column
+
+
+def _data_at(data: Any, path: Path) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _first_on_line(text: str, node: Node) -> bool:
+    start = node.start_mark.index
+    return text[_line_start(text, start) : start].strip() == ""
+
+
+def _content_end(text: str, node: Node) -> tuple[int, bool]:
+    """Where the node's text really ends, and whether that is already a line start (a block scalar
+    that keeps its trailing line breaks). Block collections end at the next token, past any
+    comments and blank lines, so their end is that of their last child."""
+    while True:
+        if isinstance(node, MappingNode) and not node.flow_style and node.value:
+            node = node.value[-1][1]
+        elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
+            node = node.value[-1]
+        else:
+            break
+    end = node.end_mark.index
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        header = text[node.start_mark.index : text.find("\n", node.start_mark.index)]
+        if "+" in header.split("#")[0]:
+            return _line_start(text, end) if end < len(text) else end, True
+    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end, False
+
+
+def _line_after(text: str, node: Node) -> tuple[int, bool]:
+    """Offset of the line after the node's last line, and False when the file ends before it."""
+    end, at_line_start = _content_end(text, node)
+    if at_line_start:
+        return end, True
+    cut = text.find("\n", end)
+    if cut < 0:
+        return len(text), False
+    return cut + 1, True
+
+
+def _start_of_key_block(text: str, key: Node) -> tuple[int, bool]:
+    """Start of the comment lines right above a key at its indentation (they belong to it), and
+    whether a blank line separates that block from what comes before (so an inserted section gets
+    one too). Comments indented deeper belong to the section above and stay with it."""
+    start = _line_start(text, key.start_mark.index)
+    indent = " " * key.start_mark.column
+    while start > 0:
+        prev = _line_start(text, start - 1)
+        line = text[prev:start]
+        if line.startswith(indent + "#"):
+            start = prev
+        else:
+            break
+    blank = start > 0 and text[_line_start(text, start - 1) : start].strip() == ""
+    return start, blank

@@ -1,0 +1,132 @@
+"""`tplan status`: urgency order, JSON shape, initials only, attainment shared with the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from tplan.commands.status import collect_rows, initials, review_text, urgency
+
+HERE = Path(__file__).parent
+MINIMAL = (HERE / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+TODAY = "2026-04-01"
+
+
+def plan(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    text = MINIMAL.replace("TP-TEST-0001", f"TP-{name}")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def caseload(tmp_path: Path) -> None:
+    plan(tmp_path, "later", ("next: 2026-05-30", "next: 2026-05-30"))
+    plan(tmp_path, "soon", ("next: 2026-05-30", "next: 2026-04-10"))
+    plan(tmp_path, "overdue", ("next: 2026-05-30", "next: 2026-03-25"))
+    plan(tmp_path, "unscheduled", ("  next: 2026-05-30\n", ""))
+    plan(tmp_path, "draft", ("status: active", "status: draft"), ("next: 2026-05-30", "next: 2026-03-01"))
+    plan(tmp_path, "closed", ("status: active", "status: closed"), ("next: 2026-05-30", "next: 2026-02-01"))
+    plan(tmp_path, "invalid", ("status: active", "status: actve"))
+    (tmp_path / "broken.yaml").write_text("tplan: 1\nid: [unclosed\n", encoding="utf-8")
+
+
+def test_json_is_sorted_by_urgency(tplan, tmp_path):
+    caseload(tmp_path)
+    result = tplan("status", "--today", TODAY, "--format", "json", str(tmp_path))
+    assert result.returncode == 2, result.stderr  # broken.yaml cannot be read
+    payload = json.loads(result.stdout)
+    order = [p["id"] or Path(p["file"]).name for p in payload["plans"]]
+    # unreadable/invalid first, then unscheduled and overdue reviews, then by days to review
+    assert order == ["broken.yaml", "TP-invalid", "TP-unscheduled", "TP-overdue", "TP-soon", "TP-later", "TP-draft", "TP-closed"]
+    reviews = {p["id"]: p["review"] for p in payload["plans"] if p["id"]}
+    assert reviews["TP-overdue"] == "overdue by 7 days"
+    assert reviews["TP-soon"] == "due in 9 days"
+    assert reviews["TP-unscheduled"] == "no date set"
+    assert reviews["TP-closed"] == "closed"
+
+
+def test_json_shape(tplan, tmp_path):
+    plan(tmp_path, "one")
+    result = tplan("status", "--today", TODAY, "--format", "json", str(tmp_path / "one.yaml"))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["today"] == TODAY
+    (row,) = payload["plans"]
+    assert set(row) == {
+        "file", "id", "client", "status", "next_review", "days_until_review", "review", "goals", "findings", "problem",
+    }
+    assert row["client"] == "T.P."
+    assert row["next_review"] == "2026-05-30" and row["days_until_review"] == 59
+    assert row["findings"] == {"error": 0, "warning": 0, "info": 0}
+    assert row["problem"] is None
+    assert row["goals"] == [
+        {
+            "id": "G1", "measure": "GAD-7", "latest": 12, "latest_date": "2026-03-20",
+            "target": "<= 9", "status": "on track", "trend": "improving",
+        }
+    ]
+
+
+def test_findings_come_from_the_linter_and_goal_status_from_attainment(tmp_path):
+    plan(
+        tmp_path, "late",
+        ("deadline: 2026-05-25", "deadline: 2026-03-25"), ("deadline: 2026-04-20", "deadline: 2026-03-20"),
+        ("score: 12, goals: [G1]}", "score: 15, goals: [G1]}"),
+    )
+    (row,) = collect_rows([str(tmp_path)], dt.date(2026, 4, 1))
+    goal = row.goals[0]
+    assert (goal.status, goal.trend, goal.latest) == ("overdue", "worsening", 15)
+    # R306: G1's deadline passed without a review (an error), the same verdict the rule reaches
+    assert row.findings["error"] == 1
+
+
+def test_table_shows_initials_never_full_names(tplan, tmp_path):
+    caseload(tmp_path)
+    result = tplan("status", "--today", TODAY, str(tmp_path))
+    assert "Test Person" not in result.stdout and "Test" not in result.stdout.replace("TP-TEST", "")
+    assert "T.P." in result.stdout
+    assert "overdue by 7 days" in result.stdout
+    assert "G1 GAD-7: 12 → <= 9 (on track, improving)" in result.stdout
+    json_out = tplan("status", "--today", TODAY, "--format", "json", str(tmp_path)).stdout
+    assert "Test Person" not in json_out and "1990-05-06" not in json_out
+
+
+def test_examples_status_is_clean(tplan):
+    result = tplan("status", "--today", "2026-12-01", "--format", "json", str(HERE.parent / "examples"))
+    assert result.returncode == 0, result.stderr
+    plans = json.loads(result.stdout)["plans"]
+    assert len(plans) == 3
+    assert all(p["findings"] == {"error": 0, "warning": 0, "info": 0} for p in plans)
+    assert [p["days_until_review"] for p in plans] == sorted(p["days_until_review"] for p in plans)
+
+
+def test_sort_by_id_and_bad_options(tplan, tmp_path):
+    plan(tmp_path, "b", ("next: 2026-05-30", "next: 2026-03-25"))
+    plan(tmp_path, "a")
+    by_id = json.loads(tplan("status", "--today", TODAY, "--format", "json", "--sort", "id", str(tmp_path)).stdout)
+    assert [p["id"] for p in by_id["plans"]] == ["TP-a", "TP-b"]
+    for args, message in ((["--format", "xml"], "--format must be table or json"), (["--sort", "name"], "--sort must be urgency or id")):
+        result = tplan("status", *args, str(tmp_path))
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_helpers():
+    assert initials("Alex Rivera") == "A.R."
+    assert initials("  mary-jane  o'neil ") == "M.O."
+    assert initials("<client name>") == "?"
+    assert initials(None) == "?"
+    assert review_text(-1) == "overdue by 1 day"
+    assert review_text(0) == "due today"
+    assert review_text(1) == "due in 1 day"
+
+
+def test_urgency_puts_weak_goals_first_on_the_same_day(tmp_path):
+    plan(tmp_path, "fine")
+    plan(tmp_path, "worse", ("score: 12, goals: [G1]}", "score: 19, goals: [G1]}"), ("baseline: 14\n", "baseline: 20\n"))
+    rows = sorted(collect_rows([str(tmp_path)], dt.date(2026, 4, 25)), key=urgency)
+    assert [r.id for r in rows] == ["TP-worse", "TP-fine"]
+    assert rows[0].goals[0].status == "behind"
