@@ -173,8 +173,11 @@ def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, F
         findings = schema_findings(exc, data)
     if not doc.placeholders:
         return None, findings
-    holes = {path for path, _ in doc.placeholders}
+    placeholders = {path for path, _ in doc.placeholders}
+    holes = {f.path for _, f in findings if f.path in placeholders}  # only those that broke the schema
     findings = [(code, f) for code, f in findings if f.path not in holes]
+    if not holes:
+        return None, findings
     try:
         return Plan.model_validate(_without(data, holes)), findings
     except ValidationError:
