@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
+from tplan.pathmatch import matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, Limits, Rule, RuleContext
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
@@ -27,43 +28,68 @@ class LintSettings:
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
     measures_file: str | None = None
+    # From the config file (tplan.config); plain strings and tuples so worker processes can pickle it.
+    extend_select: tuple[str, ...] = ()  # added to `select` (only matters when select is given)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
+    exclude: tuple[str, ...] = ()  # globs of files and folders never linted
+    root: str | None = None  # folder the globs are relative to (the config's); None = current folder
+    template_dirs: tuple[str, ...] = ()
 
-    def enabled(self, rule: Rule) -> bool:
-        def matches(selector: str) -> bool:
-            return rule.code.startswith(selector.upper()) or selector == rule.name
+    def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:
+        from tplan.ruleselect import matches
 
-        if self.select and not any(matches(s) for s in self.select):
+        if self.select and not any(matches(rule, s) for s in self.select + self.extend_select):
             return False
-        return not any(matches(s) for s in self.ignore)
+        return not any(matches(rule, s) for s in self.ignore + file_ignores)
+
+    def ignored_in(self, file: str) -> tuple[str, ...]:
+        """The selectors `per-file-ignores` switches off for this file."""
+        if not self.per_file_ignores:
+            return ()
+        rel = relative(file, self.root)
+        return tuple(s for pattern, selectors in self.per_file_ignores if matches_any(rel, (pattern,)) for s in selectors)
+
+    def excluded(self, file: str) -> bool:
+        return bool(self.exclude) and matches_any(relative(file, self.root), self.exclude)
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[FileResult]]:
-    """Files to lint (directories searched recursively, hidden entries skipped, sorted) and a
-    fatal result for each path that does not exist or holds no plans."""
+def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[list[str], list[FileResult]]:
+    """Files to lint (directories searched recursively, hidden entries and the config's `exclude`
+    skipped, sorted) and a fatal result for each path that does not exist or holds no plans. A
+    folder whose plans are all excluded is not an error; neither is an excluded file named on the
+    command line (pre-commit passes every changed file)."""
+    excluded = settings.excluded if settings and settings.exclude else (lambda _: False)
     files: list[str] = []
     problems: list[FileResult] = []
     for given in paths:
         p = FsPath(given)
         if p.is_dir():
-            found = sorted(_walk(p))
-            if not found:
+            found, seen_any = _walk(p, excluded)
+            if not seen_any:
                 problems.append(_fatal(given, "E000", "this folder contains no plans (*.yaml or *.yml files)"))
-            files.extend(found)
+            files.extend(sorted(found))
         elif p.exists():
-            files.append(given)
+            if not excluded(given):
+                files.append(given)
         else:
             problems.append(_fatal(given, "E000", "no such file or folder"))
     return list(dict.fromkeys(files)), problems
 
 
-def _walk(root: FsPath) -> list[str]:
+def _walk(root: FsPath, excluded) -> tuple[list[str], bool]:
+    """(plan files not excluded, whether any plan file was seen at all). Excluded folders are
+    not entered, so a large archive folder costs nothing."""
     out = []
+    seen_any = False
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not excluded(os.path.join(dirpath, d))]
         for name in filenames:
             if name.endswith(PLAN_SUFFIXES) and not name.startswith("."):
-                out.append(os.path.join(dirpath, name))
-    return out
+                seen_any = True
+                path = os.path.join(dirpath, name)
+                if not excluded(path):
+                    out.append(path)
+    return out, seen_any
 
 
 def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -> FileResult:
@@ -72,7 +98,7 @@ def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -
 
 
 def lint_paths(paths: list[str], settings: LintSettings) -> Report:
-    files, problems = discover(paths)
+    files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
     results = [lint_file(f, settings, catalogue) for f in files]
     return Report(files=sorted(problems + results, key=lambda r: r.file), fail_on=settings.fail_on)
@@ -87,6 +113,8 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:
         return _fatal(file, exc.code, exc.message, exc.line, exc.column)
+    except (RecursionError, MemoryError) as exc:  # one pathological file must not stop the run
+        return _fatal(file, "E000", f"tplan could not check this file ({type(exc).__name__}: it is nested too deeply or too large)")
 
 
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
@@ -104,17 +132,25 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
 
     status = data.get("status")
     ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders)
+    file_ignores = settings.ignored_in(file)
+    ran = {r.code for r in ALL_RULES if r.check is None and settings.enabled(r, file_ignores)}  # emitted while loading
     for rule in ALL_RULES:
         if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue
-        if not settings.enabled(rule):
+        if not settings.enabled(rule, file_ignores):
             continue
+        ran.add(rule.code)
         try:
             found += [(rule, f) for f in rule(ctx)]
         except Exception as exc:  # a bug in one check must not hide the others
             found.append((rule, Finding((), f"tplan could not run this check ({type(exc).__name__}: {exc}); please report it")))
 
-    diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule)]
+    diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule, file_ignores)]
+    if "disable" in text:  # inline `# tplan: disable=…` comments (see suppressions.py)
+        from tplan.suppressions import apply
+
+        report_unused = settings.enabled(BY_CODE["X901"], file_ignores)
+        diagnostics = apply(diagnostics, text, file, ran, report_unused, doc.root)
     diagnostics.sort(key=lambda d: d.sort_key)
     return FileResult(file, diagnostics, plan_id=data.get("id") if isinstance(data.get("id"), str) else None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tplan.rules import compliance, loading, smart, template, thread
+from tplan.rules import suppression  # X9xx (ci)
 from tplan.rules.base import Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -11,6 +12,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *thread.RULES,
     *compliance.RULES,
     *template.RULES,
+    *suppression.RULES,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
