@@ -113,8 +113,10 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:
         return _fatal(file, exc.code, exc.message, exc.line, exc.column)
-    except (RecursionError, MemoryError) as exc:  # one pathological file must not stop the run
-        return _fatal(file, "E000", f"tplan could not check this file ({type(exc).__name__}: it is nested too deeply or too large)")
+    except RecursionError:  # one pathological file must not stop the run
+        return _fatal(file, "E000", "tplan could not check this file: it is nested too deeply")
+    except Exception as exc:  # a bug in tplan on one file must not hide the others' findings
+        return _fatal(file, "E000", f"tplan could not check this file ({type(exc).__name__}: {exc}); please report it")
 
 
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sys
 
 from tplan.diagnostics import Report, Severity
@@ -63,10 +64,11 @@ def run_lint(
 
 
 def print_text(report: Report, *, quiet: bool = False, statistics: bool = False) -> None:
-    """Colour on a terminal only (rich honours NO_COLOR); plain lines when piped or redirected."""
+    """Colour and bold on a terminal only; plain lines when piped or redirected, or when NO_COLOR
+    is set (rich alone would drop the colours but keep the bold)."""
     from tplan.reporters import text
 
-    if not sys.stdout.isatty():
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
         output = text.render(report, quiet=quiet, statistics=statistics)
         if output:
             sys.stdout.write(output + "\n")
