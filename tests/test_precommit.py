@@ -62,7 +62,8 @@ def pre_commit_home(tmp_path_factory) -> Path:
 
 
 def try_repo(hook_repo: Path, home: Path, clinic: Path, *files: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    # Everything pre-commit and virtualenv cache goes to a temporary folder, not the user's home.
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "VIRTUALENV_OVERRIDE_APP_DATA": str(home / "virtualenv"), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "tplan-lint", "--files", *files],
         cwd=clinic, env=env, capture_output=True, text=True, timeout=900,

@@ -14,6 +14,7 @@ from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, Limits, Rule, RuleContext
+from tplan.rules.loading import RULES as LOADING_RULES
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
 
@@ -135,7 +136,9 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     status = data.get("status")
     ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders)
     file_ignores = settings.ignored_in(file)
-    ran = {r.code for r in ALL_RULES if r.check is None and settings.enabled(r, file_ignores)}  # emitted while loading
+    # Rules that ran on this file, so an unused suppression can be told from one for a rule that
+    # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
+    ran = {r.code for r in LOADING_RULES if settings.enabled(r, file_ignores)}
     for rule in ALL_RULES:
         if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue

@@ -6,6 +6,12 @@
   `uriBaseId` %SRCROOT%; a file outside it gets an absolute `file://` URI.
 - Columns count Unicode code points (`columnKind`), as tplan's positions do. A problem with the
   whole file (unreadable, not UTF-8) is placed at line 1: GitHub needs a start line to show it.
+- No `snippet` or `contextRegion`, although SARIF suggests them: they would copy lines of the plan,
+  that is client data, into an upload. Rule names stay tplan's kebab-case names (SARIF suggests
+  PascalCase) so they match `tplan explain` and the config.
+
+Checked with Microsoft's SARIF Multitool (`validate --rule-kind "Gh;Sarif"`): no errors; only the
+notes above and a missing `informationUri` (tplan has no public home page yet).
 """
 
 from __future__ import annotations
@@ -76,6 +82,11 @@ def location(d: Diagnostic) -> dict:
     return out
 
 
+def _folder_uri(folder: Path) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
 def document(report: Report) -> dict:
     from tplan.rules import ALL_RULES
 
@@ -103,7 +114,7 @@ def document(report: Report) -> dict:
                         "rules": [rule_descriptor(rule) for rule in ALL_RULES],
                     }
                 },
-                "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+                "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path.cwd())}},
                 "invocations": [{"executionSuccessful": True}],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
