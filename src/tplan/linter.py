@@ -15,6 +15,7 @@ from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, Limits, Rule, RuleContext
 from tplan.rules.loading import RULES as LOADING_RULES
+from tplan.ruleselect import matches
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
 
@@ -37,8 +38,6 @@ class LintSettings:
     template_dirs: tuple[str, ...] = ()
 
     def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:
-        from tplan.ruleselect import matches
-
         if self.select and not any(matches(rule, s) for s in self.select + self.extend_select):
             return False
         return not any(matches(rule, s) for s in self.ignore + file_ignores)
