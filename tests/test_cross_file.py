@@ -133,3 +133,19 @@ def test_cross_file_rules_are_documented_and_have_no_per_file_check():
     for rule in CROSS_FILE_RULES:
         assert rule.check is None and rule.summary and rule.why and rule.example and rule.use_instead
     assert BY_CODE["D702"].references == ("Joint Commission CTS.03.01.03",)
+
+
+def test_cross_file_findings_obey_inline_suppressions_and_per_file_ignores(tmp_path):
+    """D7xx findings are made after each file's pass, yet `# tplan: disable=` and per-file-ignores still apply."""
+    from conftest import MINIMAL, run_tplan
+
+    text = MINIMAL.read_text()
+    (tmp_path / "a.yaml").write_text(text.replace("id: TP-TEST-0001", "id: TP-TEST-0001  # tplan: disable=D701"))
+    (tmp_path / "b.yaml").write_text(text.replace("tplan: 1\n", "tplan: 1\n# tplan: disable-file=duplicate-plan-id\n"))
+    (tmp_path / "c.yaml").write_text(text)
+    (tmp_path / ".tplan.toml").write_text('[per-file-ignores]\n"d.yaml" = ["D701"]\n')
+    (tmp_path / "d.yaml").write_text(text)
+    result = run_tplan("lint", "--today", "2026-04-01", ".", cwd=tmp_path)
+    lines = [line for line in result.stdout.splitlines() if "D701" in line]
+    assert len(lines) == 1 and lines[0].startswith("./c.yaml:3:5: D701"), result.stdout
+    assert "X901" not in result.stdout

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from tplan.errors import TplanError
+from tplan.reporters import Format
 
 app = typer.Typer(
     name="tplan",
@@ -35,16 +36,38 @@ def lint(
     today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
     select: Optional[str] = typer.Option(None, "--select", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
     ignore: Optional[str] = typer.Option(None, "--ignore", help="Skip these rules: comma-separated codes, prefixes or names."),
-    fail_on: str = typer.Option("warning", "--fail-on", help="Lowest severity that makes the run fail: error, warning or info."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the run fail: error, warning (default) or info."),
+    output_format: Format = typer.Option("text", "--format", help="text for people; json for scripts; sarif for GitHub code scanning; github for pull-request annotations."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: the findings only, no summary line (a clean run prints nothing)."),
+    statistics: bool = typer.Option(False, "--statistics", help="Text format: how many findings each rule has, instead of each finding."),
+    config: Optional[str] = typer.Option(None, "--config", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
+    isolated: bool = typer.Option(False, "--isolated", help="Ignore every config file: defaults and the command line only."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
+    Settings come from the tool.tplan table of pyproject.toml or from .tplan.toml (the nearest found from
+    the current folder upwards); options given here override them. Inline `# tplan: disable=CODE`
+    at the end of a line, or `# tplan: disable-file=CODE` anywhere, silences findings.
+
     Exit codes: 0 no failing findings; 1 findings at or above --fail-on; 2 a file could not be read
-    or parsed, or the command line is wrong.
+    or parsed, the config is wrong, or the command line is wrong.
     """
     from tplan.commands.lint import run_lint
 
-    raise typer.Exit(run_lint(paths, today=parse_date(today, "--today"), select=select, ignore=ignore, fail_on=fail_on))
+    raise typer.Exit(
+        run_lint(
+            paths,
+            today=parse_date(today, "--today"),
+            select=select,
+            ignore=ignore,
+            fail_on=fail_on,
+            output_format=output_format.value,
+            quiet=quiet,
+            statistics=statistics,
+            config_file=config,
+            isolated=isolated,
+        )
+    )
 
 
 @app.command()
@@ -229,6 +252,23 @@ def status(
     from tplan.commands.status import run_status
 
     raise typer.Exit(run_status(paths, today=parse_date(today, "--today"), fmt=format, sort=sort))
+
+
+# ---- rules, explain (ci: rule documentation from the registry) ---------------------------------
+@app.command()
+def rules() -> None:
+    """List every rule: code, name, severity, summary and the standards it enforces."""
+    from tplan.commands.rules import run_rules
+
+    raise typer.Exit(run_rules())
+
+
+@app.command()
+def explain(rule: str = typer.Argument(..., help="A rule code (S103) or name (no-deadline).")) -> None:
+    """Explain one rule: what it checks, why it matters, an example it reports, what to write instead."""
+    from tplan.commands.rules import run_explain
+
+    raise typer.Exit(run_explain(rule))
 
 
 def main() -> None:

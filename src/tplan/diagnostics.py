@@ -70,6 +70,9 @@ class FileResult:
     plan_id: str | None = None
     goal_statements: list[tuple[str, int, int]] = field(default_factory=list)  # for cross-file rules
     plan_id_position: tuple[int, int] | None = None  # line, column of the `id` value (D701)
+    # Cross-file codes silenced by inline comments, as (line, code); line 0 = the whole file.
+    # Kept because the D7xx findings are made after the file's text is gone.
+    silenced: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)

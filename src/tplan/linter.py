@@ -13,11 +13,15 @@ from pydantic import ValidationError
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
+from tplan.pathmatch import matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, Limits, Rule, RuleContext
+from tplan.rules.loading import RULES as LOADING_RULES
 from tplan.rules.repo import normalise_statement
+from tplan.ruleselect import matches
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
 
+CROSS_FILE_CODES = frozenset(r.code for r in CROSS_FILE_RULES)
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
@@ -29,43 +33,66 @@ class LintSettings:
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
     measures_file: str | None = None
+    # From the config file (tplan.config); plain strings and tuples so worker processes can pickle it.
+    extend_select: tuple[str, ...] = ()  # added to `select` (only matters when select is given)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
+    exclude: tuple[str, ...] = ()  # globs of files and folders never linted
+    root: str | None = None  # folder the globs are relative to (the config's); None = current folder
+    template_dirs: tuple[str, ...] = ()
 
-    def enabled(self, rule: Rule) -> bool:
-        def matches(selector: str) -> bool:
-            return rule.code.startswith(selector.upper()) or selector == rule.name
-
-        if self.select and not any(matches(s) for s in self.select):
+    def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:
+        if self.select and not any(matches(rule, s) for s in self.select + self.extend_select):
             return False
-        return not any(matches(s) for s in self.ignore)
+        return not any(matches(rule, s) for s in self.ignore + file_ignores)
+
+    def ignored_in(self, file: str) -> tuple[str, ...]:
+        """The selectors `per-file-ignores` switches off for this file."""
+        if not self.per_file_ignores:
+            return ()
+        rel = relative(file, self.root)
+        return tuple(s for pattern, selectors in self.per_file_ignores if matches_any(rel, (pattern,)) for s in selectors)
+
+    def excluded(self, file: str) -> bool:
+        return bool(self.exclude) and matches_any(relative(file, self.root), self.exclude)
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[FileResult]]:
-    """Files to lint (directories searched recursively, hidden entries skipped, sorted) and a
-    fatal result for each path that does not exist or holds no plans."""
+def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[list[str], list[FileResult]]:
+    """Files to lint (directories searched recursively, hidden entries and the config's `exclude`
+    skipped, sorted) and a fatal result for each path that does not exist or holds no plans. A
+    folder whose plans are all excluded is not an error; neither is an excluded file named on the
+    command line (pre-commit passes every changed file)."""
+    excluded = settings.excluded if settings and settings.exclude else (lambda _: False)
     files: list[str] = []
     problems: list[FileResult] = []
     for given in paths:
         p = FsPath(given)
         if p.is_dir():
-            found = sorted(_walk(p))
-            if not found:
+            found, seen_any = _walk(p, excluded)
+            if not seen_any:
                 problems.append(_fatal(given, "E000", "this folder contains no plans (*.yaml or *.yml files)"))
-            files.extend(found)
+            files.extend(sorted(found))
         elif p.exists():
-            files.append(given)
+            if not excluded(given):
+                files.append(given)
         else:
             problems.append(_fatal(given, "E000", "no such file or folder"))
     return list(dict.fromkeys(files)), problems
 
 
-def _walk(root: FsPath) -> list[str]:
+def _walk(root: FsPath, excluded) -> tuple[list[str], bool]:
+    """(plan files not excluded, whether any plan file was seen at all). Excluded folders are
+    not entered, so a large archive folder costs nothing."""
     out = []
+    seen_any = False
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not excluded(os.path.join(dirpath, d))]
         for name in filenames:
             if name.endswith(PLAN_SUFFIXES) and not name.startswith("."):
-                out.append(os.path.join(dirpath, name))
-    return out
+                seen_any = True
+                path = os.path.join(dirpath, name)
+                if not excluded(path):
+                    out.append(path)
+    return out, seen_any
 
 
 def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -> FileResult:
@@ -74,7 +101,7 @@ def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -
 
 
 def lint_paths(paths: list[str], settings: LintSettings) -> Report:
-    files, problems = discover(paths)
+    files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
     results = [lint_file(f, settings, catalogue) for f in files]
     return Report(files=cross_file_pass(sorted(problems + results, key=lambda r: r.file), settings), fail_on=settings.fail_on)
@@ -84,10 +111,14 @@ def cross_file_pass(results: list[FileResult], settings: LintSettings) -> list[F
     """Run the D7xx rules over every file's result (sorted by path) and add their findings to the
     files they concern. A pure function of the results: the same output however they were made."""
     added: dict[str, list[Diagnostic]] = {}
+    silenced = {r.file: r.silenced for r in results}
     for rule in CROSS_FILE_RULES:
         if not settings.enabled(rule):
             continue
         for f in rule.cross_check(results, settings.limits):
+            off = silenced.get(f.file, ())
+            if (f.line, rule.code) in off or (0, rule.code) in off or not settings.enabled(rule, settings.ignored_in(f.file)):
+                continue
             added.setdefault(f.file, []).append(Diagnostic(rule.code, rule.severity, f.message, f.file, f.line, f.column, path=f.path))
     if not added:
         return results
@@ -106,6 +137,10 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:
         return _fatal(file, exc.code, exc.message, exc.line, exc.column)
+    except RecursionError:  # one pathological file must not stop the run
+        return _fatal(file, "E000", "tplan could not check this file: it is nested too deeply")
+    except Exception as exc:  # a bug in tplan on one file must not hide the others' findings
+        return _fatal(file, "E000", f"tplan could not check this file ({type(exc).__name__}: {exc}); please report it")
 
 
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
@@ -123,17 +158,29 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
 
     status = data.get("status")
     ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders)
+    file_ignores = settings.ignored_in(file)
+    # Rules that ran on this file, so an unused suppression can be told from one for a rule that
+    # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
+    ran = {r.code for r in LOADING_RULES if settings.enabled(r, file_ignores)}
     for rule in ALL_RULES:
         if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue
-        if not settings.enabled(rule):
+        if not settings.enabled(rule, file_ignores):
             continue
+        ran.add(rule.code)
         try:
             found += [(rule, f) for f in rule(ctx)]
         except Exception as exc:  # a bug in one check must not hide the others
             found.append((rule, Finding((), f"tplan could not run this check ({type(exc).__name__}: {exc}); please report it")))
 
-    diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule)]
+    diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule, file_ignores)]
+    silenced: tuple[tuple[int, str], ...] = ()
+    if "disable" in text:  # inline `# tplan: disable=…` comments (see suppressions.py)
+        from tplan.suppressions import apply, silenced_codes
+
+        report_unused = settings.enabled(BY_CODE["X901"], file_ignores)
+        diagnostics = apply(diagnostics, text, file, ran, report_unused, doc.root)
+        silenced = silenced_codes(text, CROSS_FILE_CODES, doc.root)
     diagnostics.sort(key=lambda d: d.sort_key)
     plan_id = data.get("id") if isinstance(data.get("id"), str) else None
     if plan_id is not None and any(path == ("id",) for path, _ in doc.placeholders):
@@ -144,6 +191,7 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
         plan_id=plan_id,
         goal_statements=_goal_statements(data, doc) if settings.enabled(BY_CODE["D702"]) else [],
         plan_id_position=doc.locate(("id",))[:2] if plan_id is not None else None,
+        silenced=silenced,
     )
 
 

@@ -1,25 +1,22 @@
-"""`tplan lint`: lint paths and print the report."""
+"""`tplan lint`: read the config, lint paths, print the report in the chosen format."""
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sys
 
 from tplan.diagnostics import Report, Severity
 from tplan.errors import TplanError
-from tplan.linter import LintSettings, lint_paths
 
 
-def _codes(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    from tplan.rules import ALL_RULES
+def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
+    """Comma-separated selectors from the command line; None when the option was not given."""
+    if value is None:
+        return None
+    from tplan.ruleselect import check_selectors
 
-    out = tuple(part.strip() for part in value.split(",") if part.strip())
-    for selector in out:
-        if not any(r.code.startswith(selector.upper()) or r.name == selector for r in ALL_RULES):
-            raise TplanError(f"unknown rule '{selector}'; `tplan rules` lists every code")
-    return out
+    return check_selectors(value.split(","), option)
 
 
 def severity(value: str, option: str = "--fail-on") -> Severity:
@@ -34,34 +31,61 @@ def run_lint(
     today: _dt.date | None = None,
     select: str | None = None,
     ignore: str | None = None,
-    fail_on: str = "warning",
+    fail_on: str | None = None,
+    output_format: str = "text",
+    quiet: bool = False,
+    statistics: bool = False,
+    config_file: str | None = None,
+    isolated: bool = False,
 ) -> int:
-    settings = LintSettings(
-        today=today or _dt.date.today(),
-        select=_codes(select),
-        ignore=_codes(ignore),
-        fail_on=severity(fail_on),
+    from tplan.config import lint_settings, load_config
+    from tplan.linter import lint_paths
+    from tplan.reporters import REPORTERS
+
+    if output_format not in REPORTERS:
+        raise TplanError(f"--format must be one of {', '.join(REPORTERS)} (got '{output_format}')")
+    if statistics and output_format != "text":
+        raise TplanError("--statistics works with --format text only")
+    settings = lint_settings(
+        load_config(config_file, isolated),
+        today=today,
+        select=_codes(select, "--select"),
+        ignore=_codes(ignore, "--ignore"),
+        fail_on=severity(fail_on) if fail_on is not None else None,
     )
     report = lint_paths(paths, settings)
-    print_text(report)
+    if output_format == "text":
+        print_text(report, quiet=quiet, statistics=statistics)
+    else:
+        output = REPORTERS[output_format](report)
+        if output:
+            sys.stdout.write(output + "\n")
     return report.exit_code
 
 
-def print_text(report: Report) -> None:
-    """Colour on a terminal only (rich honours NO_COLOR and pipes); plain lines otherwise."""
+def print_text(report: Report, *, quiet: bool = False, statistics: bool = False) -> None:
+    """Colour and bold on a terminal only; plain lines when piped or redirected, or when NO_COLOR
+    is set (rich alone would drop the colours but keep the bold)."""
     from tplan.reporters import text
 
-    if not sys.stdout.isatty():
-        sys.stdout.write(text.render(report) + "\n")
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        output = text.render(report, quiet=quiet, statistics=statistics)
+        if output:
+            sys.stdout.write(output + "\n")
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(highlight=False)
-    for d in report.diagnostics:
-        line = Text(f"{text.location(d)}: ", style="bold")
-        line.append(d.code, style="bold")
-        line.append(f" {d.severity.value}", style=text.STYLE[d.severity])
-        line.append(f" {d.message}")
-        console.print(line, soft_wrap=True)
-    console.print(Text(text.summary(report), style="bold"), soft_wrap=True)
+    if statistics:
+        for row in text.rule_counts(report):
+            console.print(row, soft_wrap=True)
+    else:
+        for d in report.diagnostics:
+            line = Text(f"{text.location(d)}: ", style="bold")
+            line.append(d.code, style="bold")
+            line.append(f" {d.severity.value}", style=text.STYLE[d.severity])
+            line.append(f" {d.message}")
+            console.print(line, soft_wrap=True)
+    if not quiet:
+        console.print(Text(text.summary(report), style="bold"), soft_wrap=True)

@@ -1,7 +1,13 @@
-"""Report → text. One module per format; the CLI's --format choices come from REPORTERS."""
+"""Report → text. One module per format; the CLI's --format choices come from REPORTERS.
+
+Each reporter is a pure function of the whole Report (JSON and SARIF need the totals and the rule
+list, not a stream of lines). Modules are imported only when their format is asked for.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from importlib import import_module
 from typing import Callable
 
 from tplan.diagnostics import Report
@@ -9,10 +15,20 @@ from tplan.diagnostics import Report
 Reporter = Callable[[Report], str]
 
 
-def _text(report: Report) -> str:
-    from tplan.reporters.text import render
+def _lazy(module: str) -> Reporter:
+    def render(report: Report) -> str:
+        return import_module(f"tplan.reporters.{module}").render(report)
 
-    return render(report)
+    render.__doc__ = f"tplan.reporters.{module}.render"
+    return render
 
 
-REPORTERS: dict[str, Reporter] = {"text": _text}
+REPORTERS: dict[str, Reporter] = {
+    "text": _lazy("text"),
+    "json": _lazy("json"),
+    "sarif": _lazy("sarif"),
+    "github": _lazy("github"),
+}
+
+# The --format choices, made from the dict so that a new reporter is one new entry above.
+Format = Enum("Format", {name: name for name in REPORTERS}, type=str)

@@ -1,6 +1,12 @@
-"""The human default: one line per finding, `path:line:col: CODE severity message`, then a summary."""
+"""The human default: one line per finding, `path:line:col: CODE severity message`, then a summary.
+
+`quiet` leaves out the summary line (a clean run prints nothing); `statistics` prints one line per
+rule with its count instead of each finding. Colour is added by the command, on a terminal only.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from tplan.diagnostics import Diagnostic, Report, Severity
 
@@ -26,8 +32,20 @@ def summary(report: Report) -> str:
     return f"Found {found} in {bad} of {checked}."
 
 
-def render(report: Report) -> str:
+def rule_counts(report: Report) -> list[str]:
+    """`count  CODE  name  severity`, most frequent first (then by code)."""
+    from tplan.rules import BY_CODE
+
+    counts = Counter((d.code, d.severity.value) for d in report.diagnostics)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    name_width = max((len(BY_CODE[code].name) for (code, _), _ in rows), default=0)
+    return [f"{n:>{width}}  {code}  {BY_CODE[code].name:<{name_width}}  {sev}" for (code, sev), n in rows]
+
+
+def render(report: Report, *, quiet: bool = False, statistics: bool = False) -> str:
     """Plain text; colour is added by the CLI's console when writing to a terminal."""
-    lines = [line(d) for d in report.diagnostics]
-    lines.append(summary(report))
+    lines = rule_counts(report) if statistics else [line(d) for d in report.diagnostics]
+    if not quiet:
+        lines.append(summary(report))
     return "\n".join(lines)

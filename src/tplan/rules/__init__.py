@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tplan.rules import compliance, loading, privacy, repo, review, smart, template, thread
+from tplan.rules import compliance, loading, privacy, repo, review, smart, suppression, template, thread
 from tplan.rules.base import Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -14,6 +14,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *template.RULES,
     *privacy.RULES,
     *repo.RULES,
+    *suppression.RULES,
 )
 CROSS_FILE_RULES: tuple[Rule, ...] = repo.CROSS_FILE_RULES
 

@@ -1,0 +1,240 @@
+"""The clinic's configuration: `[tool.tplan]` in pyproject.toml, or a `.tplan.toml` file.
+
+Found by walking up from the current folder; in each folder `.tplan.toml` is looked for first,
+then a pyproject.toml that has a `[tool.tplan]` table; the first one found is the only one used
+(no merging). `--config FILE` names one; `--isolated` ignores them all. Options given on the
+command line override the file. Every mistake (unknown key, unknown rule code, wrong type) is a
+TplanError naming the file, the line where it can be found and the key, so CI fails loudly instead
+of quietly linting with defaults.
+
+Paths in the file (`measures`, `template-dirs`) and the globs (`exclude`, `per-file-ignores`) are
+relative to the folder of the config file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+
+from tplan.diagnostics import Severity
+from tplan.errors import TplanError
+
+CONFIG_NAMES = (".tplan.toml", "pyproject.toml")
+
+
+class ConfigFile(BaseModel):
+    """The keys a config may hold; the aliases are the spellings used in the file."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+    select: list[str] | None = None
+    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
+    ignore: list[str] = Field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    fail_on: Literal["error", "warning", "info"] | None = Field(default=None, alias="fail-on")
+    exclude: list[str] = Field(default_factory=list)
+    max_review_interval_days: PositiveInt | None = Field(default=None, alias="max-review-interval-days")
+    short_term_days: PositiveInt | None = Field(default=None, alias="short-term-days")
+    long_term_days: PositiveInt | None = Field(default=None, alias="long-term-days")
+    max_identical_goals: PositiveInt | None = Field(default=None, alias="max-identical-goals")
+    measures: str | None = None
+    template_dirs: list[str] = Field(default_factory=list, alias="template-dirs")
+
+
+KNOWN_KEYS = sorted(f.alias or name for name, f in ConfigFile.model_fields.items())
+LIMIT_KEYS = ("max_review_interval_days", "short_term_days", "long_term_days", "max_identical_goals")
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated config and where it came from (path None: no config file, all defaults)."""
+
+    values: ConfigFile = field(default_factory=ConfigFile)
+    path: Path | None = None
+
+    @property
+    def root(self) -> Path | None:
+        """The folder globs and relative paths are resolved against."""
+        return self.path.parent if self.path else None
+
+    @property
+    def template_dirs(self) -> tuple[str, ...]:
+        return tuple(str(self._resolve(d)) for d in self.values.template_dirs)
+
+    @property
+    def measures_file(self) -> str | None:
+        return str(self._resolve(self.values.measures)) if self.values.measures else None
+
+    def _resolve(self, relative: str) -> Path:
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() or self.root is None else self.root / path
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        dot = folder / ".tplan.toml"
+        if dot.is_file():
+            return dot
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_tplan(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_tplan(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "tool.tplan" in text and "tplan" in _parse(pyproject, text).get("tool", {})
+
+
+def load_config(config_file: str | None = None, isolated: bool = False, cwd: Path | None = None) -> Config:
+    """The config to use: the named file, the one found upward from `cwd`, or none."""
+    if config_file and isolated:
+        raise TplanError("use either --config FILE or --isolated, not both")
+    if isolated:
+        return Config()
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise TplanError(f"{config_file}: no such config file")
+    else:
+        path = find_config(cwd or Path.cwd())
+        if path is None:
+            return Config()
+    return read_config(path)
+
+
+def read_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TplanError(f"{path}: cannot read the config file ({getattr(exc, 'strerror', None) or exc})") from None
+    data = _parse(path, text)
+    in_pyproject = path.name == "pyproject.toml"
+    if in_pyproject:
+        table = data.get("tool", {}).get("tplan")
+        if table is None:
+            raise TplanError(f"{path}: has no [tool.tplan] table")
+        if not isinstance(table, dict):
+            raise TplanError(f"{path}: tool.tplan must be a table ([tool.tplan] followed by keys)")
+        data = table
+    where = _Where(path, text, "tool.tplan." if in_pyproject else "")
+    try:
+        values = ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise TplanError("\n".join(where.error(e) for e in exc.errors(include_url=False))) from None
+    config = Config(values, path.resolve())
+    _check_rules(values, where)
+    _check_paths(config, where)
+    return config
+
+
+def _parse(path: Path, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TplanError(f"{_display(path)}: invalid TOML: {exc}") from None
+
+
+_WHAT = {
+    "list_type": "must be a list in square brackets, e.g. [\"S107\", \"R3\"]",
+    "string_type": "must be text in quotes",
+    "int_type": "must be a whole number",
+    "greater_than": "must be a whole number above 0",
+    "literal_error": "must be \"error\", \"warning\" or \"info\"",
+    "dict_type": "must be a table of glob = [rule codes], e.g. \"archive/**\" = [\"R301\"]",
+}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Turns a key of the config into 'file:line: key' for messages."""
+
+    path: Path
+    text: str
+    prefix: str  # "tool.tplan." in a pyproject.toml
+
+    def at(self, key: str) -> str:
+        pattern = re.compile(rf'^[ \t]*["\']?{re.escape(key)}["\']?[ \t]*=', re.M)
+        start = self.text.find("[tool.tplan]") if self.prefix else 0
+        match = pattern.search(self.text, max(start, 0))
+        if match is None:  # e.g. written as its own table, [tool.tplan.per-file-ignores]
+            match = re.compile(rf"^\[[^\]\n]*{re.escape(key)}[^\]\n]*\]", re.M).search(self.text)
+        line = f":{self.text.count(chr(10), 0, match.start()) + 1}" if match else ""
+        return f"{_display(self.path)}{line}: {self.prefix}{key}"
+
+    def error(self, error: dict) -> str:
+        loc = [str(p) for p in error["loc"]]
+        key = loc[0] if loc else ""
+        if error["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(key.replace("_", "-").lower(), KNOWN_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KNOWN_KEYS)}"
+            return f"{self.at(key)}: unknown key{hint}"
+        sub = "".join(f"[{p}]" if p.isdigit() else f"[{p!r}]" for p in loc[1:])
+        what = _WHAT.get(error["type"], error["msg"].lower())
+        return f"{self.at(key)}{sub}: {what}"
+
+
+def _display(path: Path) -> str:
+    """The path as the user would type it: relative to the current folder when that is shorter."""
+    relative = os.path.relpath(path)
+    return relative if len(relative) < len(str(path)) else str(path)
+
+
+def _check_rules(values: ConfigFile, where: _Where) -> None:
+    from tplan.ruleselect import check_selectors
+
+    for key in ("select", "extend-select", "ignore"):
+        check_selectors(getattr(values, key.replace("-", "_")) or [], where.at(key))
+    for pattern, selectors in values.per_file_ignores.items():
+        check_selectors(selectors, f"{where.at('per-file-ignores')}[{pattern!r}]")
+
+
+def _check_paths(config: Config, where: _Where) -> None:
+    if config.measures_file and not Path(config.measures_file).is_file():
+        raise TplanError(f"{where.at('measures')}: no such file: {config.measures_file}")
+    for folder in config.template_dirs:
+        if not Path(folder).is_dir():
+            raise TplanError(f"{where.at('template-dirs')}: no such folder: {folder}")
+
+
+def lint_settings(
+    config: Config,
+    *,
+    today: _dt.date | None = None,
+    select: tuple[str, ...] | None = None,
+    ignore: tuple[str, ...] | None = None,
+    fail_on: Severity | None = None,
+):
+    """LintSettings from the config, with what the command line gave (not None) taking precedence."""
+    from tplan.linter import LintSettings
+    from tplan.rules import Limits
+
+    v = config.values
+    limits = dataclasses.replace(Limits(), **{k: getattr(v, k) for k in LIMIT_KEYS if getattr(v, k) is not None})
+    return LintSettings(
+        today=today or _dt.date.today(),
+        limits=limits,
+        select=select if select is not None else tuple(v.select or ()),
+        extend_select=tuple(v.extend_select) if select is None else (),
+        ignore=ignore if ignore is not None else tuple(v.ignore),
+        fail_on=fail_on or (Severity(v.fail_on) if v.fail_on else Severity.WARNING),
+        measures_file=config.measures_file,
+        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in v.per_file_ignores.items()),
+        exclude=tuple(v.exclude),
+        root=str(config.root) if config.root else None,
+        template_dirs=config.template_dirs,
+    )

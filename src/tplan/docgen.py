@@ -1,0 +1,72 @@
+"""Generated parts of README.md, so the docs cannot drift from the code.
+
+    python -m tplan.docgen          # rewrite the generated blocks in README.md
+    python -m tplan.docgen --check  # exit 1 when README.md is out of date (tests do this too)
+
+Each block sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers and comes from one
+small function of the registry. A new generated table is one function plus one BLOCKS entry.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Callable
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def rules_table() -> str:
+    """Every rule: code, name, severity (and the plan statuses it skips), summary, references."""
+    from tplan.commands.rules import severity_text
+    from tplan.rules import ALL_RULES
+
+    rows = ["| code | name | severity | what it checks | references |", "|---|---|---|---|---|"]
+    for r in ALL_RULES:
+        rows.append(f"| {r.code} | `{r.name}` | {severity_text(r)} | {_cell(r.summary)} | {_cell('; '.join(r.references))} |")
+    return "\n".join(rows)
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"rules": rules_table}
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """`text` with the block NAME's content replaced; a ValueError when its markers are missing."""
+    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+    if not pattern.search(text):
+        raise ValueError(f"README.md has no <!-- {name}:start --> … <!-- {name}:end --> markers")
+    return pattern.sub(lambda m: m.group(1) + content + "\n" + m.group(2), text, count=1)
+
+
+def generate(text: str) -> str:
+    for name, make in BLOCKS.items():
+        text = replace_block(text, name, make())
+    return text
+
+
+def main(argv: list[str]) -> int:
+    if not README.is_file():
+        print(f"{README}: not found; run this from a source checkout (pip install -e .)", file=sys.stderr)
+        return 2
+    current = README.read_text(encoding="utf-8")
+    wanted = generate(current)
+    if "--check" in argv:
+        if wanted != current:
+            print("README.md is out of date: run `python -m tplan.docgen`", file=sys.stderr)
+            return 1
+        return 0
+    if wanted != current:
+        from tplan.fsio import atomic_write
+
+        atomic_write(README, wanted)
+        print("README.md updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,38 @@
+"""Report → GitHub Actions workflow commands, which GitHub shows as annotations on the pull request:
+
+    ::error file=plans/a.yaml,line=19,col=5,endLine=19,endColumn=12,title=S103::S103 goal G1 has no deadline
+
+Severity maps to error / warning / notice. The message repeats the code because the log shows the
+message, not the title. Escaping follows GitHub's runner (toolkit `command.ts`): in the message
+`%`, CR and LF are encoded; in property values `:` and `,` are too.
+"""
+
+from __future__ import annotations
+
+from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.reporters.paths import repo_relative
+
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(d: Diagnostic) -> str:
+    props = {"file": repo_relative(d.file) or d.file}
+    if d.line:
+        props |= {"line": d.line, "col": d.column}
+        if d.end_line is not None and d.end_column is not None:
+            props |= {"endLine": d.end_line, "endColumn": d.end_column}
+    props["title"] = d.code
+    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in props.items())
+    return f"::{LEVEL[d.severity]} {joined}::{escape_data(f'{d.code} {d.message}')}"
+
+
+def render(report: Report) -> str:
+    return "\n".join(command(d) for d in report.diagnostics)

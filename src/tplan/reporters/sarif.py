@@ -1,0 +1,127 @@
+"""Report → SARIF 2.1.0, for GitHub code scanning (findings shown inline on the pull request).
+
+- `tool.driver.rules` lists every rule, documented from its docstring (summary, why it matters,
+  example, use instead, references), so the alert page explains itself.
+- Locations are relative to the repository root (the current folder, as in a CI checkout), with
+  `uriBaseId` %SRCROOT%; a file outside it gets an absolute `file://` URI.
+- Columns count Unicode code points (`columnKind`), as tplan's positions do. A problem with the
+  whole file (unreadable, not UTF-8) is placed at line 1: GitHub needs a start line to show it.
+- No `snippet` or `contextRegion`, although SARIF suggests them: they would copy lines of the plan,
+  that is client data, into an upload. Rule names stay tplan's kebab-case names (SARIF suggests
+  PascalCase) so they match `tplan explain` and the config.
+
+Checked with Microsoft's SARIF Multitool (`validate --rule-kind "Gh;Sarif"`): no errors; only the
+notes above and a missing `informationUri` (tplan has no public home page yet).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from tplan import __version__
+from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.reporters.paths import repo_relative
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+GITHUB_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+SRCROOT = "%SRCROOT%"
+FAMILY = {"E": "reading", "S": "smart", "G": "golden-thread", "R": "review", "C": "compliance",
+          "D": "repository", "P": "privacy", "T": "template", "X": "suppression"}  # SARIF tags
+
+
+def help_text(rule) -> tuple[str, str]:
+    """(plain text, Markdown) help for one rule."""
+    text = [rule.summary]
+    md = [rule.summary]
+    if rule.why:
+        text += ["", "Why it matters:", rule.why]
+        md += ["", "**Why it matters**", "", rule.why]
+    if rule.example:
+        text += ["", "Example (reported):", rule.example]
+        md += ["", "**Example** (reported)", "", "```", rule.example, "```"]
+    if rule.use_instead:
+        text += ["", "Use instead:", rule.use_instead]
+        md += ["", "**Use instead**", "", "```", rule.use_instead, "```"]
+    if rule.references:
+        text += ["", "References: " + "; ".join(rule.references)]
+        md += ["", "**References**: " + "; ".join(rule.references)]
+    return "\n".join(text), "\n".join(md)
+
+
+def rule_descriptor(rule) -> dict:
+    text, markdown = help_text(rule)
+    family = FAMILY.get(rule.code[0], "other")
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": f"{rule.summary} {' '.join(rule.why.split())}".strip()},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"tags": ["tplan", family], "problem.severity": GITHUB_SEVERITY[rule.severity]},
+    }
+
+
+def location(d: Diagnostic) -> dict:
+    rel = repo_relative(d.file)
+    if rel is not None:
+        artifact = {"uri": quote(rel), "uriBaseId": SRCROOT}
+    else:
+        artifact = {"uri": Path(d.file).resolve().as_uri()}
+    region: dict = {"startLine": d.line or 1}
+    if d.line:
+        region["startColumn"] = d.column
+        if d.end_line is not None and d.end_column is not None and (d.end_line, d.end_column) > (d.line, d.column):
+            region |= {"endLine": d.end_line, "endColumn": d.end_column}
+    out: dict = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+    if d.yaml_path:
+        out["logicalLocations"] = [{"fullyQualifiedName": d.yaml_path}]
+    return out
+
+
+def _folder_uri(folder: Path) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def document(report: Report) -> dict:
+    from tplan.rules import ALL_RULES
+
+    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [location(d)],
+        }
+        for d in report.diagnostics
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "tplan",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [rule_descriptor(rule) for rule in ALL_RULES],
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path.cwd())}},
+                "invocations": [{"executionSuccessful": True}],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False)
