@@ -238,3 +238,15 @@ def lint_settings(
         root=str(config.root) if config.root else None,
         template_dirs=config.template_dirs,
     )
+
+
+def project_settings(today: _dt.date | None = None):
+    """The settings every command other than `lint` uses: the config found from the current
+    folder (limits, measures file, rule choices), so render, status and the editing commands
+    judge a plan exactly as `tplan lint` does in the same repository."""
+    return lint_settings(load_config(), today=today)
+
+
+def project_template_dirs(extra: list[str] | tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The config's `template-dirs` followed by those given with --template-dir (later ones win)."""
+    return load_config().template_dirs + tuple(extra or ())

@@ -6,6 +6,7 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from tplan.config import project_template_dirs
 from tplan.errors import TplanError
 
 
@@ -26,7 +27,7 @@ def run_new(
 
     if output is not None:
         _check_output(Path(output), force)
-    chosen = find_template(template, template_dirs or ())
+    chosen = find_template(template, project_template_dirs(template_dirs))
     text = scaffold(chosen, start or _dt.date.today(), plan_id=plan_id, client=client, clinician=clinician)
     if output is None:
         sys.stdout.write(text)

@@ -14,6 +14,7 @@ import re
 
 from tplan.attainment import attainment, measure_key
 from tplan.edit import PlanEdit, open_plan
+from tplan.config import project_settings
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
 from tplan.schema.base import CustomMeasure
@@ -109,7 +110,7 @@ def run_progress_add(
     if note is not None and not note.strip():
         raise TplanError("--note is empty; leave it out or write the note")
 
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(project_settings().measures_file)
     pf = open_plan(plan_path, catalogue)
     name, infos, using = resolve_measure(pf.plan, measure, catalogue)
     for info in infos:

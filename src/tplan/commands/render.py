@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write
-from tplan.linter import LintSettings, lint_text
+from tplan.config import project_settings
+from tplan.linter import lint_text
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
@@ -53,9 +54,10 @@ def run_render(
         raise TplanError(f"{output} already exists; use --force to overwrite it")
 
     text = _read(path)
-    catalogue = load_catalogue()
+    settings = project_settings(today)
+    catalogue = load_catalogue(settings.measures_file)
     try:
-        result = lint_text(text, path, LintSettings(today=today), catalogue)
+        result = lint_text(text, path, settings, catalogue)
         doc = load_text(text)
     except LoadError as exc:
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path

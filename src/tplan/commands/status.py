@@ -17,6 +17,7 @@ from pathlib import Path as FsPath
 
 from tplan.attainment import Status, attainment
 from tplan.diagnostics import FileResult, Severity
+from tplan.config import project_settings
 from tplan.linter import LintSettings, discover, lint_text, validate
 from tplan.loader import PLACEHOLDER, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
@@ -144,9 +145,9 @@ def urgency(row: PlanRow) -> tuple:
 
 
 def collect_rows(paths: list[str], today: _dt.date) -> list[PlanRow]:
-    files, problems = discover(paths)
-    settings = LintSettings(today=today)
-    catalogue = load_catalogue()
+    settings = project_settings(today)
+    files, problems = discover(paths, settings)
+    catalogue = load_catalogue(settings.measures_file)
     rows = [plan_row(f, settings, catalogue) for f in files]
     for result in problems:
         d = result.diagnostics[0]

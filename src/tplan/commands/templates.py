@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 import textwrap
 
+from tplan.config import project_template_dirs
+
 
 def run_templates(template_dirs: list[str] | None = None) -> int:
     """A table of every template (name, title, measures); user templates show where they come from."""
     from tplan.templates import available_templates
 
-    templates = available_templates(template_dirs or ())
+    template_dirs = list(project_template_dirs(template_dirs))
+    templates = available_templates(template_dirs)
     columns = ["name", "title", "measures"] + (["from"] if template_dirs else [])
     rows = [
         [t.name, t.title, ", ".join(t.measures)] + ([t.origin] if template_dirs else [])
@@ -38,7 +41,7 @@ def run_template_show(name: str, template_dirs: list[str] | None = None) -> int:
     """The template's description, measures and sources, then its plan skeleton as written."""
     from tplan.templates import find_template
 
-    t = find_template(name, template_dirs or ())
+    t = find_template(name, project_template_dirs(template_dirs))
     out = [f"{t.name}: {t.title}", f"({t.origin}: {t.path})", ""]
     out += textwrap.wrap(t.description, width=100) + [""]
     out.append("Measures: " + ", ".join(t.measures))
