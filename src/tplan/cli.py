@@ -36,6 +36,7 @@ def lint(
     select: Optional[str] = typer.Option(None, "--select", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
     ignore: Optional[str] = typer.Option(None, "--ignore", help="Skip these rules: comma-separated codes, prefixes or names."),
     fail_on: str = typer.Option("warning", "--fail-on", help="Lowest severity that makes the run fail: error, warning or info."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
@@ -44,7 +45,7 @@ def lint(
     """
     from tplan.commands.lint import run_lint
 
-    raise typer.Exit(run_lint(paths, today=parse_date(today, "--today"), select=select, ignore=ignore, fail_on=fail_on))
+    raise typer.Exit(run_lint(paths, today=parse_date(today, "--today"), select=select, ignore=ignore, fail_on=fail_on, jobs=jobs))
 
 
 @app.command()

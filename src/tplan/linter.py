@@ -27,6 +27,7 @@ class LintSettings:
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
     measures_file: str | None = None
+    jobs: int | None = None  # worker processes for many files; None = one per core, 1 = none
 
     def enabled(self, rule: Rule) -> bool:
         def matches(selector: str) -> bool:
@@ -74,8 +75,25 @@ def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -
 def lint_paths(paths: list[str], settings: LintSettings) -> Report:
     files, problems = discover(paths)
     catalogue = load_catalogue(settings.measures_file)
-    results = [lint_file(f, settings, catalogue) for f in files]
+    results = lint_files(files, settings, catalogue)
     return Report(files=sorted(problems + results, key=lambda r: r.file), fail_on=settings.fail_on)
+
+
+# Below this many files per worker, starting workers costs more than it saves (a file takes ~1 ms).
+MIN_FILES_PER_WORKER = 16
+
+
+def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -> list[FileResult]:
+    """One FileResult per file, in worker processes when there are enough files to be worth it."""
+    if settings.jobs != 1 and len(files) >= 2 * MIN_FILES_PER_WORKER:
+        from tplan.workers import default_jobs, lint_in_workers
+
+        jobs = min(settings.jobs or default_jobs(), len(files) // MIN_FILES_PER_WORKER)
+        if jobs > 1:
+            results = lint_in_workers(files, settings, catalogue, jobs)
+            if results is not None:
+                return results
+    return [lint_file(f, settings, catalogue) for f in files]
 
 
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
@@ -87,6 +105,13 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:
         return _fatal(file, exc.code, exc.message, exc.line, exc.column)
+    except Exception as exc:  # a bug in tplan: report it on this file and check the others
+        return _fatal(file, "E000", f"tplan failed while checking this file ({type(exc).__name__}); please report it")
+
+
+def crashed(file: str) -> FileResult:
+    """The result for a file whose worker process died while checking it."""
+    return _fatal(file, "E000", "tplan's worker process stopped while checking this file; please report it")
 
 
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:

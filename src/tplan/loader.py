@@ -39,10 +39,11 @@ def _shared_tag(name: str) -> Tag:
 
 
 _STR, _SEQ, _MAP = _shared_tag(_TAG + "str"), _shared_tag(_TAG + "seq"), _shared_tag(_TAG + "map")
-# ruamel's YAML 1.2 implicit resolvers ({first character: [(tag, regexp)]}), with shared tags.
-_ANY_START = tuple((_shared_tag(t), rx) for t, rx in Resolver.yaml_implicit_resolvers.get(None, ()))
+# ruamel's YAML 1.2 implicit resolvers ({first character: [(tag, regexp)]}), with shared tags and
+# the patterns' bound `match` (ruamel wraps each pattern in a lazy proxy that costs a call per use).
+_ANY_START = tuple((_shared_tag(t), rx.match) for t, rx in Resolver.yaml_implicit_resolvers.get(None, ()))
 _IMPLICIT = {
-    start: tuple((_shared_tag(t), rx) for t, rx in pairs) + _ANY_START
+    start: tuple((_shared_tag(t), rx.match) for t, rx in pairs) + _ANY_START
     for start, pairs in Resolver.yaml_implicit_resolvers.items()
     if start is not None
 }
@@ -65,8 +66,8 @@ class _CoreSchemaResolver(BaseResolver):
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
         if kind is ScalarNode:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], _ANY_START):
-                    if regexp.match(value):
+                for tag, match in _IMPLICIT.get(value[:1], _ANY_START):
+                    if match(value):
                         return tag
             return _STR
         return _SEQ if kind is SequenceNode else _MAP

@@ -35,12 +35,16 @@ def run_lint(
     select: str | None = None,
     ignore: str | None = None,
     fail_on: str = "warning",
+    jobs: int | None = None,
 ) -> int:
+    if jobs is not None and jobs < 1:
+        raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
     settings = LintSettings(
         today=today or _dt.date.today(),
         select=_codes(select),
         ignore=_codes(ignore),
         fail_on=severity(fail_on),
+        jobs=jobs,
     )
     report = lint_paths(paths, settings)
     print_text(report)
