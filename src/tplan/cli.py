@@ -56,6 +56,40 @@ def measures() -> None:
     raise typer.Exit(run_measures())
 
 
+# ---- performance and tooling (issue 8): --version with the YAML parser in use; `tplan schema` ----
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from tplan.commands.version import version_text
+
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and the YAML parser in use, then exit."),
+) -> None:
+    pass
+
+
+@app.command()
+def schema(
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the schema to this file instead of printing it."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Print the plan format as JSON Schema, for editors (YAML language server) and other tools.
+
+    Point your editor at it with a first line such as
+    `# yaml-language-server: $schema=./tplan.schema.json`. tplan lint checks more than the schema can
+    express (SMART, golden-thread and compliance rules); the schema gives completion and early typos.
+    """
+    from tplan.commands.schema import run_schema
+
+    raise typer.Exit(run_schema(output, force=force))
+
+
 def main() -> None:
     """Entry point: one clear line and exit 2 for anything the user must fix; never a traceback."""
     try:

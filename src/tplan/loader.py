@@ -89,6 +89,12 @@ def using_c_parser() -> bool:
     return _safe_yaml().Parser.__name__ == "CParser"
 
 
+C_PARSER_MISSING = (
+    "ruamel.yaml's C parser (package ruamel.yaml.clib) is not installed, so plans are read more "
+    "than 10x more slowly; install it with: pip install ruamel.yaml.clib"
+)
+
+
 class LoadError(Exception):
     """A file that cannot be turned into data: carries a rule code and a position (1-based)."""
 

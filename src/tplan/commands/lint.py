@@ -48,7 +48,16 @@ def run_lint(
     )
     report = lint_paths(paths, settings)
     print_text(report)
+    _note_slow_parser()
     return report.exit_code
+
+
+def _note_slow_parser() -> None:
+    """One line on stderr when the C YAML parser is missing: silent in a normal install."""
+    from tplan.loader import C_PARSER_MISSING, using_c_parser
+
+    if not using_c_parser():
+        print(f"tplan: note: {C_PARSER_MISSING}", file=sys.stderr)
 
 
 def print_text(report: Report) -> None:
