@@ -42,6 +42,7 @@ def lint(
     statistics: bool = typer.Option(False, "--statistics", help="Text format: how many findings each rule has, instead of each finding."),
     config: Optional[str] = typer.Option(None, "--config", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
     isolated: bool = typer.Option(False, "--isolated", help="Ignore every config file: defaults and the command line only."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
@@ -66,6 +67,7 @@ def lint(
             statistics=statistics,
             config_file=config,
             isolated=isolated,
+            jobs=jobs,
         )
     )
 
@@ -269,6 +271,40 @@ def explain(rule: str = typer.Argument(..., help="A rule code (S103) or name (no
     from tplan.commands.rules import run_explain
 
     raise typer.Exit(run_explain(rule))
+
+
+# ---- performance and tooling (issue 8): --version with the YAML parser in use; `tplan schema` ----
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from tplan.commands.version import version_text
+
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and the YAML parser in use, then exit."),
+) -> None:
+    pass
+
+
+@app.command()
+def schema(
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the schema to this file instead of printing it."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Print the plan format as JSON Schema, for editors (YAML language server) and other tools.
+
+    Point your editor at it with a first line such as
+    `# yaml-language-server: $schema=./tplan.schema.json`. tplan lint checks more than the schema can
+    express (SMART, golden-thread and compliance rules); the schema gives completion and early typos.
+    """
+    from tplan.commands.schema import run_schema
+
+    raise typer.Exit(run_schema(output, force=force))
 
 
 def main() -> None:

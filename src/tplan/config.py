@@ -218,6 +218,7 @@ def lint_settings(
     select: tuple[str, ...] | None = None,
     ignore: tuple[str, ...] | None = None,
     fail_on: Severity | None = None,
+    jobs: int | None = None,
 ):
     """LintSettings from the config, with what the command line gave (not None) taking precedence."""
     from tplan.linter import LintSettings
@@ -237,6 +238,7 @@ def lint_settings(
         exclude=tuple(v.exclude),
         root=str(config.root) if config.root else None,
         template_dirs=config.template_dirs,
+        jobs=jobs,
     )
 
 

@@ -39,6 +39,7 @@ class LintSettings:
     exclude: tuple[str, ...] = ()  # globs of files and folders never linted
     root: str | None = None  # folder the globs are relative to (the config's); None = current folder
     template_dirs: tuple[str, ...] = ()
+    jobs: int | None = None  # worker processes for many files; None = one per core, 1 = none
 
     def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:
         if self.select and not any(matches(rule, s) for s in self.select + self.extend_select):
@@ -103,7 +104,7 @@ def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -
 def lint_paths(paths: list[str], settings: LintSettings) -> Report:
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
-    results = [lint_file(f, settings, catalogue) for f in files]
+    results = lint_files(files, settings, catalogue)
     return Report(files=cross_file_pass(sorted(problems + results, key=lambda r: r.file), settings), fail_on=settings.fail_on)
 
 
@@ -128,6 +129,23 @@ def cross_file_pass(results: list[FileResult], settings: LintSettings) -> list[F
     ]
 
 
+# Below this many files per worker, starting workers costs more than it saves (a file takes ~1 ms).
+MIN_FILES_PER_WORKER = 16
+
+
+def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -> list[FileResult]:
+    """One FileResult per file, in worker processes when there are enough files to be worth it."""
+    if settings.jobs != 1 and len(files) >= 2 * MIN_FILES_PER_WORKER:
+        from tplan.workers import default_jobs, lint_in_workers
+
+        jobs = min(settings.jobs or default_jobs(), len(files) // MIN_FILES_PER_WORKER)
+        if jobs > 1:
+            results = lint_in_workers(files, settings, catalogue, jobs)
+            if results is not None:
+                return results
+    return [lint_file(f, settings, catalogue) for f in files]
+
+
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     try:
         raw = FsPath(file).read_bytes()
@@ -139,8 +157,13 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
         return _fatal(file, exc.code, exc.message, exc.line, exc.column)
     except RecursionError:  # one pathological file must not stop the run
         return _fatal(file, "E000", "tplan could not check this file: it is nested too deeply")
-    except Exception as exc:  # a bug in tplan on one file must not hide the others' findings
-        return _fatal(file, "E000", f"tplan could not check this file ({type(exc).__name__}: {exc}); please report it")
+    except Exception as exc:  # a bug in tplan: report it on this file and check the others
+        return _fatal(file, "E000", f"tplan failed while checking this file ({type(exc).__name__}); please report it")
+
+
+def crashed(file: str) -> FileResult:
+    """The result for a file whose worker process died while checking it."""
+    return _fatal(file, "E000", "tplan's worker process stopped while checking this file; please report it")
 
 
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:

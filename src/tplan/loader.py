@@ -16,6 +16,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver, Resolver
+from ruamel.yaml.tag import Tag
 
 from tplan.diagnostics import Path
 
@@ -27,6 +29,50 @@ _BOOLS = {"true": True, "false": False}
 # "<= 13" is a target, not a placeholder, hence the letter after "<".
 PLACEHOLDER = re.compile(r"\bTODO\b|<[A-Za-z][^<>\n]*>")
 
+# One shared Tag object per core-schema tag: the resolver hands these out, and `_scalar` finds a
+# scalar's type by looking its tag object up in _KIND_BY_TAG instead of decoding the tag text.
+_TAGS: dict[str, Tag] = {}
+
+
+def _shared_tag(name: str) -> Tag:
+    return _TAGS.setdefault(name, Tag(suffix=name))
+
+
+_STR, _SEQ, _MAP = _shared_tag(_TAG + "str"), _shared_tag(_TAG + "seq"), _shared_tag(_TAG + "map")
+# ruamel's YAML 1.2 implicit resolvers ({first character: [(tag, regexp)]}), with shared tags and
+# the patterns' bound `match` (ruamel wraps each pattern in a lazy proxy that costs a call per use).
+_ANY_START = tuple((_shared_tag(t), rx.match) for t, rx in Resolver.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {
+    start: tuple((_shared_tag(t), rx.match) for t, rx in pairs) + _ANY_START
+    for start, pairs in Resolver.yaml_implicit_resolvers.items()
+    if start is not None
+}
+_KIND_BY_TAG = {tag: name[len(_TAG):] for name, tag in _TAGS.items()}
+
+
+class _CoreSchemaResolver(BaseResolver):
+    """Tags plain scalars by the YAML 1.2 core schema, with the shared tags above.
+
+    Why not ruamel's default (VersionedResolver): it works out the YAML version again on each of
+    the ~400 calls per plan and builds a new Tag for every scalar; that was 60% of composing a
+    plan. Plans are YAML 1.2, so the table is fixed once at import.
+    """
+
+    processing_version = (1, 2)  # asked by the pure-Python scanner (no C parser installed)
+
+    def __init__(self, version: Any = None, loader: Any = None, loadumper: Any = None) -> None:
+        super().__init__(loadumper=loadumper or loader)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, match in _IMPLICIT.get(value[:1], _ANY_START):
+                    if match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
 _yaml: YAML | None = None
 
 
@@ -34,12 +80,19 @@ def _safe_yaml() -> YAML:
     global _yaml
     if _yaml is None:
         _yaml = YAML(typ="safe")
+        _yaml.Resolver = _CoreSchemaResolver
     return _yaml
 
 
 def using_c_parser() -> bool:
     """True when ruamel.yaml.clib's C parser is in use (the fast path)."""
     return _safe_yaml().Parser.__name__ == "CParser"
+
+
+C_PARSER_MISSING = (
+    "ruamel.yaml's C parser (package ruamel.yaml.clib) is not installed, so plans are read more "
+    "than 10x more slowly; install it with: pip install ruamel.yaml.clib"
+)
 
 
 class LoadError(Exception):
@@ -206,12 +259,13 @@ def _scalar_or_text(node: Node) -> Any:
 
 def _scalar(node: ScalarNode) -> Any:
     """YAML 1.2 core schema scalars, plus dates; anything else stays text."""
-    tag, value = node.tag, node.value
-    if not isinstance(tag, str):  # ruamel ≥0.18 wraps tags in a Tag object
-        tag = getattr(tag, "value", None) or str(tag)
-    if tag == _TAG + "str" or not tag.startswith(_TAG):
+    value = node.value
+    kind = _KIND_BY_TAG.get(node.ctag)  # our resolver's tags: a lookup by identity
+    if kind is None:  # an explicit tag written in the file, such as !!int or !custom
+        tag = str(node.ctag)
+        kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
+    if kind == "str":
         return value
-    kind = tag[len(_TAG):]
     try:
         if kind == "int":
             return int(value.replace("_", ""), 0) if value[:2].lower() in ("0x", "0o", "0b") else int(value.replace("_", ""))

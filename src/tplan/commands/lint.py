@@ -37,11 +37,14 @@ def run_lint(
     statistics: bool = False,
     config_file: str | None = None,
     isolated: bool = False,
+    jobs: int | None = None,
 ) -> int:
     from tplan.config import lint_settings, load_config
     from tplan.linter import lint_paths
     from tplan.reporters import REPORTERS
 
+    if jobs is not None and jobs < 1:
+        raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
     if output_format not in REPORTERS:
         raise TplanError(f"--format must be one of {', '.join(REPORTERS)} (got '{output_format}')")
     if statistics and output_format != "text":
@@ -52,6 +55,7 @@ def run_lint(
         select=_codes(select, "--select"),
         ignore=_codes(ignore, "--ignore"),
         fail_on=severity(fail_on) if fail_on is not None else None,
+        jobs=jobs,
     )
     report = lint_paths(paths, settings)
     if output_format == "text":
@@ -60,7 +64,16 @@ def run_lint(
         output = REPORTERS[output_format](report)
         if output:
             sys.stdout.write(output + "\n")
+    _note_slow_parser()
     return report.exit_code
+
+
+def _note_slow_parser() -> None:
+    """One line on stderr when the C YAML parser is missing: silent in a normal install."""
+    from tplan.loader import C_PARSER_MISSING, using_c_parser
+
+    if not using_c_parser():
+        print(f"tplan: note: {C_PARSER_MISSING}", file=sys.stderr)
 
 
 def print_text(report: Report, *, quiet: bool = False, statistics: bool = False) -> None:

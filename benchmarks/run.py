@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""tplan's performance targets (issue 8), measured side by side in one run.
+
+    python benchmarks/run.py                # 1,000- and 10,000-plan corpora, single-file timings
+    python benchmarks/run.py --quick        # 1,000 plans only, fewer repeats (a smoke test)
+
+Run it with the project's virtualenv Python (`.venv/bin/python benchmarks/run.py`): tplan, the
+ruamel.yaml baseline, yamllint and check-jsonschema (`pip install -e '.[bench]'`) are all taken
+from the interpreter running this script. Each command runs in its own process; wall time, CPU
+time (user + system, workers included) and peak RSS (the largest single process, from wait4) are
+recorded, and the median over the repeats is reported. Timings are only comparable within a run:
+on a busy machine every number grows, so compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-12-01"  # the corpus is generated to lint clean on this day
+EXAMPLE = ROOT / "examples" / "burnout.yaml"
+
+SAFE_LOAD = """
+import sys
+from pathlib import Path
+from ruamel.yaml import YAML
+yaml = YAML(typ="safe")
+assert yaml.Parser.__name__ == "CParser", "ruamel.yaml.clib is not installed"
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    yaml.load(path.read_text(encoding="utf-8"))
+"""
+
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # seconds, user + system, including waited-for child processes
+    rss_mb: float  # peak resident set size of the largest process
+    code: int
+    out: str
+
+
+def run(cmd: list[str]) -> Run:
+    """Run cmd to completion; its rusage comes from wait4, so runs never mix."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    rss_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024, proc.returncode, text)
+
+
+@dataclass
+class Result:
+    name: str
+    runs: list[Run]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss(self) -> float:
+        return max(r.rss_mb for r in self.runs)
+
+
+def measure(commands: dict[str, list[str]], repeat: int) -> dict[str, Result]:
+    """Run the commands in turn, `repeat` rounds, so that a busy spell hits all of them alike."""
+    results = {name: Result(name, []) for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            results[name].runs.append(run(cmd))
+    return results
+
+
+def tool(name: str) -> str | None:
+    exe = BIN / name
+    return str(exe) if exe.exists() else None
+
+
+def corpus(workdir: Path, n: int) -> Path:
+    folder = workdir / f"corpus-{n}"
+    if not folder.is_dir() or len(list(folder.glob("*.yaml"))) != n:
+        subprocess.run([sys.executable, str(HERE / "gen_corpus.py"), str(folder), str(n)], check=True)
+    return folder
+
+
+def tplan(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tplan", *args]
+
+
+def has_command(name: str) -> bool:
+    return run(tplan(name, "--help")).code == 0
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    from importlib.metadata import version
+
+    versions = ", ".join(f"{p} {version(p)}" for p in ("ruamel.yaml", "ruamel.yaml.clib", "pydantic", "typer"))
+    return [
+        f"- machine: {cpu}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}; {versions}",
+        f"- load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1,000 plans only, fewer repeats")
+    parser.add_argument("--repeat", type=int, help="rounds for corpus runs (default 3, quick 1)")
+    parser.add_argument("--single-repeat", type=int, help="rounds for single-file runs (default 21, quick 7)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tplan-bench")
+    args = parser.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
+    single_repeat = args.single_repeat or (7 if args.quick else 21)
+    print("\n".join(machine()), flush=True)
+
+    small = corpus(args.workdir, 1000)
+    commands = {
+        "tplan lint, 1k (default --jobs)": tplan("lint", "--today", TODAY, str(small)),
+        "tplan lint, 1k, --jobs 1": tplan("lint", "--today", TODAY, "--jobs", "1", str(small)),
+        "ruamel safe load, 1k (1 process)": [sys.executable, "-c", SAFE_LOAD, str(small)],
+    }
+    if tool("yamllint"):
+        commands["yamllint, 1k"] = [tool("yamllint"), "-f", "parsable", str(small)]
+    schema_file = args.workdir / "tplan.schema.json"
+    if tool("check-jsonschema") and has_command("schema"):
+        run(tplan("schema", "-o", str(schema_file), "--force"))
+        files = [str(p) for p in sorted(small.glob("*.yaml"))]
+        commands["check-jsonschema (tplan schema), 1k"] = [tool("check-jsonschema"), "--schemafile", str(schema_file), *files]
+    results = measure(commands, repeat)
+    if not args.quick:
+        big = corpus(args.workdir, 10000)
+        big_cmd = {"tplan lint, 10k (default --jobs)": tplan("lint", "--today", TODAY, str(big))}
+        results.update(measure(big_cmd, repeat))
+
+    single = {
+        "tplan lint plan.yaml": tplan("lint", "--today", TODAY, str(EXAMPLE)),
+        "yamllint plan.yaml": [tool("yamllint") or "yamllint", str(EXAMPLE)],
+    }
+    render_available = has_command("render")
+    if render_available:  # the issue's command as written; the HTML goes to the captured stdout
+        single["tplan render plan.yaml --html"] = tplan("render", str(EXAMPLE), "--html")
+    if not tool("yamllint"):
+        del single["yamllint plan.yaml"]
+    results.update(measure(single, single_repeat))
+
+    report(results, render_available, repeat, single_repeat)
+    print(f"- load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+def report(results: dict[str, Result], render_available: bool, repeat: int, single_repeat: int) -> None:
+    print(f"\nCorpus runs: median of {repeat}; single-file runs: median of {single_repeat}.\n")
+    print("| command | wall (s) | CPU (s) | peak RSS (MB) | exit |")
+    print("|---|---:|---:|---:|---:|")
+    for r in results.values():
+        codes = sorted({run.code for run in r.runs})
+        print(f"| {r.name} | {r.wall:.3f} | {r.cpu:.3f} | {r.rss:.0f} | {','.join(map(str, codes))} |")
+
+    get = results.get
+    lint1k, load1k = get("tplan lint, 1k (default --jobs)"), get("ruamel safe load, 1k (1 process)")
+    lint10k = get("tplan lint, 10k (default --jobs)")
+    one, yl, render = get("tplan lint plan.yaml"), get("yamllint plan.yaml"), get("tplan render plan.yaml --html")
+    clean = all(r.code == 0 and "no findings" in r.out for r in lint1k.runs)
+    rows = [("0. the 1k corpus lints clean", "exit 0, no findings", "yes" if clean else "NO", clean)]
+    ratio = lint1k.wall / load1k.wall
+    cpu = f" (CPU {lint1k.cpu / load1k.cpu:.2f})"
+    rows.append(("1. lint 1k ≤ 0.6× ruamel safe load", "≤ 0.60", f"{ratio:.2f}{cpu}", ratio <= 0.6))
+    if lint10k:
+        per_plan = (lint10k.wall / 10000) / (lint1k.wall / 1000)
+        rows.append(("2a. 10k time per plan vs 1k", "≤ 1.10", f"{per_plan:.2f}", per_plan <= 1.10))
+        rss = lint10k.rss / lint1k.rss
+        rows.append(("2b. 10k peak RSS vs 1k", "≤ 1.20", f"{rss:.2f}", rss <= 1.20))
+    if yl:
+        ratio = one.wall / yl.wall
+        cpu = f" (CPU {one.cpu / yl.cpu:.2f})"
+        rows.append(("3. single file: tplan lint vs yamllint", "≤ 1.00", f"{ratio:.2f}{cpu}", ratio <= 1.0))
+    if render:
+        ratio = render.wall / one.wall
+        ok = ratio <= 2.0 and all(r.code == 0 for r in render.runs)
+        if not ok and render.runs[0].code:
+            print(f"\n(render failed: {render.runs[0].out.strip()[:300]})")
+        rows.append(("4. render --html vs single-file lint", "≤ 2.00", f"{ratio:.2f}", ok))
+    else:
+        rows.append(("4. render --html vs single-file lint", "≤ 2.00", "not available", None))
+    print("\nRatios are of median wall times (CPU-time ratios in brackets: less sensitive to a busy machine).")
+    print("\n| target | goal | measured | met |")
+    print("|---|---|---|---|")
+    for name, goal, measured, met in rows:
+        print(f"| {name} | {goal} | {measured} | {'—' if met is None else 'yes' if met else 'NO'} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Lint many files in worker processes, with the same results as one process.
+
+Why processes: linting is CPU-bound Python (YAML glue, pydantic, rules), so threads would wait on
+each other; files are independent, so each worker lints whole files. Workers read their own files
+(the corpus is never held in memory) and send back FileResults, which are small. The caller sorts
+them, so the order never depends on which worker finished first.
+
+Imported only when a run is big enough for a pool: one-file runs never load multiprocessing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from tplan.diagnostics import FileResult
+from tplan.measures import Catalogue
+
+CHUNK_MAX = 64  # files per task: enough to make the cost of a task negligible
+CHUNKS_PER_WORKER = 8  # and enough tasks that no worker is left with a long tail at the end
+
+_settings = None
+_catalogue: Catalogue | None = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use (a CI container often gets fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def lint_in_workers(files: list[str], settings, catalogue: Catalogue, jobs: int) -> list[FileResult] | None:
+    """FileResults for `files` linted by `jobs` worker processes, in no particular order.
+
+    None when no pool can be started here (some sandboxes forbid the semaphores it needs): the
+    caller then lints in its own process. If a worker dies (a crash, not an exception: those are
+    findings), the files it had not finished are re-checked so that only the file that kills a
+    worker is reported as such.
+    """
+    size = max(1, min(CHUNK_MAX, -(-len(files) // (jobs * CHUNKS_PER_WORKER))))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    try:
+        pool = _pool(jobs, settings, catalogue)
+    except (OSError, ImportError, NotImplementedError):
+        return None
+    results: list[FileResult] = []
+    unfinished: list[str] = []
+    try:
+        futures = {pool.submit(_lint_chunk, chunk): chunk for chunk in chunks}
+        for future, chunk in futures.items():
+            try:
+                results += future.result()
+            except BrokenProcessPool:
+                unfinished += chunk
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if unfinished:
+        results += _isolate(unfinished, settings, catalogue, jobs)
+    return results
+
+
+def _pool(jobs: int, settings, catalogue: Catalogue) -> ProcessPoolExecutor:
+    # fork on Linux: workers start with tplan already imported, in a few milliseconds. Elsewhere
+    # the platform's default (spawn), which imports tplan once per worker.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(settings, catalogue))
+
+
+def _start_worker(settings, catalogue: Catalogue) -> None:
+    global _settings, _catalogue
+    _settings, _catalogue = settings, catalogue
+
+
+def _lint_chunk(files: list[str]) -> list[FileResult]:
+    from tplan.linter import lint_file
+
+    return [lint_file(file, _settings, _catalogue) for file in files]
+
+
+def _isolate(files: list[str], settings, catalogue: Catalogue, jobs: int) -> list[FileResult]:
+    """After a worker died: lint the unfinished files in waves of `jobs` single-file tasks, so a
+    crash takes down at most one wave; each file of a broken wave is then run on its own."""
+    results: list[FileResult] = []
+    pool = None
+    try:
+        for start in range(0, len(files), jobs):
+            wave = files[start : start + jobs]
+            pool = pool or _pool(jobs, settings, catalogue)
+            broken = []
+            for file, future in [(file, pool.submit(_lint_chunk, [file])) for file in wave]:
+                try:
+                    results += future.result()
+                except BrokenProcessPool:
+                    broken.append(file)
+            if broken:
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+                results += [_alone(file, settings, catalogue) for file in broken]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def _alone(file: str, settings, catalogue: Catalogue) -> FileResult:
+    pool = _pool(1, settings, catalogue)
+    try:
+        return pool.submit(_lint_chunk, [file]).result()[0]
+    except BrokenProcessPool:
+        from tplan.linter import crashed
+
+        return crashed(file)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

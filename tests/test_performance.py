@@ -1,0 +1,216 @@
+"""Performance guards that are not timings: what linting imports, which YAML loader it uses, and
+that worker processes (--jobs) change nothing but the speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLES, MINIMAL, ROOT, run_tplan
+
+from tplan import linter, loader
+from tplan.linter import LintSettings, lint_paths
+
+TODAY = dt.date(2026, 4, 1)
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter (fresh sys.modules), from the repository root."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def cli(*args: str, before: str = "") -> str:
+    """Python code that runs the CLI with args, after `before`, and then reports sys.modules."""
+    return f"""
+import sys, json
+{before}
+sys.argv = ["tplan", *{list(args)!r}]
+from tplan.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("MODULES=" + json.dumps(sorted(sys.modules)))
+print("EXIT=" + str(code))
+"""
+
+
+def modules_of(result: subprocess.CompletedProcess) -> set[str]:
+    line = next(line for line in result.stdout.splitlines() if line.startswith("MODULES="))
+    return set(json.loads(line[len("MODULES="):]))
+
+
+def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
+    result = run_python(cli("lint", "--today", "2026-12-01", str(EXAMPLES / "burnout.yaml")))
+    assert "All clear: 1 file checked" in result.stdout, result.stdout + result.stderr
+    imported = modules_of(result)
+    assert not {m for m in imported if m == "jinja2" or m.startswith("jinja2.")}
+    assert "rich.table" not in imported and "rich.console" not in imported
+    # one file never pays for a process pool
+    assert "concurrent.futures.process" not in imported and "tplan.workers" not in imported
+
+
+def test_linting_uses_only_the_safe_loader_never_round_trip():
+    spy = """
+import ruamel.yaml
+made = []
+_init = ruamel.yaml.YAML.__init__
+def spying_init(self, *args, **kwargs):
+    made.append(kwargs.get("typ", args[0] if args else None))
+    _init(self, *args, **kwargs)
+ruamel.yaml.YAML.__init__ = spying_init
+import ruamel.yaml.constructor as c
+def no_round_trip(*a, **k):
+    raise AssertionError("round-trip constructor used while linting")
+c.RoundTripConstructor.construct_document = no_round_trip
+import atexit
+atexit.register(lambda: print("TYPES=" + json.dumps(made)))
+"""
+    result = run_python(cli("lint", "--today", "2026-12-01", str(EXAMPLES), before=spy))
+    assert "EXIT=0" in result.stdout, result.stdout + result.stderr
+    types = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("TYPES="))[6:])
+    assert types and set(types) == {"safe"}
+
+
+def test_c_parser_is_used_when_installed(tplan):
+    # ruamel.yaml.clib is a dependency on CPython, so here it must be found and used
+    assert importlib.util.find_spec("_ruamel_yaml") is not None
+    assert loader.using_c_parser()
+    result = tplan("--version")
+    assert result.returncode == 0
+    assert "C parser" in result.stdout and "pure-Python" not in result.stdout
+
+
+def test_pure_python_fallback_gives_the_same_report_and_a_notice(tmp_path):
+    (tmp_path / "good.yaml").write_text(MINIMAL.read_text())
+    (tmp_path / "bad.yaml").write_text(MINIMAL.read_text().replace("    deadline: 2026-05-25\n", ""))
+    (tmp_path / "broken.yaml").write_text("goals: [\n")
+    args = ("lint", "--today", "2026-04-01", str(tmp_path))
+    with_c = run_python(cli(*args))
+    without_c = run_python(cli(*args, before="sys.modules['_ruamel_yaml'] = None"))
+
+    def report(result):  # the parsers word YAML errors differently; the position is the same
+        lines = [line for line in result.stdout.splitlines() if not line.startswith("MODULES=")]
+        return [line.split(" invalid YAML")[0] for line in lines]
+
+    assert report(with_c) == report(without_c)
+    assert "S103" in with_c.stdout and "E001" in with_c.stdout and "EXIT=2" in with_c.stdout
+    assert "C parser" not in with_c.stderr  # silent in a normal install
+    assert without_c.stderr.count("\n") == 1 and "pip install ruamel.yaml.clib" in without_c.stderr
+    version = run_python(cli("--version", before="sys.modules['_ruamel_yaml'] = None"))
+    assert "pure-Python parser" in version.stdout
+
+
+# ---- --jobs -------------------------------------------------------------------------------------
+
+
+def plan_text(n: int) -> str:
+    """The minimal plan with its own id and goal statements (plans of one clinic differ)."""
+    return (
+        MINIMAL.read_text()
+        .replace("id: TP-TEST-0001", f"id: TP-TEST-{n:04d}")
+        .replace("GAD-7.", f"GAD-7 (plan {n}).")
+        .replace("days a week.", f"days a week (plan {n}).")
+    )
+
+
+def mixed_folder(root) -> None:
+    """40 clean plans, 6 with findings and 5 that cannot be read or parsed, in nested folders."""
+    for i in range(40):
+        folder = root / f"team-{i % 3}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"clean-{i:02d}.yaml").write_text(plan_text(i))
+    for i in range(6):
+        (root / f"late-{i}.yaml").write_text(plan_text(100 + i).replace("    deadline: 2026-05-25\n", ""))
+    (root / "broken.yaml").write_text("goals: [\n")
+    (root / "empty.yml").write_text("")
+    (root / "binary.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (root / "latin1.yaml").write_bytes("name: Jos\xe9\n".encode("latin-1"))
+    (root / "list.yaml").write_text("- a\n- b\n")
+
+
+def test_jobs_2_prints_exactly_what_jobs_1_prints(tmp_path):
+    mixed_folder(tmp_path)
+    one = run_tplan("lint", "--today", "2026-04-01", "--jobs", "1", str(tmp_path), "nope.yaml")
+    two = run_tplan("lint", "--today", "2026-04-01", "--jobs", "2", str(tmp_path), "nope.yaml")
+    default = run_tplan("lint", "--today", "2026-04-01", str(tmp_path), "nope.yaml")
+    assert one.returncode == two.returncode == default.returncode == 2
+    assert one.stdout == two.stdout == default.stdout
+    assert "Found 12 errors in 12 of 52 files checked." in one.stdout  # 6 S103, 5 unreadable, nope
+    lines = one.stdout.splitlines()[:-1]
+    assert [line.split(":")[0] for line in lines] == sorted(line.split(":")[0] for line in lines)
+
+
+def test_jobs_really_lints_in_other_processes(tmp_path, monkeypatch):
+    mixed_folder(tmp_path)
+    real = linter.lint_text
+
+    def tagging(text, file, settings, catalogue):  # runs in the worker (inherited by fork)
+        result = real(text, file, settings, catalogue)
+        result.plan_id = f"pid {os.getpid()}"
+        return result
+
+    monkeypatch.setattr(linter, "lint_text", tagging)
+    report = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=2))
+    pids = {f.plan_id for f in report.files if f.plan_id}
+    assert len([f for f in report.files if f.plan_id]) == 46
+    assert pids and f"pid {os.getpid()}" not in pids
+
+
+def test_results_from_workers_keep_every_field(tmp_path):
+    mixed_folder(tmp_path)
+    one = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=1))
+    two = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=2))
+    assert one.files == two.files  # FileResult equality: diagnostics, fatal, plan_id, goal_statements
+    assert [f.file for f in two.files] == sorted(f.file for f in two.files)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bug_on_one_file_is_reported_there_and_the_others_are_linted(tmp_path, monkeypatch, jobs):
+    mixed_folder(tmp_path)
+    real = linter.lint_text
+
+    def buggy(text, file, settings, catalogue):
+        if file.endswith("clean-07.yaml"):
+            raise KeyError("a bug")
+        return real(text, file, settings, catalogue)
+
+    monkeypatch.setattr(linter, "lint_text", buggy)
+    report = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=jobs))
+    assert len(report.files) == 51
+    (bad,) = [f for f in report.files if f.file.endswith("clean-07.yaml")]
+    assert bad.fatal and bad.diagnostics[0].code == "E000"
+    assert "tplan failed while checking this file (KeyError)" in bad.diagnostics[0].message
+    assert sum(1 for f in report.files if f.diagnostics) == 12
+
+
+def test_a_worker_that_dies_loses_only_its_file(tmp_path, monkeypatch):
+    mixed_folder(tmp_path)
+    real, parent = linter.lint_text, os.getpid()
+
+    def crashing(text, file, settings, catalogue):
+        if file.endswith("clean-11.yaml") and os.getpid() != parent:
+            os._exit(3)  # a hard crash, as from a fault in a C extension
+        return real(text, file, settings, catalogue)
+
+    monkeypatch.setattr(linter, "lint_text", crashing)
+    report = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=2))
+    assert len(report.files) == 51
+    (dead,) = [f for f in report.files if f.file.endswith("clean-11.yaml")]
+    assert dead.fatal and "worker process stopped while checking this file" in dead.diagnostics[0].message
+    others = [f for f in report.files if "clean-" in f.file and f is not dead]
+    assert len(others) == 39 and not any(f.diagnostics for f in others)
+    assert report.exit_code == 2
+
+
+def test_jobs_must_be_positive(tplan):
+    result = tplan("lint", "--jobs", "0", str(EXAMPLES))
+    assert result.returncode == 2
+    assert "--jobs must be 1 or more" in result.stderr
+    assert "Traceback" not in result.stderr
