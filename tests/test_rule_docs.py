@@ -72,11 +72,12 @@ def test_docgen_check_fails_on_a_stale_readme(tmp_path, monkeypatch):
     import tplan.docgen as docgen
 
     stale = tmp_path / "README.md"
-    stale.write_text("# x\n<!-- rules:start -->\n| old |\n<!-- rules:end -->\n")
+    stale.write_text("# x\n<!-- rules:start -->\n| old |\n<!-- rules:end -->\n<!-- surveyor:start -->\n<!-- surveyor:end -->\n")
     monkeypatch.setattr(docgen, "README", stale)
     assert docgen.main(["--check"]) == 1
     assert docgen.main([]) == 0
     assert "| S107 | `deadline-too-far`" in stale.read_text()
+    assert "| What the surveyor looks for |" in stale.read_text()
     assert docgen.main(["--check"]) == 0
 
 

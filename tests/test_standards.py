@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from tplan.docgen_survey import END, START, surveyor_table, update_readme, with_table
-from tplan.errors import TplanError
+from tplan.docgen import replace_block, surveyor_table
 from tplan.rules import ALL_RULES, BY_CODE, standards
 
 JC, CARF, CFR = "Joint Commission CTS.03.01.03", "CARF Section 2.C", "42 CFR 456.180"
@@ -14,7 +13,7 @@ JC, CARF, CFR = "Joint Commission CTS.03.01.03", "CARF Section 2.C", "42 CFR 456
 
 def test_readme_surveyor_table_is_up_to_date():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert with_table(readme, surveyor_table()) == readme, "run: python -m tplan.docgen_survey"
+    assert replace_block(readme, "surveyor", surveyor_table()) == readme, "run: python -m tplan.docgen"
 
 
 @pytest.mark.parametrize("code,refs", [
@@ -66,16 +65,14 @@ def test_a_referenced_rule_without_a_named_requirement_gets_its_own_row():
     assert f"| {odd.summary} | Example Payer Manual 4.2 | C405 |" in surveyor_table([*ALL_RULES, odd])
 
 
-def test_update_readme_rewrites_only_the_block(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# Title\n\n{START}\nold table\n{END}\n\nafter\n", encoding="utf-8")
-    assert update_readme(readme) is True
-    text = readme.read_text(encoding="utf-8")
-    assert text.startswith(f"# Title\n\n{START}\n| What the surveyor looks for |")
-    assert text.endswith(f"|\n{END}\n\nafter\n")
-    assert update_readme(readme) is False
+def test_the_surveyor_block_is_rewritten_and_nothing_else():
+    start, end = "<!-- surveyor:start -->", "<!-- surveyor:end -->"
+    text = replace_block(f"# Title\n\n{start}\nold table\n{end}\n\nafter\n", "surveyor", surveyor_table())
+    assert text.startswith(f"# Title\n\n{start}\n| What the surveyor looks for |")
+    assert text.endswith(f"|\n{end}\n\nafter\n")
+    assert "old table" not in text
 
 
 def test_missing_markers_are_a_clear_error():
-    with pytest.raises(TplanError, match="surveyor:start"):
-        with_table("# no markers here\n", surveyor_table())
+    with pytest.raises(ValueError, match="surveyor:start"):
+        replace_block("# no markers here\n", "surveyor", surveyor_table())

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:
+    from tplan.rules import Rule
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -32,7 +35,30 @@ def rules_table() -> str:
     return "\n".join(rows)
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"rules": rules_table}
+def surveyor_table(rules: "Iterable[Rule] | None" = None) -> str:
+    """One row per requirement: what the standard asks in plain words, the standards, the rules.
+
+    Rows follow `standards.ALL`; a rule with references but no named requirement gets a row of its
+    own, worded by its summary, after them.
+    """
+    from tplan.rules import ALL_RULES, standards
+
+    rows: dict[str, tuple[list[str], list[str]]] = {}
+    for rule in sorted(ALL_RULES if rules is None else rules, key=lambda r: r.code):
+        if not rule.references:
+            continue
+        refs, codes = rows.setdefault(rule.requirement or rule.summary, ([], []))
+        refs += [r for r in rule.references if r not in refs]
+        codes.append(rule.code)
+    order = {req.text: i for i, req in enumerate(standards.ALL)}
+    lines = ["| What the surveyor looks for | Standard | Caught by |", "|---|---|---|"]
+    for text in sorted(rows, key=lambda t: (order.get(t, len(order)), rows[t][1][0])):
+        refs, codes = rows[text]
+        lines.append(f"| {text} | {'; '.join(refs)} | {', '.join(codes)} |")
+    return "\n".join(lines)
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"rules": rules_table, "surveyor": surveyor_table}
 
 
 def replace_block(text: str, name: str, content: str) -> str:

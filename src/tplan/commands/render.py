@@ -13,18 +13,14 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write
 from tplan.config import project_settings
-from tplan.linter import lint_text
-from tplan.loader import LoadedDoc, LoadError, decode, load_text
+from tplan.linter import lint_text, validate
+from tplan.loader import LoadError, decode, load_text
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
-from tplan.schema.adapt import schema_findings
-from tplan.schema.plan import Plan
 
 FORMATS = ("md", "html")
 
@@ -75,7 +71,7 @@ def run_render(
         from tplan.render.redact import redact as reduce_identifiers
 
         data, birth_year = reduce_identifiers(data)
-    plan = _plan(data, doc)
+    plan, _ = validate(data, doc)  # placeholders in text stay, for the reader to see
     if plan is None:
         shown = errors or result.diagnostics
         for d in shown:
@@ -112,30 +108,6 @@ def _read(path: str) -> str:
     except LoadError as exc:
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}") from None
-
-
-def _plan(data: dict, doc: LoadedDoc) -> Plan | None:
-    """The plan as written. A placeholder where a number or date belongs (`baseline: <score>`)
-    cannot be validated, so those are left out; placeholders in text stay, for the reader to see."""
-    try:
-        return Plan.model_validate(data)
-    except ValidationError as exc:
-        wrong = {finding.path for _, finding in schema_findings(exc, data)}
-    holes = {path for path, _ in doc.placeholders if path in wrong}
-    if not holes:
-        return None
-    try:
-        return Plan.model_validate(_without(data, holes))
-    except ValidationError:
-        return None
-
-
-def _without(data, holes: set, path: tuple = ()):
-    if isinstance(data, dict):
-        return {k: _without(v, holes, path + (k,)) for k, v in data.items() if path + (k,) not in holes}
-    if isinstance(data, list):
-        return [_without(v, holes, path + (i,)) for i, v in enumerate(data)]
-    return data
 
 
 def _count(n: int, noun: str) -> str:

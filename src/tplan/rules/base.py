@@ -43,6 +43,10 @@ class RuleContext:
     limits: Limits = field(default_factory=Limits)
     placeholders: list[tuple[Path, str]] = field(default_factory=list)
 
+    def unfilled(self, path: Path) -> bool:
+        """Whether the value at `path` is a template placeholder: T601 reports it, other rules skip it."""
+        return any(p == path for p, _ in self.placeholders)
+
     def goals_and_objectives(self) -> Iterator[tuple[Path, Any, Any]]:
         """(path, item, parent goal or None) for every goal and then each of its objectives."""
         assert self.plan is not None

@@ -9,6 +9,7 @@ import unicodedata
 from typing import Iterator
 
 from tplan.diagnostics import Finding, Severity
+from tplan.schema.base import as_date
 from tplan.rules.base import RuleContext, collect, rule
 
 # Words too common in plan repositories' paths to count as a match for one part of a name on its
@@ -93,19 +94,6 @@ def path_has_date(path: str, day: _dt.date) -> bool:
     return re.search(pattern, path) is not None
 
 
-def _date_of_birth(value) -> _dt.date | None:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 @rule("P801", "client-data-in-path", Severity.WARNING, needs_plan=False)
 def client_data_in_path(ctx: RuleContext) -> Iterator[Finding]:
     """The file's path contains the client's name or date of birth.
@@ -130,7 +118,7 @@ def client_data_in_path(ctx: RuleContext) -> Iterator[Finding]:
     holes = {path for path, _ in ctx.placeholders}
     name = client.get("name") if ("client", "name") not in holes else None
     name = name if isinstance(name, str) else None
-    born = _date_of_birth(client.get("date_of_birth"))
+    born = as_date(client.get("date_of_birth"))
     plan_id = ctx.data.get("id")
     rename = "rename it after the plan id"
     if isinstance(plan_id, str) and plan_id.strip():

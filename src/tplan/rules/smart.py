@@ -346,10 +346,9 @@ def no_client_words(ctx: RuleContext) -> Iterator[Finding]:
       statement: Reduce perceived stress to the low range on PSS-10.
       client_words: "I want to stop dreading Monday mornings."
     """
-    holes = {path for path, _ in ctx.placeholders}  # an unfilled placeholder is T601's to report
     for gi, goal in enumerate(ctx.plan.goals):
         path = ("goals", gi, "client_words")
-        if (goal.client_words is None or not goal.client_words.strip()) and path not in holes:
+        if (goal.client_words is None or not goal.client_words.strip()) and not ctx.unfilled(path):
             yield Finding(path, f"goal {goal.id} has no client_words: add the goal as the client put it, in their own words")
 
 

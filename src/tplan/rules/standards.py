@@ -2,7 +2,7 @@
 
 A rule names the requirement it supports (`@rule(..., requirement=CLIENT_WORDS)`); that sets its
 `references` (shown by `tplan explain`, `tplan rules` and SARIF) and groups it in the README's
-"What a surveyor checks" table, which is generated from the rules (`python -m tplan.docgen_survey`).
+"What a surveyor checks" table, which is generated from the rules (`python -m tplan.docgen`).
 The wording and the standards of each requirement live here once, so rules cannot drift apart.
 
 Sources, read for this list:

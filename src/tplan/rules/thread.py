@@ -166,10 +166,9 @@ def intervention_without_frequency(ctx: RuleContext) -> Iterator[Finding]:
       goals: [G1]
       frequency: weekly
     """
-    holes = {path for path, _ in ctx.placeholders}  # an unfilled placeholder is T601's to report
     for i, iv in enumerate(ctx.plan.interventions):
         path = ("interventions", i, "frequency")
-        if (iv.frequency is None or not iv.frequency.strip()) and path not in holes:
+        if (iv.frequency is None or not iv.frequency.strip()) and not ctx.unfilled(path):
             yield Finding(path, f"intervention {iv.id} has no frequency: say how often it is delivered, e.g. 'weekly' or 'every session'")
 
 

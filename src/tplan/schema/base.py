@@ -17,21 +17,25 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
 
 
-def _date(value: Any) -> _dt.date:
+def as_date(value: Any) -> _dt.date | None:
+    """A YAML date, a datetime's day, or an ISO `YYYY-MM-DD` string as a date; None otherwise."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value.strip()) == 10:
         try:
-            return _dt.date.fromisoformat(value.strip()) if len(value.strip()) == 10 else _fail_date()
+            return _dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise ValueError("must be a date written as YYYY-MM-DD, e.g. 2026-03-02")
+            return None
+    return None
 
 
-def _fail_date() -> _dt.date:
-    raise ValueError
+def _date(value: Any) -> _dt.date:
+    day = as_date(value)
+    if day is None:
+        raise ValueError("must be a date written as YYYY-MM-DD, e.g. 2026-03-02")
+    return day
 
 
 PlanDate = Annotated[_dt.date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
