@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import dataclasses
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -231,7 +232,7 @@ def _goal_statements(data: dict, doc: LoadedDoc) -> list[tuple[str, int, int]]:
         path = ("goals", i, "statement")
         if isinstance(statement, str) and statement.strip() and path not in holes:
             line, column, *_ = doc.locate(path)
-            out.append((normalise_statement(statement), line, column))
+            out.append((sys.intern(normalise_statement(statement)), line, column))
     return out
 
 

@@ -195,12 +195,15 @@ def _yaml_error(exc: YAMLError) -> LoadError:
 
 def load_text(text: str) -> LoadedDoc:
     """Text → LoadedDoc. Raises LoadError for anything that is not a YAML mapping."""
+    yaml = _safe_yaml()
     try:
-        root = _safe_yaml().compose(text)
+        root = yaml.compose(text)
     except YAMLError as exc:
         raise _yaml_error(exc) from None
     except (ValueError, TypeError) as exc:  # the C reader rejects some control characters
         raise LoadError("E001", f"invalid YAML: {exc}") from None
+    finally:
+        yaml.doc_infos.clear()  # ruamel keeps one entry per document composed: memory would grow per file
     if root is None:
         raise LoadError("E005", "the file is empty; a plan starts with 'tplan: 1' and an 'id'", 1, 1)
     if not isinstance(root, MappingNode):

@@ -82,9 +82,7 @@ def print_text(report: Report, *, quiet: bool = False, statistics: bool = False)
     from tplan.reporters import text
 
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        output = text.render(report, quiet=quiet, statistics=statistics)
-        if output:
-            sys.stdout.write(output + "\n")
+        sys.stdout.writelines(f"{line}\n" for line in text.lines(report, quiet=quiet, statistics=statistics))
         return
     from rich.console import Console
     from rich.text import Text

@@ -7,6 +7,7 @@ rule with its count instead of each finding. Colour is added by the command, on 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterator
 
 from tplan.diagnostics import Diagnostic, Report, Severity
 
@@ -43,9 +44,16 @@ def rule_counts(report: Report) -> list[str]:
     return [f"{n:>{width}}  {code}  {BY_CODE[code].name:<{name_width}}  {sev}" for (code, sev), n in rows]
 
 
+def lines(report: Report, *, quiet: bool = False, statistics: bool = False) -> Iterator[str]:
+    """The output line by line, so a run with tens of thousands of findings is written as it goes."""
+    if statistics:
+        yield from rule_counts(report)
+    else:
+        yield from (line(d) for f in report.files for d in f.diagnostics)
+    if not quiet:
+        yield summary(report)
+
+
 def render(report: Report, *, quiet: bool = False, statistics: bool = False) -> str:
     """Plain text; colour is added by the CLI's console when writing to a terminal."""
-    lines = rule_counts(report) if statistics else [line(d) for d in report.diagnostics]
-    if not quiet:
-        lines.append(summary(report))
-    return "\n".join(lines)
+    return "\n".join(lines(report, quiet=quiet, statistics=statistics))
