@@ -7,7 +7,7 @@
 Run it with the project's virtualenv Python (`.venv/bin/python benchmarks/run.py`): tplan, the
 ruamel.yaml baseline, yamllint and check-jsonschema (`pip install -e '.[bench]'`) are all taken
 from the interpreter running this script. Each command runs in its own process; wall time, CPU
-time (user + system, workers included) and peak RSS (the largest single process, from wait4) are
+time (user + system, workers included, from wait4) and peak RSS (the largest single process, via GNU time) are
 recorded, and the median over the repeats is reported. Timings are only comparable within a run:
 on a busy machine every number grows, so compare the ratios.
 """
@@ -52,17 +52,28 @@ class Run:
     out: str
 
 
+# On Linux a child's ru_maxrss starts at its parent's resident size when it is forked, so a
+# command started straight from this (large) Python process would report at least this process's
+# memory. GNU time, a small process, starts the command instead and reports the command's own peak.
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() and sys.platform.startswith("linux") else None
+
+
 def run(cmd: list[str]) -> Run:
-    """Run cmd to completion; its rusage comes from wait4, so runs never mix."""
-    with tempfile.TemporaryFile() as out:
+    """Run cmd to completion; CPU time from wait4 (so runs never mix), peak RSS via GNU time."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss_file:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd] if GNU_TIME else cmd
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    rss_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS
+        measured = rss_file.read().strip().splitlines()
+    if GNU_TIME and measured and measured[-1].isdigit():
+        rss_kb = float(measured[-1])
+    else:
+        rss_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS
     return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024, proc.returncode, text)
 
 
