@@ -93,7 +93,8 @@ def test_html_is_self_contained_and_accessible(tplan):
     assert all(b <= a + 1 for a, b in zip(headings, headings[1:])), "a heading level is skipped"
     assert names.count("th") > 20 and all(a.get("scope") for t, a in page.tags if t == "th")
     svgs = [a for t, a in page.tags if t == "svg"]
-    assert len(svgs) == 3  # PHQ-9 (G1), CBI (G2), WHO-5 (G4): the goals with progress scores
+    # the goals and objectives with progress scores: PHQ-9 (G1), G1.1, CBI (G2), G2.1, WHO-5 (G4)
+    assert len(svgs) == 5
     assert all(a.get("role") == "img" and a.get("aria-labelledby") and a.get("aria-describedby") for a in svgs)
     assert "@media print" in result.stdout and "break-before: page" in result.stdout
 
