@@ -95,3 +95,19 @@ def test_the_suggested_name_is_left_out_when_the_id_holds_the_name(tplan, tmp_pa
     result = tplan("lint", "--today", "2026-04-01", "test-person.yaml", cwd=tmp_path)
     assert "P801 warning the file's path contains the client's name, which then shows in logs and git history; rename it after the plan id\n" in result.stdout
     assert "test-person-1" not in result.stdout.split("P801", 1)[1]
+
+
+def test_t601_repeats_only_tplans_own_placeholders(tmp_path):
+    """A clinician's own note in angle brackets may be about the client: it is not echoed."""
+    from conftest import MINIMAL, run_tplan
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        MINIMAL.read_text()
+        .replace("client_words: I want to stop lying awake worrying.", "client_words: <Maria, about husband Peter>")
+        .replace("    baseline: 14\n", "    baseline: <baseline score>\n")
+    )
+    out = run_tplan("lint", "--today", "2026-04-01", str(plan)).stdout
+    assert "Maria" not in out and "Peter" not in out
+    assert "fill in goals[0].client_words: placeholder '<…>' is still there" in out
+    assert "fill in goals[0].baseline: placeholder '<baseline score>' is still there" in out

@@ -189,11 +189,16 @@ def test_force_overwrites(tplan, tmp_path):
     assert load_text(plan.read_text()).data["template"] == "burnout"
 
 
+def test_new_creates_the_output_folder(tplan, tmp_path):
+    result = tplan("new", "-t", "burnout", "-o", str(tmp_path / "plans" / "TP-1.yaml"), "--start", START)
+    assert result.returncode == 0, result.stderr
+    assert load_text((tmp_path / "plans" / "TP-1.yaml").read_text()).data["template"] == "burnout"
+
+
 def test_bad_output_and_options_are_clear_errors(tplan, tmp_path):
     cases = [
         (["new", "-t", "burnout", "-o", str(tmp_path)], "is a folder; give a file name"),
         (["new", "-t", "burnout", "-o", str(tmp_path / "plan.txt")], "must end in .yaml or .yml"),
-        (["new", "-t", "burnout", "-o", str(tmp_path / "nope" / "p.yaml")], "no such folder"),
         (["new", "-t", "burnout", "--id", "TP 42/a"], "--id 'TP 42/a' may only use"),
         (["new", "-t", "burnout", "--start", "03/02/2026"], "--start must be a date"),
         (["new", "-t", "burnout", "--template-dir", str(tmp_path / "missing")], "no such folder"),
@@ -365,10 +370,11 @@ def test_a_broken_user_template_does_not_block_other_templates(tplan, tmp_path):
 def test_t601_names_every_placeholder_in_one_value():
     text = Path(__file__).parent.joinpath("fixtures", "minimal.yaml").read_text()
     text = text.replace("summary: Worry most days about work and health.",
-                        "summary: Worry about <topics> for <how long>, and TODO.")
+                        "summary: Worry about <Dana's job> for <how long>, and TODO.")
     [finding] = [d for d in lint(text, "2026-04-01") if d.code == "T601"]
     assert finding.message == (
-        "fill in presenting_problems[0].summary: 3 placeholders '<topics>', '<how long>', 'TODO' are still there"
+        # the templates' own placeholders are named; a clinician's own bracketed note is not repeated
+        "fill in presenting_problems[0].summary: 3 placeholders '<…>', '<how long>', 'TODO' are still there"
     )
     assert finding.severity.value == "error"  # an active plan
 

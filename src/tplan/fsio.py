@@ -13,14 +13,17 @@ def atomic_write(path: str | os.PathLike, text: str, *, overwrite: bool = True) 
     """Write text to path via a temp file in the same folder and an atomic rename.
 
     With overwrite=False an existing file is refused (the caller's --force turns it on). A crash
-    or a full disk mid-write leaves the original file as it was.
+    or a full disk mid-write leaves the original file as it was. Missing folders are created.
     """
     target = Path(path)
     if not overwrite and target.exists():
         raise TplanError(f"{target} already exists; use --force to overwrite it")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise TplanError(f"{folder}: no such folder")
+        try:  # `-o plans/TP-0042.yaml` in a new repository: make `plans/`, as the user expects
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise TplanError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

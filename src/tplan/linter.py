@@ -248,12 +248,19 @@ def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, F
     placeholders = {path for path, _ in doc.placeholders}
     holes = {f.path for _, f in findings if f.path in placeholders}  # only those that broke the schema
     findings = [(code, f) for code, f in findings if f.path not in holes]
-    if not holes:
-        return None, findings
-    try:
-        return Plan.model_validate(_without(data, holes)), findings
-    except ValidationError:
-        return None, findings
+    # Leave the broken placeholders out and try again. Leaving out a required key (`risk.level:
+    # <low, moderate or high>`) leaves its section incomplete, so that section goes too, up to a
+    # few levels: a draft is still checked and rendered around what is not filled in yet.
+    for _ in range(4):
+        if not holes:
+            return None, findings
+        partial = _without(data, holes)
+        try:
+            return Plan.model_validate(partial), findings
+        except ValidationError as exc:
+            missing = {f.path[:-1] for code, f in schema_findings(exc, partial) if code == "E002" and f.path in holes}
+            holes = (holes | missing) if missing - holes else set()
+    return None, findings
 
 
 def _without(data, holes: set, path: tuple = ()):

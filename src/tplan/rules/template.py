@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Iterator
 
 from tplan.diagnostics import Finding, Path, Severity, format_path
@@ -28,9 +30,24 @@ def unfilled_placeholder(ctx: RuleContext) -> Iterator[Finding]:
     severity = Severity.WARNING if draft else None
     for path, first in ctx.placeholders:
         found = _all_placeholders(_value_at(ctx.data, path)) or [first]
-        quoted = ", ".join(f"'{text}'" for text in found)
+        quoted = ", ".join(_shown(text) for text in found)
         what = f"placeholder {quoted} is" if len(found) == 1 else f"{len(found)} placeholders {quoted} are"
         yield Finding(path, f"fill in {format_path(path)}: {what} still there", severity=severity)
+
+
+def _shown(placeholder: str) -> str:
+    """The placeholder as written when it is one of tplan's own (`<baseline score>`, TODO); text
+    a clinician typed between angle brackets may be about the client, so it is not repeated in
+    output that ends up in CI logs."""
+    return f"'{placeholder}'" if placeholder == "TODO" or placeholder in _template_placeholders() else "'<…>'"
+
+
+@lru_cache(maxsize=1)
+def _template_placeholders() -> frozenset[str]:
+    """Every placeholder the built-in templates use (read only when a plan has placeholders)."""
+    folder = resources.files("tplan").joinpath("templates")
+    texts = (entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    return frozenset(match for text in texts for match in PLACEHOLDER.findall(text))
 
 
 def _all_placeholders(value: Any) -> list[str]:
