@@ -57,5 +57,7 @@ def test_schema_output_file_is_not_overwritten_without_force(tplan, tmp_path):
     assert out.read_text() == "mine"
     assert tplan("schema", "-o", str(out), "--force").returncode == 0
     assert "$defs" in json.loads(out.read_text())
-    missing = tplan("schema", "-o", str(tmp_path / "no" / "such" / "dir.json"))
-    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    nested = tmp_path / "no" / "such" / "dir.json"  # missing folders are created
+    assert tplan("schema", "-o", str(nested)).returncode == 0 and "$defs" in json.loads(nested.read_text())
+    blocked = tplan("schema", "-o", str(out / "x.json"))  # a file stands where the folder should be
+    assert blocked.returncode == 2 and "Traceback" not in blocked.stderr
