@@ -103,6 +103,18 @@ def test_sarif_from_a_real_run_is_valid_and_points_into_the_repository(tmp_path)
     e000 = next(r for r in results if r["ruleId"] == "E000")
     assert e000["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    # A file could not be read (exit 2): the run did not complete, and SARIF says so.
+    assert run_["invocations"] == [{"executionSuccessful": False, "exitCode": 2}]
+
+
+def test_sarif_run_with_findings_only_is_a_successful_execution(tmp_path):
+    folder = plans(tmp_path)
+    (folder / "latin1.yaml").unlink()
+    result = run("lint", "--today", "2026-04-01", "--format", "sarif", "plans", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    validate_sarif(document)
+    assert document["runs"][0]["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
 
 
 def test_sarif_rules_carry_the_rule_documentation():
@@ -270,10 +282,10 @@ def test_unknown_format_is_a_usage_error(tmp_path):
     assert result.returncode == 2 and "xml" in result.stderr and "Traceback" not in result.stderr
 
 
-def _on_a_terminal(args: list[str], cwd: Path, no_color: bool) -> str:
+def _on_a_terminal(args: list[str], cwd: Path, no_color: bool, columns: str = "200") -> str:
     """Run tplan with its stdout on a pseudo-terminal, as in an interactive shell."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
-    env |= {"TERM": "xterm-256color", "COLUMNS": "200"} | ({"NO_COLOR": "1"} if no_color else {})
+    env |= {"TERM": "xterm-256color", "COLUMNS": columns} | ({"NO_COLOR": "1"} if no_color else {})
     leader, follower = pty.openpty()
     proc = subprocess.Popen([*tplan_command(), *args], stdout=follower, stderr=follower, cwd=cwd, env=env)
     os.close(follower)

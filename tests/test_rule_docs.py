@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT
 from tplan.docgen import generate, replace_block, rules_table
+from tplan.commands.rules import severity_text
 from tplan.rules import ALL_RULES, BY_CODE
 
 
@@ -18,12 +19,29 @@ def test_every_rule_is_documented(rule):
     assert rule.why and rule.example and rule.use_instead, f"{rule.code} lacks a docstring section"
 
 
-def test_rules_lists_every_rule(tplan):
+def test_rules_piped_prints_one_plain_line_per_rule(tplan):
     result = tplan("rules")
     assert result.returncode == 0
-    for rule in ALL_RULES:
-        assert re.search(rf"\b{rule.code}\b.*\b{rule.name}\b", result.stdout), rule.code
-    assert "CARF Section 2.C" in result.stdout  # references column
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(ALL_RULES)
+    for line, rule in zip(lines, ALL_RULES):
+        assert re.fullmatch(rf"{rule.code}  {rule.name} +{re.escape(severity_text(rule))} +{re.escape(rule.summary)}", line), line
+    # The columns line up, so the summaries start in one column.
+    assert len({line.index(rule.summary) for line, rule in zip(lines, ALL_RULES)}) == 1
+    assert "┃" not in result.stdout and "│" not in result.stdout
+
+
+@pytest.mark.parametrize("columns, table", [("200", True), ("80", False)])
+def test_rules_on_a_terminal_is_a_table_only_when_wide_enough(tmp_path, columns, table):
+    from test_reporters import _on_a_terminal
+
+    shown = _on_a_terminal(["rules"], tmp_path, no_color=True, columns=columns)
+    assert ("┃" in shown) is table
+    assert "S107" in shown and "deadline-too-far" in shown
+    if table:
+        assert "CARF Section 2.C" in shown  # the references column
+    else:
+        assert re.search(r"^S107  deadline-too-far +warning +A deadline is too far away", shown, re.M)
 
 
 @pytest.mark.parametrize("asked", ["S107", "s107", "deadline-too-far"])

@@ -1,4 +1,4 @@
-"""`tplan rules` (every rule in a table) and `tplan explain CODE` (one rule's documentation).
+"""`tplan rules` (every rule: a table on a wide terminal, plain lines otherwise) and `tplan explain CODE` (one rule's documentation).
 
 Both read the rule registry, whose docstrings are the documentation, so they cannot drift from
 what the linter checks.
@@ -11,7 +11,30 @@ import textwrap
 from tplan.rules import ALL_RULES, Rule
 
 
+# Below this width the rich table folds every summary into a column of fragments.
+TABLE_MIN_COLUMNS = 120
+
+
 def run_rules() -> int:
+    import shutil
+    import sys
+
+    if sys.stdout.isatty() and shutil.get_terminal_size().columns >= TABLE_MIN_COLUMNS:
+        print_table()
+    else:  # pipes, logs and narrow terminals: one plain line per rule, easy to grep
+        for line in plain_lines():
+            print(line)
+    return 0
+
+
+def plain_lines() -> list[str]:
+    """`CODE  name  severity  summary` per rule, the first three columns padded to line up."""
+    rows = [(rule.code, rule.name, severity_text(rule), rule.summary) for rule in ALL_RULES]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]) for row in rows]
+
+
+def print_table() -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -23,7 +46,6 @@ def run_rules() -> int:
     for rule in ALL_RULES:
         table.add_row(rule.code, rule.name, severity_text(rule), rule.summary, "; ".join(rule.references))
     Console(highlight=False).print(table)
-    return 0
 
 
 def severity_text(rule: Rule) -> str:

@@ -115,7 +115,8 @@ def document(report: Report) -> dict:
                     }
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path.cwd())}},
-                "invocations": [{"executionSuccessful": True}],
+                # Exit 2 means a file or the command could not be processed: the run is incomplete.
+                "invocations": [{"executionSuccessful": report.exit_code != 2, "exitCode": report.exit_code}],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
