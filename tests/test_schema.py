@@ -113,3 +113,25 @@ def test_attainment(scores, today, status, trend):
     plan = _plan([{"date": d, "measure": "GAD-7", "score": s, "goals": ["G1"]} for d, s in scores])
     result = attainment(plan.goals[0], plan, builtin_catalogue(), dt.date.fromisoformat(today))
     assert (result.status.value, result.trend.value) == (status, trend)
+
+
+@pytest.mark.parametrize(
+    "old, new, hinted",
+    [
+        # `- Hobbies: running, cooking` is a mapping, not text: the message says why and what to do.
+        ("discharge_criteria: [GAD-7 below 10 at two reviews in a row]", "discharge_criteria:\n  - Hobbies: running, cooking", True),
+        # A number where text is expected is accepted; a list is wrong for another reason.
+        ("discharge_criteria: [GAD-7 below 10 at two reviews in a row]", "discharge_criteria:\n  - [a, b]", False),
+    ],
+)
+def test_text_that_became_a_mapping_gets_a_quoting_hint(old, new, hinted):
+    from conftest import MINIMAL
+    from tplan.linter import LintSettings, lint_text
+    from tplan.measures import builtin_catalogue
+
+    text = MINIMAL.read_text(encoding="utf-8").replace(old, new)
+    result = lint_text(text, "plan.yaml", LintSettings(today=dt.date(2026, 4, 1)), builtin_catalogue())
+    [finding] = result.diagnostics
+    assert finding.code == "E003" and finding.message.startswith("discharge_criteria[0] must be text")
+    assert ("a ': ' inside the text made it a key; put the text in quotes" in finding.message) is hinted
+    assert "Hobbies" not in finding.message and "running" not in finding.message  # never the plan's text

@@ -90,7 +90,10 @@ def _finding(error: dict, path: Path, missing: bool) -> tuple[str, Finding]:
         elif not path[:-1]:
             message += "; custom top-level keys must start with 'x-'"
         return "E004", Finding(path, message, key=True)
-    return "E003", Finding(path, f"{where} {_explain(error)}")
+    message = f"{where} {_explain(error)}"
+    if kind == "string_type" and isinstance(error.get("input"), dict):
+        message += " (a ': ' inside the text made it a key; put the text in quotes)"
+    return "E003", Finding(path, message)
 
 
 def _explain(error: dict) -> str:
