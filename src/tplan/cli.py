@@ -16,8 +16,9 @@ app = typer.Typer(
     help="Treatment plans as code: scaffold, lint and render mental-health treatment plans kept as YAML.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
