@@ -383,3 +383,32 @@ def test_t601_is_a_warning_on_drafts():
     text = scaffold(find_template("generic"), dt.date(2026, 3, 2))
     severities = {d.severity.value for d in lint(text) if d.code == "T601"}
     assert severities == {"warning"}
+
+
+# Instructions to the clinician ("delete if done") belong in `#` comments: a value is printed
+# verbatim in the rendered plan, so an instruction inside one would reach the client and the payer.
+_INSTRUCTION = re.compile(r"\((?:[^()]*\b)?(?:delete|remove|adapt|keep only|fill in)\b[^()]*\)", re.I)
+
+
+def _strings(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_template_values_hold_no_instructions_to_the_clinician(name):
+    data = load_text(scaffold(find_template(name), dt.date(2026, 3, 2))).data
+    for text in _strings(data):
+        outside_placeholders = PLACEHOLDER.sub("", text)  # a <placeholder> may say what to write
+        assert not _INSTRUCTION.search(outside_placeholders), f"{name}: instruction in a value: {text!r}"
+
+
+def test_the_instruction_check_catches_the_old_burnout_wording():
+    assert _INSTRUCTION.search("physical check for causes of fatigue (delete if done in the last six months)")
+    assert not _INSTRUCTION.search("weekly (sessions 3-8)")
