@@ -16,7 +16,7 @@ from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, Limits, Rule, RuleContext
-from tplan.rules.loading import RULES as LOADING_RULES
+from tplan.rules.loading import ALWAYS_REPORTED, RULES as LOADING_RULES
 from tplan.rules.repo import normalise_statement
 from tplan.ruleselect import matches
 from tplan.schema.adapt import schema_findings
@@ -43,6 +43,8 @@ class LintSettings:
     jobs: int | None = None  # worker processes for many files; None = one per core, 1 = none
 
     def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:
+        if rule.code in ALWAYS_REPORTED:  # E0xx: the plan is broken; no selection can hide that
+            return True
         if self.select and not any(matches(rule, s) for s in self.select + self.extend_select):
             return False
         return not any(matches(rule, s) for s in self.ignore + file_ignores)
@@ -180,12 +182,14 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     plan, schema = validate(data, doc)
     found += [(BY_CODE[code], finding) for code, finding in schema]
 
-    status = data.get("status")
+    # The validated status; without a valid plan, the raw one only when it is text (a list or a
+    # mapping written as the status would break the skip_status lookup: E003 reports it).
+    status = plan.status if plan is not None else data.get("status") if isinstance(data.get("status"), str) else None
     ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders)
     file_ignores = settings.ignored_in(file)
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
     # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
-    ran = {r.code for r in LOADING_RULES if settings.enabled(r, file_ignores)}
+    ran = {r.code for r in LOADING_RULES}
     for rule in ALL_RULES:
         if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue

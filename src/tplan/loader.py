@@ -26,8 +26,9 @@ _FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), 
 _BOOLS = {"true": True, "false": False}
 
 # What a template leaves for the clinician to fill: the word TODO or text in angle brackets.
-# "<= 13" is a target, not a placeholder, hence the letter after "<".
-PLACEHOLDER = re.compile(r"\bTODO\b|<[A-Za-z][^<>\n]*>")
+# "<= 13" is a target, not a placeholder, hence the letter after "<"; "<alex@mail.org>" and
+# "<https://example.org>" are an address and a link, hence no "@" and no "scheme://".
+PLACEHOLDER = re.compile(r"\bTODO\b|<(?![A-Za-z][\w+.-]*://)[A-Za-z][^<>@\n]*>")
 
 # One shared Tag object per core-schema tag: the resolver hands these out, and `_scalar` finds a
 # scalar's type by looking its tag object up in _KIND_BY_TAG instead of decoding the tag text.
