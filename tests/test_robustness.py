@@ -6,7 +6,10 @@ import datetime as dt
 
 from conftest import MINIMAL
 
+import pytest
+
 from tplan.linter import LintSettings, lint_text
+from tplan.loader import LoadError, load_text
 from tplan.measures import builtin_catalogue
 
 TEXT = MINIMAL.read_text(encoding="utf-8")
@@ -82,3 +85,75 @@ def test_a_list_as_status_is_reported_by_every_command(tplan, tmp_path):
     assert runs["status"].returncode == 0 and '"invalid"' in runs["status"].stdout
     assert runs["render"].returncode == 2 and "4:9: E003" in runs["render"].stderr
     assert runs["progress"].returncode == 2 and "4:9: E003" in runs["progress"].stderr
+
+
+# ---- 4. editing a plan through a symlink updates the real plan and keeps the link -----------------
+
+
+def test_progress_add_through_a_symlink_edits_the_real_plan(tplan, tmp_path):
+    real = tmp_path / "plans" / "plan.yaml"
+    real.parent.mkdir()
+    real.write_text(TEXT)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    result = tplan("progress", "add", str(link), "--measure", "GAD-7", "--score", "11", "--date", "2026-03-30", "--today", "2026-04-01")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert "score: 11" in real.read_text()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["plan.yaml"]  # no temp file left
+
+
+# ---- 5. aliases: shared once built, and a "billion laughs" file is a quick E001 -------------------
+
+
+def billion_laughs() -> str:
+    lines = ["tplan: 1", "a: &a [" + ",".join(['"lol"'] * 9) + "]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines + ["strengths: *i"]) + "\n"
+
+
+def test_an_alias_bomb_is_an_e001_in_well_under_a_second(tplan, tmp_path):
+    import time
+
+    text = billion_laughs()
+    assert len(text) < 500
+    start = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        load_text(text)
+    assert time.perf_counter() - start < 0.5
+    assert caught.value.code == "E001" and "too many aliases" in caught.value.message
+    (tmp_path / "bomb.yaml").write_text(text)
+    result = tplan("lint", str(tmp_path / "bomb.yaml"))
+    assert result.returncode == 2 and "E001" in result.stdout and "too many aliases" in result.stdout
+
+
+def test_aliases_in_a_plan_keep_placeholders_duplicates_and_positions():
+    text = TEXT.replace("tplan: 1\n", "tplan: 1\nx-shared: &shared {room: <room>, floor: 2, floor: 3}\nx-again: *shared\n")
+    doc = load_text(text)
+    assert doc.data["x-again"] == {"room": "<room>", "floor": 3}
+    assert [d.path for d in doc.duplicates] == [("x-shared", "floor")]  # one text position, one finding
+    assert [p for p, _ in doc.placeholders] == [("x-shared", "room"), ("x-again", "room")]
+    assert doc.locate(("x-again", "room")) == doc.locate(("x-shared", "room"))
+    assert lint(text) == ["3:26 T601", "3:26 T601", "3:44 E006"]  # T601 once per path, E006 once
+
+
+# ---- 6. very deep flow nesting is refused before ruamel's C composer crashes on it ----------------
+
+
+def test_very_deep_nesting_is_an_e001_not_a_crash(tplan, tmp_path):
+    plan = tmp_path / "deep.yaml"
+    plan.write_text("tplan: 1\nx: " + "[" * 50000 + "]" * 50000 + "\n")
+    result = tplan("lint", str(plan))
+    assert result.returncode == 2, result  # 139 (segmentation fault) before
+    assert f"{plan}:2:1004: E001 error invalid YAML: nested too deeply" in result.stdout
+
+
+def test_brackets_in_quotes_comments_and_balanced_lists_do_not_count_as_nesting():
+    many = "[" * 1500
+    text = f"tplan: 1\nquoted: \"{many}\"\nsingle: '{many}'\n# {many}\n"
+    text += "".join(f"- {{note: client's mood {i}, n: [[1]]}}\n" for i in range(400)).replace("- ", "  - ").join(["items:\n", ""])
+    doc = load_text(text)
+    assert doc.data["quoted"] == many and len(doc.data["items"]) == 400
+    with pytest.raises(LoadError, match="nested too deeply"):
+        load_text("tplan: 1\nx: " + "{a: " * 1001 + "1" + "}" * 1001 + "\n")

@@ -14,10 +14,11 @@ def atomic_write(path: str | os.PathLike, text: str, *, overwrite: bool = True) 
 
     With overwrite=False an existing file is refused (the caller's --force turns it on). A crash
     or a full disk mid-write leaves the original file as it was. Missing folders are created.
+    A symlink is followed: the file it points to is replaced, and the link stays a link.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     if not overwrite and target.exists():
-        raise TplanError(f"{target} already exists; use --force to overwrite it")
+        raise TplanError(f"{path} already exists; use --force to overwrite it")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         try:  # `-o plans/TP-0042.yaml` in a new repository: make `plans/`, as the user expects
