@@ -157,3 +157,39 @@ def test_brackets_in_quotes_comments_and_balanced_lists_do_not_count_as_nesting(
     assert doc.data["quoted"] == many and len(doc.data["items"]) == 400
     with pytest.raises(LoadError, match="nested too deeply"):
         load_text("tplan: 1\nx: " + "{a: " * 1001 + "1" + "}" * 1001 + "\n")
+
+
+# ---- 7. a named pipe called *.yaml is skipped in a folder and refused by name -------------------
+
+
+def test_a_named_pipe_never_hangs_the_run(tplan, tmp_path):
+    import os
+
+    (tmp_path / "plan.yaml").write_text(TEXT)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    folder = tplan("lint", "--today", "2026-04-01", str(tmp_path))
+    assert folder.returncode == 0 and "1 file checked" in folder.stdout, folder.stdout
+    named = tplan("lint", "--today", "2026-04-01", str(tmp_path / "pipe.yaml"), str(tmp_path / "plan.yaml"))
+    assert named.returncode == 2
+    assert f"{tmp_path / 'pipe.yaml'}: E000 error not a regular file" in named.stdout
+
+
+# ---- 8. `extensions:` is an ordinary unknown key; x- keys are still kept aside ---------------------
+
+
+def test_x_keys_are_kept_aside_and_extensions_is_not_a_field():
+    from tplan.schema.plan import Plan
+
+    plan = Plan.model_validate(load_text(TEXT.replace("tplan: 1\n", "tplan: 1\nx-room: 4\n")).data)
+    assert plan.extensions == {"x-room": 4}
+    assert "extensions" not in Plan.model_fields
+
+
+# ---- 9. the format version is the integer 1, not `true` or `1.0` ---------------------------------
+
+
+@pytest.mark.parametrize("version", ["true", "1.0", "'1'"])
+def test_only_the_integer_1_is_format_version_1(version):
+    with pytest.raises(LoadError) as caught:
+        lint(TEXT.replace("tplan: 1\n", f"tplan: {version}\n"))
+    assert (caught.value.code, caught.value.line, caught.value.column) == ("E005", 2, 8)

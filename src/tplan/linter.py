@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import dataclasses
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -61,8 +62,8 @@ class LintSettings:
 
 
 def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[list[str], list[FileResult]]:
-    """Files to lint (directories searched recursively, hidden entries and the config's `exclude`
-    skipped, sorted) and a fatal result for each path that does not exist or holds no plans. A
+    """Files to lint (directories searched recursively, hidden entries, named pipes and the
+    config's `exclude` skipped, sorted) and a fatal result for each path that does not exist or holds no plans. A
     folder whose plans are all excluded is not an error; neither is an excluded file named on the
     command line (pre-commit passes every changed file)."""
     excluded = settings.excluded if settings and settings.exclude else (lambda _: False)
@@ -75,6 +76,8 @@ def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[li
             if not seen_any:
                 problems.append(_fatal(given, "E000", "this folder contains no plans (*.yaml or *.yml files)"))
             files.extend(sorted(found))
+        elif _special(given):  # a named pipe or a device: reading it could wait forever
+            problems.append(_fatal(given, "E000", "not a regular file; tplan reads plan files only"))
         elif p.exists():
             if not excluded(given):
                 files.append(given)
@@ -92,11 +95,23 @@ def _walk(root: FsPath, excluded) -> tuple[list[str], bool]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not excluded(os.path.join(dirpath, d))]
         for name in filenames:
             if name.endswith(PLAN_SUFFIXES) and not name.startswith("."):
-                seen_any = True
                 path = os.path.join(dirpath, name)
+                if _special(path):  # a named pipe called *.yaml would hang the run
+                    continue
+                seen_any = True
                 if not excluded(path):
                     out.append(path)
     return out, seen_any
+
+
+def _special(path: str) -> bool:
+    """A named pipe, socket or device (not a regular file, a folder or a missing/broken link,
+    which reading reports as E000)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -> FileResult:
@@ -174,7 +189,7 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     doc = load_text(text)
     data = doc.data
     version = data.get("tplan")
-    if "tplan" in data and version != 1:
+    if "tplan" in data and not (type(version) is int and version == 1):  # `true` and `1.0` equal 1 in Python
         line, col, *_ = doc.locate(("tplan",))
         raise LoadError("E005", "unsupported format version; this tplan reads 'tplan: 1'", line, col)
 
