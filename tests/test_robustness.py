@@ -193,3 +193,21 @@ def test_only_the_integer_1_is_format_version_1(version):
     with pytest.raises(LoadError) as caught:
         lint(TEXT.replace("tplan: 1\n", f"tplan: {version}\n"))
     assert (caught.value.code, caught.value.line, caught.value.column) == ("E005", 2, 8)
+
+
+# ---- 11. dates on the command line and in plans are YYYY-MM-DD only ------------------------------
+
+
+@pytest.mark.parametrize("value", ["2026W051", "2026-W05-1", "20261201"])
+def test_date_options_take_yyyy_mm_dd_only(tplan, tmp_path, value):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(TEXT)
+    runs = [
+        tplan("lint", "--today", value, str(plan)),
+        tplan("progress", "add", str(plan), "--measure", "GAD-7", "--score", "5", "--date", value),
+        tplan("new", "--template", "burnout", "--start", value),
+    ]
+    for result in runs:
+        assert result.returncode == 2, result.args
+        assert f"must be a date written as YYYY-MM-DD, e.g. 2026-12-01 (got '{value}')" in result.stderr
+    assert plan.read_text() == TEXT
