@@ -211,3 +211,26 @@ def test_date_options_take_yyyy_mm_dd_only(tplan, tmp_path, value):
         assert result.returncode == 2, result.args
         assert f"must be a date written as YYYY-MM-DD, e.g. 2026-12-01 (got '{value}')" in result.stderr
     assert plan.read_text() == TEXT
+
+
+# ---- 12. one output check for new, render and schema ---------------------------------------------
+
+
+def test_output_checks_refuse_folders_even_with_force_and_never_replace_the_plan(tplan, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(TEXT)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for args in (
+        ("render", str(plan), "--force", "-o", str(folder)),
+        ("schema", "--force", "-o", str(folder)),
+        ("new", "-t", "burnout", "--force", "-o", str(folder)),
+    ):
+        result = tplan(*args)
+        assert result.returncode == 2, args
+        assert f"{folder} is a folder; give a file name" in result.stderr and "internal error" not in result.stderr, args
+    link = tmp_path / "link.yaml"
+    link.symlink_to(plan)
+    itself = tplan("render", str(plan), "--force", "-o", str(link))
+    assert itself.returncode == 2 and "is the input file itself" in itself.stderr
+    assert plan.read_text() == TEXT and link.is_symlink() and list(folder.iterdir()) == []

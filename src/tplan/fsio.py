@@ -9,6 +9,19 @@ from pathlib import Path
 from tplan.errors import TplanError
 
 
+def check_output(path: str | os.PathLike, force: bool, source: str | os.PathLike | None = None, example: str = "plan.md") -> None:
+    """Refuse an output file before any work is done, so a refused run changes nothing: a folder,
+    an existing file without --force, or the input file itself (--force must not replace a plan
+    with its own rendering). `example` is the file name suggested inside a folder."""
+    target = Path(path)
+    if target.is_dir():
+        raise TplanError(f"{path} is a folder; give a file name, e.g. {target / example}")
+    if source is not None and target.exists() and os.path.samefile(target, source):
+        raise TplanError(f"{path} is the input file itself; choose another output file")
+    if target.exists() and not force:
+        raise TplanError(f"{path} already exists; use --force to overwrite it")
+
+
 def atomic_write(path: str | os.PathLike, text: str, *, overwrite: bool = True) -> None:
     """Write text to path via a temp file in the same folder and an atomic rename.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
-from tplan.fsio import atomic_write
+from tplan.fsio import atomic_write, check_output
 from tplan.config import project_settings
 from tplan.linter import lint_text, validate
 from tplan.loader import LoadError, decode, load_text
@@ -45,10 +45,8 @@ def run_render(
     today: _dt.date | None = None,
 ) -> int:
     today = today or _dt.date.today()
-    if output and Path(output).resolve() == Path(path).resolve():
-        raise TplanError(f"{output} is the plan itself; choose another output file")
-    if output and not force and Path(output).exists():
-        raise TplanError(f"{output} already exists; use --force to overwrite it")
+    if output:
+        check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
     text = _read(path)
     settings = project_settings(today)

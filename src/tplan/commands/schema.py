@@ -25,8 +25,9 @@ def run_schema(output: str | None = None, force: bool = False) -> int:
         sys.stdout.write(text)
         return 0
     from tplan.errors import TplanError
-    from tplan.fsio import atomic_write
+    from tplan.fsio import atomic_write, check_output
 
+    check_output(output, force, example="tplan.schema.json")
     try:
         atomic_write(output, text, overwrite=force)
     except OSError as exc:
