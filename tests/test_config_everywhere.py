@@ -56,10 +56,18 @@ def test_status_and_render_use_the_clinic_measure(tplan, tmp_path):
     row = json.loads(status.stdout)["plans"][0]
     assert row["findings"] == {"error": 0, "warning": 0, "info": 0}  # S111 would warn without the config
     assert [g["measure"] for g in row["goals"]] == ["GAD-7", "CLINIC-WB"]
+    # A CLINIC-WB score: whether it is an improvement depends on the catalogue's `better: higher`.
+    plan = repo / "plan.yaml"
+    entry = "  - {date: 2026-03-25, measure: CLINIC-WB, score: 8, goals: [G2]}\n"
+    plan.write_text(plan.read_text().replace("goals: [G1]}\n", "goals: [G1]}\n" + entry, 1))
+    g2_row = "| G2 goal | CLINIC-WB | 3 | ≥ 7 | 2026-05-25 | 8 (2026-03-25) |"
     render = tplan("render", "--today", "2026-04-01", "plan.yaml", cwd=repo)
     assert render.returncode == 0, render.stderr
-    assert "Clinic wellbeing scale" in render.stdout or "CLINIC-WB" in render.stdout
+    assert f"{g2_row} met, improving |" in render.stdout
     assert "lint error" not in render.stdout.lower()
+    (repo / ".tplan.toml").unlink()  # without the clinic's catalogue the direction is unknown
+    unaware = tplan("render", "--today", "2026-04-01", "plan.yaml", cwd=repo)
+    assert f"{g2_row} met |" in unaware.stdout
 
 
 def test_new_and_templates_find_the_configured_template_folder(tplan, tmp_path):

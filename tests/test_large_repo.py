@@ -29,7 +29,7 @@ def test_one_bad_file_never_stops_the_others(tplan, tmp_path):
     (tmp_path / "c-far.yaml").write_text(FAR)
     result = tplan("lint", "--today", "2026-04-01", str(tmp_path))
     assert result.returncode == 2
-    assert "a-deep.yaml: E000 error tplan could not check this file: it is nested too deeply" in result.stdout
+    assert "a-deep.yaml:1:1004: E001 error invalid YAML: nested too deeply" in result.stdout
     assert "b-broken.yaml:2:1: E001" in result.stdout
     assert "c-far.yaml:27:15: S107" in result.stdout
     assert "3 files checked" in result.stdout and "Traceback" not in result.stdout + result.stderr

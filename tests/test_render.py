@@ -346,7 +346,7 @@ def test_output_file_is_never_overwritten_without_force(tplan, tmp_path):
     plan = tmp_path / "p.yaml"
     plan.write_text(MINIMAL.read_text())
     itself = tplan("render", str(plan), "-o", str(plan), "--force")
-    assert itself.returncode == 2 and "is the plan itself" in itself.stderr and plan.read_text() == MINIMAL.read_text()
+    assert itself.returncode == 2 and "is the input file itself" in itself.stderr and plan.read_text() == MINIMAL.read_text()
 
 
 def test_lint_never_imports_jinja2():

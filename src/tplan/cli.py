@@ -23,12 +23,16 @@ app = typer.Typer(
 
 
 def parse_date(value: str | None, option: str) -> _dt.date | None:
+    """A --today/--date/--start/--next value: strictly YYYY-MM-DD, as in plans (Python alone would
+    also take 20261201 or the week date 2026W051)."""
     if value is None:
         return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise TplanError(f"{option} must be a date written as YYYY-MM-DD, e.g. 2026-12-01 (got '{value}')") from None
+    from tplan.schema.base import as_date
+
+    day = as_date(value)
+    if day is None:
+        raise TplanError(f"{option} must be a date written as YYYY-MM-DD, e.g. 2026-12-01 (got '{value}')")
+    return day
 
 
 @app.command()

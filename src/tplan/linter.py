@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import dataclasses
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -16,7 +17,7 @@ from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, Limits, Rule, RuleContext
-from tplan.rules.loading import RULES as LOADING_RULES
+from tplan.rules.loading import ALWAYS_REPORTED, RULES as LOADING_RULES
 from tplan.rules.repo import normalise_statement
 from tplan.ruleselect import matches
 from tplan.schema.adapt import schema_findings
@@ -43,6 +44,8 @@ class LintSettings:
     jobs: int | None = None  # worker processes for many files; None = one per core, 1 = none
 
     def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:
+        if rule.code in ALWAYS_REPORTED:  # E0xx: the plan is broken; no selection can hide that
+            return True
         if self.select and not any(matches(rule, s) for s in self.select + self.extend_select):
             return False
         return not any(matches(rule, s) for s in self.ignore + file_ignores)
@@ -59,8 +62,8 @@ class LintSettings:
 
 
 def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[list[str], list[FileResult]]:
-    """Files to lint (directories searched recursively, hidden entries and the config's `exclude`
-    skipped, sorted) and a fatal result for each path that does not exist or holds no plans. A
+    """Files to lint (directories searched recursively, hidden entries, named pipes and the
+    config's `exclude` skipped, sorted) and a fatal result for each path that does not exist or holds no plans. A
     folder whose plans are all excluded is not an error; neither is an excluded file named on the
     command line (pre-commit passes every changed file)."""
     excluded = settings.excluded if settings and settings.exclude else (lambda _: False)
@@ -73,6 +76,8 @@ def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[li
             if not seen_any:
                 problems.append(_fatal(given, "E000", "this folder contains no plans (*.yaml or *.yml files)"))
             files.extend(sorted(found))
+        elif _special(given):  # a named pipe or a device: reading it could wait forever
+            problems.append(_fatal(given, "E000", "not a regular file; tplan reads plan files only"))
         elif p.exists():
             if not excluded(given):
                 files.append(given)
@@ -90,11 +95,23 @@ def _walk(root: FsPath, excluded) -> tuple[list[str], bool]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not excluded(os.path.join(dirpath, d))]
         for name in filenames:
             if name.endswith(PLAN_SUFFIXES) and not name.startswith("."):
-                seen_any = True
                 path = os.path.join(dirpath, name)
+                if _special(path):  # a named pipe called *.yaml would hang the run
+                    continue
+                seen_any = True
                 if not excluded(path):
                     out.append(path)
     return out, seen_any
+
+
+def _special(path: str) -> bool:
+    """A named pipe, socket or device (not a regular file, a folder or a missing/broken link,
+    which reading reports as E000)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -> FileResult:
@@ -172,7 +189,7 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     doc = load_text(text)
     data = doc.data
     version = data.get("tplan")
-    if "tplan" in data and version != 1:
+    if "tplan" in data and not (type(version) is int and version == 1):  # `true` and `1.0` equal 1 in Python
         line, col, *_ = doc.locate(("tplan",))
         raise LoadError("E005", "unsupported format version; this tplan reads 'tplan: 1'", line, col)
 
@@ -180,12 +197,14 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     plan, schema = validate(data, doc)
     found += [(BY_CODE[code], finding) for code, finding in schema]
 
-    status = data.get("status")
+    # The validated status; without a valid plan, the raw one only when it is text (a list or a
+    # mapping written as the status would break the skip_status lookup: E003 reports it).
+    status = plan.status if plan is not None else data.get("status") if isinstance(data.get("status"), str) else None
     ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders)
     file_ignores = settings.ignored_in(file)
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
     # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
-    ran = {r.code for r in LOADING_RULES if settings.enabled(r, file_ignores)}
+    ran = {r.code for r in LOADING_RULES}
     for rule in ALL_RULES:
         if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue

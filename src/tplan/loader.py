@@ -26,8 +26,9 @@ _FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), 
 _BOOLS = {"true": True, "false": False}
 
 # What a template leaves for the clinician to fill: the word TODO or text in angle brackets.
-# "<= 13" is a target, not a placeholder, hence the letter after "<".
-PLACEHOLDER = re.compile(r"\bTODO\b|<[A-Za-z][^<>\n]*>")
+# "<= 13" is a target, not a placeholder, hence the letter after "<"; "<alex@mail.org>" and
+# "<https://example.org>" are an address and a link, hence no "@" and no "scheme://".
+PLACEHOLDER = re.compile(r"\bTODO\b|<(?![A-Za-z][\w+.-]*://)[A-Za-z][^<>@\n]*>")
 
 # One shared Tag object per core-schema tag: the resolver hands these out, and `_scalar` finds a
 # scalar's type by looking its tag object up in _KIND_BY_TAG instead of decoding the tag text.
@@ -193,8 +194,41 @@ def _yaml_error(exc: YAMLError) -> LoadError:
     return LoadError("E001", f"invalid YAML: {str(exc).strip()}")
 
 
+# Deeper flow nesting ([[[…]]]) than any plan needs; tens of thousands of levels crash ruamel's C
+# composer (a segmentation fault that would end the whole run), so it is refused before composing.
+MAX_NESTING = 1000
+# Quoted text and comments, where brackets do not count, and the brackets themselves. A quote
+# opens a quoted value only at the start of one (so the apostrophe in "client's" is just a letter).
+_NESTING_TOKENS = re.compile(
+    r"""(?:^|(?<=[\s\[{,:]))(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")|(?:^|(?<=\s))#[^\n]*|[\[\]{}]""",
+    re.M,
+)
+
+
+def _check_nesting(text: str) -> None:
+    """A LoadError (E001) at the first bracket nested more than MAX_NESTING deep."""
+    depth = 0
+    for match in _NESTING_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                at = match.start()
+                line = text.count("\n", 0, at) + 1
+                raise LoadError(
+                    "E001",
+                    f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels of [ ] or {{ }})",
+                    line,
+                    at - (text.rfind("\n", 0, at) + 1) + 1,
+                )
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
 def load_text(text: str) -> LoadedDoc:
     """Text → LoadedDoc. Raises LoadError for anything that is not a YAML mapping."""
+    if text.count("[") + text.count("{") > MAX_NESTING:  # only then can it be nested that deep
+        _check_nesting(text)
     yaml = _safe_yaml()
     try:
         root = yaml.compose(text)
@@ -220,27 +254,47 @@ def load_text(text: str) -> LoadedDoc:
     return LoadedDoc(text=text, data=data, root=root, duplicates=builder.duplicates, placeholders=builder.placeholders)
 
 
+# Values an alias (*name) may add by repeating its anchor's content. Plans repeat a list or a
+# mapping now and then; a "billion laughs" file (aliases of aliases) would expand to billions.
+MAX_ALIAS_VALUES = 10_000
+
+
 class _Builder:
-    """One walk over the node tree: plain data out, duplicate keys noted (E006)."""
+    """One walk over the node tree: plain data out, duplicate keys noted (E006).
+
+    An alias is the very node its anchor names: it is built once and the value shared, so a file
+    of nested aliases costs no more to build than its text. Each repeat still counts the values it
+    stands for, and too many is an E001, because every later step would walk them all.
+    """
 
     def __init__(self) -> None:
         self.duplicates: list[Duplicate] = []
         self.placeholders: list[tuple[Path, str]] = []
         self._building: set[int] = set()
+        # id(node) → (value, values in it, where it was first built, its slice of self.placeholders)
+        self._built: dict[int, tuple[Any, int, Path, int, int]] = {}
+        self._repeated = 0
 
     def build(self, node: Node, path: Path) -> Any:
+        return self._build(node, path)[0]
+
+    def _build(self, node: Node, path: Path) -> tuple[Any, int]:
         if isinstance(node, ScalarNode):
             value = _scalar(node)
             if isinstance(value, str) and ("TODO" in value or "<" in value):
                 match = PLACEHOLDER.search(value)
                 if match:
                     self.placeholders.append((path, match.group(0)))
-            return value
+            return value, 1
         ident = id(node)
+        if ident in self._built:
+            return self._repeat(node, path)
         if ident in self._building:  # an alias that refers to itself
             mark = node.start_mark
             raise LoadError("E001", "invalid YAML: a recursive alias (*) refers to itself", mark.line + 1, mark.column + 1)
         self._building.add(ident)
+        first_placeholder = len(self.placeholders)
+        size = 1
         try:
             if isinstance(node, MappingNode):
                 out: dict[str, Any] = {}
@@ -249,11 +303,37 @@ class _Builder:
                     if key in out:
                         mark = key_node.start_mark
                         self.duplicates.append(Duplicate(path + (key,), mark.line + 1, mark.column + 1))
-                    out[key] = self.build(value_node, path + (key,))
-                return out
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+                    out[key], n = self._build(value_node, path + (key,))
+                    size += n
+                value: Any = out
+            else:
+                value = []
+                for i, child in enumerate(node.value):
+                    item, n = self._build(child, path + (i,))
+                    value.append(item)
+                    size += n
         finally:
             self._building.discard(ident)
+        self._built[ident] = (value, size, path, first_placeholder, len(self.placeholders))
+        return value, size
+
+    def _repeat(self, node: Node, path: Path) -> tuple[Any, int]:
+        """An alias of a list or mapping already built: the same value, its placeholders again
+        under this path (T601 and the schema check look them up by path)."""
+        value, size, first_path, start, end = self._built[id(node)]
+        self._repeated += size
+        if self._repeated > MAX_ALIAS_VALUES:
+            mark = node.start_mark
+            raise LoadError(
+                "E001",
+                f"invalid YAML: too many aliases (*): they repeat more than {MAX_ALIAS_VALUES:,} values; "
+                "write the repeated parts out instead",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        cut = len(first_path)
+        self.placeholders += [(path + p[cut:], text) for p, text in self.placeholders[start:end]]
+        return value, size
 
 
 def _scalar_or_text(node: Node) -> Any:

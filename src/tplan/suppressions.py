@@ -1,8 +1,8 @@
 """Inline suppressions: `# tplan: disable=CODE[,CODE]` and `# tplan: disable-file=CODE[,CODE]`.
 
-`disable=` at the end of a line silences the findings reported on that line (a missing key is
-reported on the first line of the mapping it belongs in, so the comment goes there);
-`disable-file=` anywhere silences the whole file. Codes or rule names are accepted, separated by
+`disable=` at the end of a line silences the findings reported on that line;
+`disable-file=` anywhere silences the whole file. The E0xx findings (an unreadable file, invalid
+YAML, a plan that fails the schema) cannot be silenced: the other rules cannot check such a plan. Codes or rule names are accepted, separated by
 commas; text after them is a free reason. A suppression that silences nothing is reported as X901.
 
 Cheap on clean files: every plan contains "tplan:" (`tplan: 1`), so the guard is on "disable"; a
@@ -18,6 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tplan.diagnostics import Diagnostic
 from tplan.rules import BY_CODE, BY_NAME
+from tplan.rules.loading import ALWAYS_REPORTED
 
 # A YAML comment starts with '#' at the start of a line or after a space or tab.
 _COMMENT = re.compile(
@@ -117,6 +118,8 @@ def apply(
         (file_wide if s.whole_file else by_line.setdefault(s.line, [])).append(i)
 
     def silenced(d: Diagnostic) -> bool:
+        if d.code in ALWAYS_REPORTED:
+            return False
         hit = False
         for i in file_wide + by_line.get(d.line, []):
             for written in suppressions[i].codes:
@@ -138,6 +141,8 @@ def apply(
                 from tplan.ruleselect import suggestion
 
                 why = f"'{written}' is not a rule code{suggestion(written)}"
+            elif code in ALWAYS_REPORTED:
+                why = f"{code} cannot be silenced: fix the plan instead (the other rules cannot check it until it passes the schema)"
             elif s.whole_file:
                 why = f"there is no {code} finding in this file"
             else:

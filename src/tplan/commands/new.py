@@ -41,9 +41,8 @@ def run_new(
 
 def _check_output(path: Path, force: bool) -> None:
     """Refuse before doing any work, so a refused run leaves everything as it was."""
-    if path.is_dir():
-        raise TplanError(f"{path} is a folder; give a file name, e.g. {path / 'TP-2026-0042.yaml'}")
-    if path.exists() and not force:
-        raise TplanError(f"{path} already exists; use --force to overwrite it")
+    from tplan.fsio import check_output
+
+    check_output(path, force, example="TP-2026-0042.yaml")
     if path.suffix not in (".yaml", ".yml"):
         raise TplanError(f"{path}: plan files must end in .yaml or .yml, so that `tplan lint` finds them in a folder")

@@ -9,13 +9,14 @@ template are shown as written, so a draft shows what is still to be filled in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import sys
 from pathlib import Path
 
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
-from tplan.fsio import atomic_write
+from tplan.fsio import atomic_write, check_output
 from tplan.config import project_settings
 from tplan.linter import lint_text, validate
 from tplan.loader import LoadError, decode, load_text
@@ -44,10 +45,8 @@ def run_render(
     today: _dt.date | None = None,
 ) -> int:
     today = today or _dt.date.today()
-    if output and Path(output).resolve() == Path(path).resolve():
-        raise TplanError(f"{output} is the plan itself; choose another output file")
-    if output and not force and Path(output).exists():
-        raise TplanError(f"{output} already exists; use --force to overwrite it")
+    if output:
+        check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
     text = _read(path)
     settings = project_settings(today)
@@ -59,7 +58,13 @@ def run_render(
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}; the plan cannot be rendered") from None
 
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    diagnostics = result.diagnostics
+    if redact:  # the banner and the messages below quote the plan: scrub them like its text
+        from tplan.render.redact import scrubber
+
+        scrub = scrubber(doc.data)
+        diagnostics = [dataclasses.replace(d, message=scrub(d.message)) for d in diagnostics]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if strict and errors:
         for d in errors:
             print(diagnostic_line(d), file=sys.stderr)
@@ -73,7 +78,7 @@ def run_render(
         data, birth_year = reduce_identifiers(data)
     plan, _ = validate(data, doc)  # placeholders in text stay, for the reader to see
     if plan is None:
-        shown = errors or result.diagnostics
+        shown = errors or diagnostics
         for d in shown:
             print(diagnostic_line(d), file=sys.stderr)
         raise TplanError(
@@ -84,7 +89,7 @@ def run_render(
     from tplan.render.engine import render_document
     from tplan.render.view import build
 
-    document = build(plan, catalogue, today, result.diagnostics, redacted=redact, birth_year=birth_year)
+    document = build(plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year)
     rendered = render_document(document, fmt)
     if output:
         atomic_write(output, rendered, overwrite=force)

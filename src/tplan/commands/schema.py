@@ -11,11 +11,10 @@ SCHEMA_ID = "https://tplan.invalid/schema/plan-v1.json"  # an identifier only; n
 
 def plan_json_schema() -> dict[str, Any]:
     """Plan.model_json_schema(), adjusted to the file as written: top-level `x-` keys are allowed
-    (the models keep them aside in `extensions`, which is not a key of the file)."""
+    (the model keeps them aside, outside its fields)."""
     from tplan.schema import Plan
 
     schema = Plan.model_json_schema()
-    schema["properties"].pop("extensions", None)
     schema["patternProperties"] = {"^x-": {}}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
@@ -26,8 +25,9 @@ def run_schema(output: str | None = None, force: bool = False) -> int:
         sys.stdout.write(text)
         return 0
     from tplan.errors import TplanError
-    from tplan.fsio import atomic_write
+    from tplan.fsio import atomic_write, check_output
 
+    check_output(output, force, example="tplan.schema.json")
     try:
         atomic_write(output, text, overwrite=force)
     except OSError as exc:

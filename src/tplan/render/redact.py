@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any
+from typing import Any, Callable
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3}[\s.-]\d{4}\b")
@@ -53,6 +53,14 @@ def redact(data: dict) -> tuple[dict, int | None]:
         data["client"] = reduced
     data = _reduce_safety_contacts(data)
     return _scrub(data, replacements), year
+
+
+def scrubber(data: dict) -> Callable[[str], str]:
+    """The free-text scrubbing of redact(), for other text shown in a redacted document: lint
+    messages in the warning banner can quote a value from the plan."""
+    client = data.get("client") if isinstance(data.get("client"), dict) else {}
+    replacements = _replacements(client)
+    return lambda text: _scrub(text, replacements)
 
 
 def _replacements(client: dict) -> list[tuple[re.Pattern, str]]:

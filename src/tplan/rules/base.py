@@ -75,6 +75,12 @@ class FileFinding:
 CrossCheck = Callable[[Sequence["FileResult"], Limits], Iterable[FileFinding]]
 
 
+# skip_status values: rules about agreement and planning do not apply to a draft still being
+# written; rules about ongoing care do not apply to a closed plan either.
+DRAFT: tuple[str, ...] = ("draft",)
+DRAFT_OR_CLOSED: tuple[str, ...] = ("draft", "closed")
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str

@@ -9,20 +9,20 @@ from typing import Iterator
 from tplan.diagnostics import Finding, Severity
 from tplan.frequency import days_between_sessions
 from tplan.rules import standards
-from tplan.rules.base import RuleContext, collect, rule
+from tplan.rules.base import DRAFT_OR_CLOSED, RuleContext, collect, rule
 
 ERR, WARN = Severity.ERROR, Severity.WARNING
 
 
-@rule("C401", "missing-consent", ERR, skip_status=("draft",), requirement=standards.PARTICIPATION)
+@rule("C401", "missing-consent", ERR, skip_status=DRAFT_OR_CLOSED, requirement=standards.PARTICIPATION)
 def missing_consent(ctx: RuleContext) -> Iterator[Finding]:
     """An active plan lacks the client's agreement and both signature dates.
 
     ## Why it matters
     Care is delivered under a plan the client agreed to. Payers and surveyors look for the
     client's agreement and the dated signatures of client and clinician: the evidence that the
-    plan was developed with the active participation of the person served (CARF 2.C). Drafts are
-    exempt.
+    plan was developed with the active participation of the person served (CARF 2.C). Drafts and
+    closed plans are exempt.
     ## Example
     consent: {client_agreed: true}
     ## Use instead
@@ -128,7 +128,7 @@ def invalid_npi(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(("clinician", "npi"), f"the clinician's NPI {shape}")
 
 
-@rule("C405", "authorization-short", WARN, skip_status=("draft", "closed"))
+@rule("C405", "authorization-short", WARN, skip_status=DRAFT_OR_CLOSED)
 def authorization_short(ctx: RuleContext) -> Iterator[Finding]:
     """The insurance authorization has expired, or covers fewer sessions than are scheduled before the next review.
 
@@ -164,7 +164,7 @@ def authorization_short(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("C406", "no-discharge-criteria", WARN, skip_status=("draft", "closed"), requirement=standards.DISCHARGE)
+@rule("C406", "no-discharge-criteria", WARN, skip_status=DRAFT_OR_CLOSED, requirement=standards.DISCHARGE)
 def no_discharge_criteria(ctx: RuleContext) -> Iterator[Finding]:
     """An active plan has no `discharge_criteria`: when treatment can end.
 

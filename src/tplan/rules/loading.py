@@ -1,7 +1,9 @@
 """E0xx: problems found while reading the file and checking it against the schema.
 
 These are emitted by the loader and the schema adapter, not by checks; they live here so that
-`tplan explain`, `tplan rules` and SARIF document them like every other rule.
+`tplan explain`, `tplan rules` and SARIF document them like every other rule. They cannot be
+switched off (like a compiler's syntax errors): while a plan does not pass the schema the other
+rules cannot run on it, so dropping an E0xx finding would turn a broken plan into "All clear".
 """
 
 from tplan.diagnostics import Severity
@@ -46,6 +48,10 @@ def missing_key():
     Required keys (tplan, id, status, created, client.name, clinician.name, presenting_problems,
     goals, interventions, reviews.interval_days, and the ids and statements inside lists) are what
     every later check and every reader of the plan depends on.
+
+    The E0xx findings (E000-E006) cannot be switched off: `--select`, `--ignore`,
+    `per-file-ignores` and `# tplan: disable=` leave them in, because the other rules cannot check
+    a plan that does not pass the schema.
     ## Example
     client:
       date_of_birth: 1990-01-01
@@ -121,3 +127,6 @@ def duplicate_key():
 
 
 RULES = collect(globals())
+
+# Reported whatever the selection, config or inline suppressions say (see the module docstring).
+ALWAYS_REPORTED = frozenset(r.code for r in RULES)

@@ -12,17 +12,16 @@ from typing import Iterator
 from tplan.attainment import Status, attainment
 from tplan.diagnostics import Finding, Severity
 from tplan.rules import standards
-from tplan.rules.base import RuleContext, collect, rule
+from tplan.rules.base import DRAFT, DRAFT_OR_CLOSED, RuleContext, collect, rule
 
 ERR, WARN = Severity.ERROR, Severity.WARNING
-DRAFT, CLOSED = ("draft",), ("draft", "closed")
 
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-@rule("R301", "review-overdue", WARN, skip_status=CLOSED, requirement=standards.REVIEW)
+@rule("R301", "review-overdue", WARN, skip_status=DRAFT_OR_CLOSED, requirement=standards.REVIEW)
 def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
     """The plan's review is overdue: `reviews.next` is before today.
 
@@ -50,7 +49,7 @@ def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("R302", "no-next-review", ERR, skip_status=CLOSED, requirement=standards.REVIEW)
+@rule("R302", "no-next-review", ERR, skip_status=DRAFT_OR_CLOSED, requirement=standards.REVIEW)
 def no_next_review(ctx: RuleContext) -> Iterator[Finding]:
     """An active plan has no `reviews.next` date.
 
@@ -98,7 +97,7 @@ def review_interval_too_long(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("R304", "no-recent-progress", WARN, skip_status=CLOSED, requirement=standards.PROGRESS)
+@rule("R304", "no-recent-progress", WARN, skip_status=DRAFT_OR_CLOSED, requirement=standards.PROGRESS)
 def no_recent_progress(ctx: RuleContext) -> Iterator[Finding]:
     """An active plan has no progress entry in the last `interval_days`.
 
@@ -174,7 +173,7 @@ def bad_entry_date(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("R306", "deadline-passed-without-review", ERR, skip_status=CLOSED, requirement=standards.REVIEW)
+@rule("R306", "deadline-passed-without-review", ERR, skip_status=DRAFT_OR_CLOSED, requirement=standards.REVIEW)
 def deadline_passed_without_review(ctx: RuleContext) -> Iterator[Finding]:
     """A goal's deadline has passed on an active plan and the plan has not been reviewed since.
 

@@ -17,16 +17,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # not the week date 2026-W05-1, nor 20260126
+
+
 def as_date(value: Any) -> _dt.date | None:
     """A YAML date, a datetime's day, or an ISO `YYYY-MM-DD` string as a date; None otherwise."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
-    if isinstance(value, str) and len(value.strip()) == 10:
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
         try:
             return _dt.date.fromisoformat(value.strip())
-        except ValueError:
+        except ValueError:  # 2026-02-30
             return None
     return None
 

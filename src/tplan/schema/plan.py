@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from tplan.schema.base import PlanDate, Strict
 from tplan.schema.care import Consent, FollowUp, Intervention, ProgressEntry, Reviews, Risk, Schedule
@@ -39,16 +39,23 @@ class Plan(Strict):
     accommodations: list[str] = []
     risk: Risk | None = None
     consent: Consent | None = None
-    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    # Top-level `x-` keys, kept aside and never validated: a private attribute, so no key a file
+    # can hold (not even `extensions:`) is taken for it.
+    _extensions: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _split_extensions(cls, data: Any) -> Any:
-        """Top-level `x-` keys are the extension escape hatch: kept aside, never validated."""
+    def _split_extensions(cls, data: Any, handler: Any) -> "Plan":
+        """Top-level `x-` keys are the extension escape hatch: set aside before validation."""
+        extensions: dict[str, Any] = {}
         if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
-            data = dict(data)
-            data["extensions"] = {k: data.pop(k) for k in list(data) if isinstance(k, str) and k.startswith("x-")}
-        elif isinstance(data, dict) and "extensions" in data:
-            data = dict(data)
-            data["extensions!"] = data.pop("extensions")  # 'extensions' is not a plan key
-        return data
+            extensions = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+            data = {k: v for k, v in data.items() if k not in extensions}
+        plan = handler(data)
+        plan._extensions = extensions
+        return plan
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The plan's top-level `x-` keys and their values."""
+        return self._extensions
