@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import EXAMPLES, MINIMAL
 
 
@@ -108,3 +110,22 @@ def test_measures_lists_the_catalogue(tplan):
     assert result.returncode == 0
     for ident in ("PHQ-9", "GAD-7", "PSS-10", "CBI", "ECR-R", "CSI-16"):
         assert ident in result.stdout
+
+
+
+@pytest.mark.parametrize(
+    "text, position, hint",
+    [
+        ("tplan: 1\nsummary: Stress at work: deadlines\n", "2:24", "a ': ' inside a value starts a new key; put the whole value in quotes"),
+        ("tplan: 1\nclient:\n\tname: x\n", "3:1", "a tab is used for indentation; indent with spaces only"),
+        ('tplan: 1\nid: "abc\nx: 1\n', "4:1", "a quote opened here is never closed"),
+        ("goals: [1, 2\n", "2:1", "a [ … ] list is not closed"),
+        ("tplan: 1\nid: x\n---\ntplan: 1\n", "3:1", "a second '---' document; keep one plan per file"),
+    ],
+)
+def test_yaml_errors_say_what_to_do(tplan, tmp_path, text, position, hint):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text)
+    result = tplan("lint", str(plan))
+    assert result.returncode == 2
+    assert f"{plan}:{position}: E001 error invalid YAML: {hint}" in result.stdout, result.stdout

@@ -173,21 +173,41 @@ def decode(raw: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-_PARSER_HINTS = {
-    "found character '\\t' that cannot start any token": "a tab character; indent with spaces only",
-    "mapping values are not allowed here": "a colon inside a value; put the whole value in quotes",
-    "expected a single document in the stream": "more than one YAML document ('---'); keep one plan per file",
-    "could not find expected ':'": "a key without a colon, or an unclosed quote",
-}
+# Parser wording → what a clinician should do, matched as a substring of the parser's problem or
+# context (the C and pure-Python parsers word things slightly differently). First match wins.
+TAB_HINT = "a tab is used for indentation; indent with spaces only"
+_PARSER_HINTS = (
+    ("mapping values are not allowed", "a ': ' inside a value starts a new key; put the whole value in quotes, or fix this line's indentation"),
+    ("found a tab character", TAB_HINT),
+    ("found unexpected end of stream", "a quote opened here is never closed; add the closing quote"),
+    ("could not find expected ':'", "a line has no ': ' after its key, or a quote is not closed"),
+    ("did not find expected key", "this line does not line up with the keys around it, or a quoted value has text after its closing quote"),
+    ("did not find expected '-' indicator", "list items and keys are mixed at one indentation; start every item with '- ' in the same column"),
+    ("did not find expected ',' or ']'", "a [ … ] list is not closed; add ']' (and ',' between items)"),
+    ("did not find expected ',' or '}'", "a { … } group is not closed; add '}' (and ',' between entries)"),
+    ("found undefined alias", "a value starting with '*' is read as a reference; put it in quotes"),
+    ("while scanning an alias", "a value starting with '*' is read as a reference; put it in quotes"),
+    ("found character that cannot start any token", "a value cannot start with '@', '`' or '%'; put it in quotes"),
+    ("found unknown escape character", "a backslash inside \"double quotes\" starts an escape; use 'single quotes' or write \\\\"),
+    ("did not find expected comment or line break", "text right after '|' or '>'; start the text on the next line, indented"),
+    ("expected a single document", "a second '---' document; keep one plan per file"),
+    ("but found another document", "a second '---' document; keep one plan per file"),
+    ("found duplicate anchor", "the same '&name' anchor is defined twice; rename one"),
+)
 
 
-def _yaml_error(exc: YAMLError) -> LoadError:
+def _hint(problem: str, context: str) -> str | None:
+    return next((hint for words, hint in _PARSER_HINTS if words in problem or words in context), None)
+
+
+def _yaml_error(exc: YAMLError, text: str = "") -> LoadError:
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or str(exc)).strip()
-        hint = _PARSER_HINTS.get(problem)
-        context = f" ({exc.context})" if exc.context and not hint else ""
-        message = f"invalid YAML: {problem}{context}" + (f" — {hint}" if hint else "")
+        at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+        hint = TAB_HINT if at == "\t" else _hint(problem, exc.context or "")
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"invalid YAML: {hint}" if hint else f"invalid YAML: {problem}{context}"
         if mark is not None:
             return LoadError("E001", message, mark.line + 1, mark.column + 1)
         return LoadError("E001", message)
@@ -233,7 +253,7 @@ def load_text(text: str) -> LoadedDoc:
     try:
         root = yaml.compose(text)
     except YAMLError as exc:
-        raise _yaml_error(exc) from None
+        raise _yaml_error(exc, text) from None
     except (ValueError, TypeError) as exc:  # the C reader rejects some control characters
         raise LoadError("E001", f"invalid YAML: {exc}") from None
     finally:
