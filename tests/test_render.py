@@ -429,3 +429,14 @@ def test_draft_with_placeholders_renders_them_as_written(tplan, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "**\\<client name\\>**" in result.stdout  # text placeholders stay visible
     assert "| G1 goal | GAD-7 |  | ≤ 9 |" in result.stdout  # a number placeholder is left blank
+
+
+def test_redaction_leaves_fixed_values_alone_when_a_surname_is_also_a_word(tmp_path):
+    """A client called 'Test Person' must not turn `setting: in-person` into `in-P.`."""
+    from conftest import MINIMAL, run_tplan
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL.read_text())  # client Test Person; schedule setting: in-person
+    result = run_tplan("render", "--redact", "--today", "2026-04-01", str(plan))
+    assert result.returncode == 0, result.stderr
+    assert "Test Person" not in result.stdout and "**Setting:** In person" in result.stdout

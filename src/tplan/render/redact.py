@@ -105,6 +105,14 @@ def _reduce_safety_contacts(data: dict) -> dict:
     return {**data, "risk": {**risk, "safety_plan": {**plan, "contacts": contacts}}}
 
 
+# Keys whose values are ids, codes or one of a fixed set of words, never free text: a client
+# called "Person" must not turn `setting: in-person` into `in-P.`.
+_FIXED_VALUES = frozenset({
+    "tplan", "id", "status", "template", "code", "term", "measure", "direction", "setting",
+    "severity", "level", "stressors", "addresses", "goals", "instrument", "unit",
+})
+
+
 def _scrub(value: Any, replacements: list[tuple[re.Pattern, str]]) -> Any:
     if isinstance(value, str):
         for pattern, new in replacements:
@@ -112,7 +120,7 @@ def _scrub(value: Any, replacements: list[tuple[re.Pattern, str]]) -> Any:
         value = _EMAIL.sub("[email removed]", value)
         return _PHONE.sub("[phone removed]", value)
     if isinstance(value, dict):
-        return {k: _scrub(v, replacements) for k, v in value.items()}
+        return {k: v if k in _FIXED_VALUES else _scrub(v, replacements) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub(v, replacements) for v in value]
     return value

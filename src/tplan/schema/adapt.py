@@ -87,8 +87,8 @@ def _finding(error: dict, path: Path, missing: bool) -> tuple[str, Finding]:
         suggestion = _closest(key, path[:-1])
         if suggestion:
             message += f"; did you mean '{suggestion}'?"
-        elif not path[:-1]:
-            message += "; custom top-level keys must start with 'x-'"
+        if not path[:-1]:
+            message += f"{' Or, for' if suggestion else '; for'} a clinic's own data, start the key with 'x-' (x-{key})"
         return "E004", Finding(path, message, key=True)
     message = f"{where} {_explain(error)}"
     if kind == "string_type" and isinstance(error.get("input"), dict):
