@@ -51,7 +51,9 @@ class Attainment:
         return self.scores[-1] if self.scores else None
 
 
-def _measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str | None:
+def measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str | None:
+    """What progress entries and goals are matched by: the catalogue id (aliases resolved) or the
+    custom measure's name, case-folded. `tplan progress add` uses it to find a score's goals."""
     if measure is None:
         return None
     if isinstance(measure, CustomMeasure):
@@ -60,23 +62,17 @@ def _measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> s
     return inst.id.casefold() if inst else measure.casefold()
 
 
-def measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str | None:
-    """What progress entries and goals are matched by: the catalogue id (aliases resolved) or the
-    custom measure's name, case-folded. `tplan progress add` uses it to find a score's goals."""
-    return _measure_key(measure, catalogue)
-
-
 def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> tuple[Score, ...]:
     """Progress scores on the item's measure that belong to it: entries that name the item (or,
     for a goal, one of its objectives), or that name no goal at all."""
-    key = _measure_key(item.measure, catalogue)
+    key = measure_key(item.measure, catalogue)
     if key is None:
         return ()
     ids = {item.id} | ({o.id for o in item.objectives} if isinstance(item, Goal) else set())
     out = [
         Score(entry.date, float(entry.score))
         for entry in plan.progress
-        if _measure_key(entry.measure, catalogue) == key and (not entry.goals or ids & set(entry.goals))
+        if measure_key(entry.measure, catalogue) == key and (not entry.goals or ids & set(entry.goals))
     ]
     return tuple(sorted(out, key=lambda s: s.date))
 

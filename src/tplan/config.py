@@ -237,7 +237,6 @@ def lint_settings(
         per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in v.per_file_ignores.items()),
         exclude=tuple(v.exclude),
         root=str(config.root) if config.root else None,
-        template_dirs=config.template_dirs,
         jobs=jobs,
     )
 

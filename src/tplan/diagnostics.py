@@ -79,7 +79,6 @@ class FileResult:
 class Report:
     files: list[FileResult]
     fail_on: Severity = Severity.WARNING
-    usage_errors: list[str] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -90,7 +89,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        if self.usage_errors or any(f.fatal for f in self.files):
+        if any(f.fatal for f in self.files):
             return 2
         if any(d.severity.rank >= self.fail_on.rank for d in self.diagnostics):
             return 1

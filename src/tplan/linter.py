@@ -40,7 +40,6 @@ class LintSettings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
     exclude: tuple[str, ...] = ()  # globs of files and folders never linted
     root: str | None = None  # folder the globs are relative to (the config's); None = current folder
-    template_dirs: tuple[str, ...] = ()
     jobs: int | None = None  # worker processes for many files; None = one per core, 1 = none
 
     def enabled(self, rule: Rule, file_ignores: tuple[str, ...] = ()) -> bool:

@@ -38,11 +38,12 @@ class Instrument:
 
     @property
     def range_text(self) -> str:
-        return f"{_num(self.min)}–{_num(self.max)}"
+        return f"{fmt_number(self.min)}–{fmt_number(self.max)}"
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def fmt_number(value: float) -> str:
+    """A score as people write it: 12 rather than 12.0, 4.8 rather than 4.800000001."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @dataclass(frozen=True)

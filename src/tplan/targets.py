@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tplan.measures import Catalogue, Instrument
+from tplan.measures import Catalogue, Instrument, fmt_number
 from tplan.schema.base import CustomMeasure, Target
 
 
@@ -24,13 +24,9 @@ class MeasureInfo:
 
     @property
     def range_text(self) -> str:
-        lo = "" if self.min is None else _num(self.min)
-        hi = "" if self.max is None else _num(self.max)
+        lo = "" if self.min is None else fmt_number(self.min)
+        hi = "" if self.max is None else fmt_number(self.max)
         return f"{lo}–{hi}"
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def measure_info(measure: str | CustomMeasure | None, catalogue: Catalogue) -> MeasureInfo | None:
@@ -59,7 +55,7 @@ class AbsoluteTarget:
         }[self.comparator]
 
     def __str__(self) -> str:
-        return f"{self.comparator} {_num(self.value)}"
+        return f"{self.comparator} {fmt_number(self.value)}"
 
 
 def absolute_target(target: Target, baseline: float | None, direction: str | None) -> AbsoluteTarget | None:

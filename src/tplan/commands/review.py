@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from tplan.config import project_settings
 from tplan.edit import PlanEdit, open_plan
+from tplan.measures import load_catalogue
 from tplan.errors import TplanError
 
 
@@ -33,7 +35,7 @@ def run_review(
             "(the planned date belongs in reviews.next)"
         )
 
-    pf = open_plan(plan_path)
+    pf = open_plan(plan_path, load_catalogue(project_settings().measures_file))
     reviews = pf.plan.reviews
     latest = max([r.date for r in reviews.history] + [when])
     upcoming = next_review or latest + _dt.timedelta(days=reviews.interval_days)

@@ -20,7 +20,8 @@ from tplan.diagnostics import FileResult, Severity
 from tplan.config import project_settings
 from tplan.linter import LintSettings, discover, lint_text, validate
 from tplan.loader import PLACEHOLDER, LoadError, decode, load_text
-from tplan.measures import Catalogue, load_catalogue
+from tplan.names import initials
+from tplan.measures import Catalogue, fmt_number, load_catalogue
 from tplan.schema.plan import Plan
 
 SORTS = ("urgency", "id")
@@ -50,14 +51,6 @@ class PlanRow:
     goals: list[GoalRow] = field(default_factory=list)
     findings: dict[str, int] = field(default_factory=dict)
     problem: str | None = None  # why the plan could not be read or judged
-
-
-def initials(name: object) -> str:
-    """'Alex Rivera' → 'A.R.': enough to tell clients apart in a caseload, never the full name."""
-    if not isinstance(name, str) or PLACEHOLDER.search(name):
-        return "?"
-    letters = [next(c for c in word if c.isalpha()).upper() for word in name.split() if any(c.isalpha() for c in word)]
-    return "".join(f"{c}." for c in letters) or "?"
 
 
 def review_text(days: int | None) -> str:
@@ -173,17 +166,13 @@ def run_status(paths: list[str], today: _dt.date | None = None, fmt: str = "tabl
     return 2 if any(r.status == "unreadable" for r in rows) else 0
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _goal_text(goal: GoalRow) -> str:
     measure = goal.measure or "no measure"
     if goal.latest is None:
         target = f", target {goal.target}" if goal.target else ""
         return f"{goal.id} {measure}: no scores yet{target} ({goal.status})"
     target = f" → {goal.target}" if goal.target else ""
-    return f"{goal.id} {measure}: {_num(goal.latest)}{target} ({goal.status}, {goal.trend})"
+    return f"{goal.id} {measure}: {fmt_number(goal.latest)}{target} ({goal.status}, {goal.trend})"
 
 
 def _findings_text(counts: dict[str, int]) -> str:

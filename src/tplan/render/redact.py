@@ -16,12 +16,10 @@ import datetime as _dt
 import re
 from typing import Any, Callable
 
+from tplan.names import initials
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3}[\s.-]\d{4}\b")
-
-
-def initials(name: str) -> str:
-    return " ".join(part[0].upper() + "." for part in name.split() if part[:1].isalpha()) or "Client"
 
 
 def birth_year(value: Any) -> int | None:
@@ -108,8 +106,8 @@ def _reduce_safety_contacts(data: dict) -> dict:
 # Keys whose values are ids, codes or one of a fixed set of words, never free text: a client
 # called "Person" must not turn `setting: in-person` into `in-P.`.
 _FIXED_VALUES = frozenset({
-    "tplan", "id", "status", "template", "code", "term", "measure", "direction", "setting",
-    "severity", "level", "stressors", "addresses", "goals", "instrument", "unit",
+    "tplan", "id", "status", "term", "measure", "direction", "setting", "severity", "level",
+    "stressors", "addresses", "goals", "instrument",
 })
 
 

@@ -11,6 +11,7 @@ from tplan.diagnostics import Finding, Severity
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 from tplan.schema.base import CustomMeasure
+from tplan.measures import fmt_number
 from tplan.targets import absolute_target, is_improvement, measure_info
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -104,20 +105,20 @@ def score_out_of_range(ctx: RuleContext) -> Iterator[Finding]:
         if info is None or (info.min is None and info.max is None):
             continue
         if item.baseline is not None and not info.in_range(item.baseline):
-            yield Finding(path + ("baseline",), f"baseline {_n(item.baseline)} is outside {info.label}'s range {info.range_text}")
+            yield Finding(path + ("baseline",), f"baseline {fmt_number(item.baseline)} is outside {info.label}'s range {info.range_text}")
         if item.target is not None:
             absolute = absolute_target(item.target, item.baseline, info.direction)
             if absolute is not None and not info.in_range(absolute.value):
-                yield Finding(path + ("target",), f"target {_n(absolute.value)} is outside {info.label}'s range {info.range_text}")
+                yield Finding(path + ("target",), f"target {fmt_number(absolute.value)} is outside {info.label}'s range {info.range_text}")
     for i, assessment in enumerate(plan.assessments):
         inst = ctx.catalogue.get(assessment.instrument)
         if inst is not None and not (inst.min <= assessment.score <= inst.max):
-            yield Finding(("assessments", i, "score"), f"score {_n(assessment.score)} is outside {inst.id}'s range {inst.range_text}")
+            yield Finding(("assessments", i, "score"), f"score {fmt_number(assessment.score)} is outside {inst.id}'s range {inst.range_text}")
     customs = _custom_measures(ctx)
     for i, entry in enumerate(plan.progress):
         info = measure_info(customs.get(entry.measure.casefold(), entry.measure), ctx.catalogue)
         if info is not None and not info.in_range(entry.score):
-            yield Finding(("progress", i, "score"), f"score {_n(entry.score)} is outside {info.label}'s range {info.range_text}")
+            yield Finding(("progress", i, "score"), f"score {fmt_number(entry.score)} is outside {info.label}'s range {info.range_text}")
 
 
 def _custom_measures(ctx: RuleContext) -> dict[str, CustomMeasure]:
@@ -127,10 +128,6 @@ def _custom_measures(ctx: RuleContext) -> dict[str, CustomMeasure]:
         for _, item, _ in ctx.goals_and_objectives()
         if isinstance(item.measure, CustomMeasure)
     }
-
-
-def _n(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @rule("S105", "target-not-improvement", WARN)
@@ -158,7 +155,7 @@ def target_not_improvement(ctx: RuleContext) -> Iterator[Finding]:
             better = "lower" if info.direction == "lower" else "higher"
             yield Finding(
                 path + ("target",),
-                f"target {absolute} is not an improvement on the baseline {_n(item.baseline)} "
+                f"target {absolute} is not an improvement on the baseline {fmt_number(item.baseline)} "
                 f"({better} is better on {info.label})",
             )
 
