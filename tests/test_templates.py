@@ -390,17 +390,6 @@ def test_t601_is_a_warning_on_drafts():
 _INSTRUCTION = re.compile(r"\((?:[^()]*\b)?(?:delete|remove|adapt|keep only|fill in)\b[^()]*\)", re.I)
 
 
-def _strings(node):
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-    elif isinstance(node, str):
-        yield node
-
-
 @pytest.mark.parametrize("name", BUILTIN)
 def test_template_values_hold_no_instructions_to_the_clinician(name):
     data = load_text(scaffold(find_template(name), dt.date(2026, 3, 2))).data
