@@ -130,3 +130,15 @@ def test_urgency_puts_weak_goals_first_on_the_same_day(tmp_path):
     rows = sorted(collect_rows([str(tmp_path)], dt.date(2026, 4, 25)), key=urgency)
     assert [r.id for r in rows] == ["TP-worse", "TP-fine"]
     assert rows[0].goals[0].status == "behind"
+
+
+def test_piped_status_is_plain_lines(tplan):
+    """Piped or redirected, the caseload is one line per plan and one indented line per goal."""
+    from conftest import EXAMPLES
+
+    result = tplan("status", "--today", "2026-12-01", str(EXAMPLES))
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Caseload on 2026-12-01: 3 plans"
+    assert "TP-2026-0127  R.S.  active  due in 66 days (2027-02-05)  findings: none" in lines
+    assert "    G1 PHQ-9: 8 → <= 9 (met, improving)" in lines
+    assert not any(ch in result.stdout for ch in "┃│┏")  # no table borders

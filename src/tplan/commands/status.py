@@ -181,6 +181,10 @@ def _findings_text(counts: dict[str, int]) -> str:
 
 
 def print_table(rows: list[PlanRow], today: _dt.date) -> None:
+    """A rich table on a terminal; piped or redirected, plain lines that read well at any width."""
+    if not sys.stdout.isatty():
+        print_plain(rows, today)
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -201,3 +205,13 @@ def print_table(rows: list[PlanRow], today: _dt.date) -> None:
             style="bold red" if late else None,
         )
     Console(highlight=False).print(table)
+
+
+def print_plain(rows: list[PlanRow], today: _dt.date) -> None:
+    """One line per plan (id, initials, status, review, findings), then one indented line per goal."""
+    out = [f"Caseload on {today}: {len(rows)} plan{'s' if len(rows) != 1 else ''}"]
+    for row in rows:
+        review = row.review if row.next_review is None else f"{row.review} ({row.next_review})"
+        out.append(f"{row.id or row.file}  {row.client}  {row.status}  {review}  findings: {_findings_text(row.findings)}")
+        out += [f"    {row.problem}"] if row.problem else [f"    {_goal_text(g)}" for g in row.goals]
+    sys.stdout.write("\n".join(out) + "\n")
