@@ -30,3 +30,12 @@ def test_help_paragraphs_are_filled_not_broken_mid_sentence(tplan, command):
 def test_lint_help_keeps_the_config_sentence_together(tplan):
     text = " ".join(tplan("lint", "--help").stdout.split())
     assert "(the nearest found from the current folder upwards)" in text
+
+
+def test_options_name_what_they_take(tplan):
+    """Clinicians read `--today YYYY-MM-DD`, not a Python type such as `<str>`."""
+    lint = tplan("lint", "--help").stdout
+    assert "--today YYYY-MM-DD" in lint and "--select CODES" in lint and "--fail-on LEVEL" in lint
+    add = tplan("progress", "add", "--help").stdout
+    assert "--date YYYY-MM-DD" in add and "--measure MEASURE" in add and "--score SCORE" in add
+    assert "<str>" not in lint.split("Options:")[1] and "<str>" not in add.split("Options:")[1]

@@ -37,17 +37,17 @@ def parse_date(value: str | None, option: str) -> _dt.date | None:
 
 @app.command()
 def lint(
-    paths: List[str] = typer.Argument(..., help="Plan files or folders (searched recursively for *.yaml and *.yml)."),
-    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
-    select: Optional[str] = typer.Option(None, "--select", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
-    ignore: Optional[str] = typer.Option(None, "--ignore", help="Skip these rules: comma-separated codes, prefixes or names."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the run fail: error, warning (default) or info."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml)."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
+    select: Optional[str] = typer.Option(None, "--select", metavar="CODES", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
+    ignore: Optional[str] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rules: comma-separated codes, prefixes or names."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="LEVEL", help="Lowest severity that makes the run fail: error, warning (default) or info."),
     output_format: Format = typer.Option("text", "--format", help="text for people; json for scripts; sarif for GitHub code scanning; github for pull-request annotations."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: the findings only, no summary line (a clean run prints nothing)."),
     statistics: bool = typer.Option(False, "--statistics", help="Text format: how many findings each rule has, instead of each finding."),
-    config: Optional[str] = typer.Option(None, "--config", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
+    config: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
     isolated: bool = typer.Option(False, "--isolated", help="Ignore every config file: defaults and the command line only."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
@@ -92,14 +92,14 @@ TEMPLATE_DIR_HELP = "A folder of your own templates (repeatable); a template the
 
 @app.command()
 def new(
-    template: str = typer.Option(..., "--template", "-t", help="Template name, e.g. burnout (`tplan templates` lists them)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the plan to this file (default: print it)."),
-    client: Optional[str] = typer.Option(None, "--client", help="The client's name."),
-    clinician: Optional[str] = typer.Option(None, "--clinician", help="The clinician's name."),
-    start: Optional[str] = typer.Option(None, "--start", help="Start date YYYY-MM-DD (default today); deadlines and the next review count from it."),
-    plan_id: Optional[str] = typer.Option(None, "--id", help="The plan id, e.g. TP-2026-0042 (letters, digits, '.', '_', '-')."),
+    template: str = typer.Option(..., "--template", "-t", metavar="NAME", help="Template name, e.g. burnout (`tplan templates` lists them)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the plan to this file (default: print it)."),
+    client: Optional[str] = typer.Option(None, "--client", metavar="NAME", help="The client's name."),
+    clinician: Optional[str] = typer.Option(None, "--clinician", metavar="NAME", help="The clinician's name."),
+    start: Optional[str] = typer.Option(None, "--start", metavar="YYYY-MM-DD", help="Start date YYYY-MM-DD (default today); deadlines and the next review count from it."),
+    plan_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The plan id, e.g. TP-2026-0042 (letters, digits, '.', '_', '-')."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
-    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
+    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
 ) -> None:
     """Start a draft plan from a condition template.
 
@@ -132,7 +132,7 @@ app.add_typer(templates_app, name="templates")
 @templates_app.callback(invoke_without_command=True)
 def templates(
     ctx: typer.Context,
-    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
+    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
 ) -> None:
     """List the condition templates (name, title, measures), or show one.
 
@@ -151,8 +151,8 @@ def templates(
 @templates_app.command("show")
 def templates_show(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Template name, e.g. burnout."),
-    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP),
+    name: str = typer.Argument(..., metavar="NAME", help="Template name, e.g. burnout."),
+    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
 ) -> None:
     """Show one template: its description, measures, sources and plan skeleton."""
     from tplan.commands.templates import run_template_show
@@ -164,14 +164,14 @@ def templates_show(
 
 @app.command()
 def render(
-    plan: str = typer.Argument(..., help="The plan file to render."),
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to render."),
     html: bool = typer.Option(False, "--html", help="Self-contained, print-ready HTML (one file: inline CSS and charts, no scripts)."),
     md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write to this file instead of standard output."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
     redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency contact and insurance ids removed."),
     strict: bool = typer.Option(False, "--strict", help="Refuse to render a plan with lint errors (exit 1) instead of adding a warning banner."),
-    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible output."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible output."),
 ) -> None:
     """Render a plan as a document to share: Markdown, or HTML ready to print.
 
@@ -196,13 +196,13 @@ app.add_typer(progress_app, name="progress")
 
 @progress_app.command("add")
 def progress_add(
-    plan: str = typer.Argument(..., help="The plan file to record the score in."),
-    measure: str = typer.Option(..., "--measure", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom measures."),
-    score: str = typer.Option(..., "--score", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date the score was taken (YYYY-MM-DD); default today."),
-    goal: List[str] = typer.Option([], "--goal", help="Goal or objective id the score belongs to (repeat, or comma-separate); default: every goal on this measure."),
-    note: Optional[str] = typer.Option(None, "--note", help="A short note for the entry (no need for quotes inside; tplan quotes it in the file when needed)."),
-    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the score in."),
+    measure: str = typer.Option(..., "--measure", metavar="MEASURE", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom measures."),
+    score: str = typer.Option(..., "--score", metavar="SCORE", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the score was taken (YYYY-MM-DD); default today."),
+    goal: List[str] = typer.Option([], "--goal", metavar="ID", help="Goal or objective id the score belongs to (repeat, or comma-separate); default: every goal on this measure."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A short note for the entry (no need for quotes inside; tplan quotes it in the file when needed)."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Append a progress entry: `tplan progress add plans/TP-0042.yaml --measure PHQ-9 --score 12`.
 
@@ -221,12 +221,12 @@ def progress_add(
 
 @app.command()
 def review(
-    plan: str = typer.Argument(..., help="The plan file to record the review in."),
-    summary: str = typer.Option(..., "--summary", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\"."),
-    changes: Optional[str] = typer.Option(None, "--changes", help="What changed in the plan at this review."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date the review was held (YYYY-MM-DD); default today."),
-    next_review: Optional[str] = typer.Option(None, "--next", help="Date of the next review; default the review date plus reviews.interval_days."),
-    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the review in."),
+    summary: str = typer.Option(..., "--summary", metavar="TEXT", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\"."),
+    changes: Optional[str] = typer.Option(None, "--changes", metavar="TEXT", help="What changed in the plan at this review."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the review was held (YYYY-MM-DD); default today."),
+    next_review: Optional[str] = typer.Option(None, "--next", metavar="YYYY-MM-DD", help="Date of the next review; default the review date plus reviews.interval_days."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Record a plan review: adds it to reviews.history, moves reviews.next and updated.
 
@@ -245,10 +245,10 @@ def review(
 
 @app.command()
 def status(
-    paths: List[str] = typer.Argument(..., help="Plan files or folders (searched recursively)."),
-    today: Optional[str] = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
-    format: str = typer.Option("table", "--format", help="table (for people) or json (for scripts)."),
-    sort: str = typer.Option("urgency", "--sort", help="urgency (overdue reviews first) or id."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    format: str = typer.Option("table", "--format", metavar="table|json", help="table (for people) or json (for scripts)."),
+    sort: str = typer.Option("urgency", "--sort", metavar="urgency|id", help="urgency (overdue reviews first) or id."),
 ) -> None:
     """Show the caseload: who is due for review and how each goal is doing.
 
@@ -271,7 +271,7 @@ def rules() -> None:
 
 
 @app.command()
-def explain(rule: str = typer.Argument(..., help="A rule code (S103) or name (no-deadline).")) -> None:
+def explain(rule: str = typer.Argument(..., metavar="CODE", help="A rule code (S103) or name (no-deadline).")) -> None:
     """Explain one rule: what it checks, why it matters, an example it reports, what to write instead."""
     from tplan.commands.rules import run_explain
 
@@ -298,7 +298,7 @@ def _options(
 
 @app.command()
 def schema(
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the schema to this file instead of printing it."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the schema to this file instead of printing it."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
     """Print the plan format as JSON Schema, for editors (YAML language server) and other tools.
