@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 from pathlib import Path
 
 import pytest
 from conftest import run_tplan
-from pydantic import BaseModel
 from template_fill import fill_placeholders
 
 from tplan.errors import TplanError
 from tplan.linter import LintSettings, lint_text
 from tplan.loader import PLACEHOLDER, load_text
 from tplan.measures import builtin_catalogue
+from tplan.schema.adapt import inner_model
 from tplan.schema.plan import Plan
 from tplan.templates import BUILTIN_DIR, available_templates, find_template, scaffold
 
@@ -109,17 +108,7 @@ def _assert_spec_key_order(data, model, where):
     keys = [k for k in data if k in fields]
     assert keys == sorted(keys, key=fields.index), f"{where}: keys {keys} are not in spec order"
     for key in keys:
-        _assert_spec_key_order(data[key], _model_in(model.model_fields[key].annotation), f"{where}.{key}")
-
-
-def _model_in(annotation):
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+        _assert_spec_key_order(data[key], inner_model(model.model_fields[key].annotation), f"{where}.{key}")
 
 
 def test_key_order_check_catches_a_swap():

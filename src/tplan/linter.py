@@ -215,7 +215,8 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
         except Exception as exc:  # a bug in one check must not hide the others
             found.append((rule, Finding((), f"tplan could not run this check ({type(exc).__name__}: {exc}); please report it")))
 
-    diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found if settings.enabled(rule, file_ignores)]
+    # `found` holds only E0xx findings (always reported) and those of checks enabled above.
+    diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found]
     silenced: tuple[tuple[int, str], ...] = ()
     if "disable" in text:  # inline `# tplan: disable=…` comments (see suppressions.py)
         from tplan.suppressions import apply, silenced_codes

@@ -8,7 +8,6 @@ it was (plan values may be client data), except for enum-like values such as a m
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from typing import Any
 
@@ -131,17 +130,16 @@ def _model_at(path: Path) -> type[BaseModel] | None:
         field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
         if field is None:
             return None
-        model = _inner_model(field.annotation)
+        model = inner_model(field.annotation)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside a field's annotation (`Risk | None`, `list[Goal]`, Annotated…), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
-    if isinstance(annotation, types.UnionType):
-        return None
     return None
