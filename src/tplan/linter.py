@@ -183,8 +183,23 @@ def crashed(file: str) -> FileResult:
     return _fatal(file, "E000", "tplan's worker process stopped while checking this file; please report it")
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One parse and one validation of a plan, shared by every command: `result` is what `tplan
+    lint` reports, `doc` the loaded YAML (data, positions), `plan` the validated Plan or None."""
+
+    result: FileResult
+    doc: LoadedDoc
+    plan: Plan | None
+
+
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     """Lint one plan's text. Raises LoadError when it is not a YAML mapping."""
+    return check_text(text, file, settings, catalogue).result
+
+
+def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> Checked:
+    """Load, validate and lint one plan's text once. Raises LoadError when it is not a YAML mapping."""
     doc = load_text(text)
     data = doc.data
     version = data.get("tplan")
@@ -228,7 +243,7 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     plan_id = data.get("id") if isinstance(data.get("id"), str) else None
     if plan_id is not None and any(path == ("id",) for path, _ in doc.placeholders):
         plan_id = None  # "<plan id>" in unfilled drafts is T601's business, not a duplicate id
-    return FileResult(
+    result = FileResult(
         file,
         diagnostics,
         plan_id=plan_id,
@@ -236,6 +251,7 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
         plan_id_position=doc.locate(("id",))[:2] if plan_id is not None else None,
         silenced=silenced,
     )
+    return Checked(result, doc, plan)
 
 
 def _goal_statements(data: dict, doc: LoadedDoc) -> list[tuple[str, int, int]]:
