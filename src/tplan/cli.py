@@ -292,8 +292,12 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and the YAML parser in use, then exit."),
+    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback (also TPLAN_DEBUG=1). A traceback can quote the plan: check it before sharing."),
 ) -> None:
-    pass
+    if debug:
+        from tplan.debug import enable
+
+        enable()
 
 
 @app.command()
@@ -322,6 +326,10 @@ def main() -> None:
     except KeyboardInterrupt:
         print("tplan: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # a bug: say so in one line, not a traceback
-        print(f"tplan: internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
+    except Exception as exc:  # a bug: one line naming the type (its message can quote the plan)
+        from tplan.debug import enabled, show_traceback
+
+        show_traceback(exc)
+        hint = "" if enabled() else "; run with --debug for the traceback"
+        print(f"tplan: internal error ({type(exc).__name__}); please report this{hint}", file=sys.stderr)
         sys.exit(2)
