@@ -16,7 +16,7 @@ from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
-from tplan.pathmatch import matches_any, relative
+from tplan.pathmatch import matches as path_matches, matches_any, relative
 from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, DataContext, Limits, Rule, RuleContext
 from tplan.rules.loading import ALWAYS_REPORTED, RULES as LOADING_RULES
 from tplan.ruleselect import matches
@@ -54,10 +54,11 @@ class LintSettings:
         if not self.per_file_ignores:
             return ()
         rel = relative(file, self.root)
-        return tuple(s for pattern, selectors in self.per_file_ignores if matches_any(rel, (pattern,)) for s in selectors)
+        return tuple(s for pattern, selectors in self.per_file_ignores if path_matches(rel, pattern) for s in selectors)
 
     def excluded(self, file: str) -> bool:
-        return bool(self.exclude) and matches_any(relative(file, self.root), self.exclude)
+        """Whether the config's `exclude` list (read as one .gitignore) leaves out this file or folder."""
+        return bool(self.exclude) and matches_any(relative(file, self.root), self.exclude, is_dir=os.path.isdir(file))
 
 
 def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[list[str], list[FileResult]]:
