@@ -70,3 +70,12 @@ def test_a_file_in_an_excluded_folder_cannot_be_re_included_as_in_git(tmp_path):
     settings = LintSettings(today=dt.date(2026, 4, 1), root=str(tmp_path), exclude=("archive/", "!archive/keep.yaml"))
     files, _ = discover([str(tmp_path)], settings)
     assert not any("archive" in f for f in files)
+
+
+def test_keeping_some_files_of_an_archive_as_docs_patterns_shows(tmp_path):
+    for name in ("2025-a.yaml", "2026-b.yaml"):
+        (tmp_path / "archive").mkdir(exist_ok=True)
+        (tmp_path / "archive" / name).write_text(MINIMAL.read_text())
+    settings = LintSettings(today=dt.date(2026, 4, 1), root=str(tmp_path), exclude=("archive/*", "!archive/2026-*.yaml"))
+    files, _ = discover([str(tmp_path)], settings)
+    assert [f.removeprefix(str(tmp_path) + "/") for f in files] == ["archive/2026-b.yaml"]
