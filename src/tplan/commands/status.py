@@ -18,8 +18,8 @@ from pathlib import Path as FsPath
 from tplan.attainment import Status, attainment
 from tplan.diagnostics import FileResult, Severity
 from tplan.config import project_settings
-from tplan.linter import LintSettings, discover, lint_text, validate
-from tplan.loader import PLACEHOLDER, LoadError, decode, load_text
+from tplan.linter import LintSettings, check_text, discover
+from tplan.loader import LoadError, decode
 from tplan.names import initials
 from tplan.measures import Catalogue, fmt_number, load_catalogue
 from tplan.schema.plan import Plan
@@ -70,16 +70,14 @@ def _counts(result: FileResult) -> dict[str, int]:
 def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
     try:
         text = decode(FsPath(file).read_bytes())
-        result = lint_text(text, file, settings, catalogue)
-        doc = load_text(text)
+        checked = check_text(text, file, settings, catalogue)  # one parse, one validation
     except OSError as exc:
         return _problem_row(file, "unreadable", f"E000 cannot read the file ({exc.strerror or exc})")
     except LoadError as exc:
         where = f" at line {exc.line}" if exc.line else ""
         return _problem_row(file, "unreadable", f"{exc.code}{where}: {exc.message}")
-    data = doc.data
-    plan, _ = validate(data, doc)
-    counts = _counts(result)
+    data, plan = checked.doc.data, checked.plan
+    counts = _counts(checked.result)
     client = data.get("client") if isinstance(data.get("client"), dict) else {}
     plan_id = data.get("id") if isinstance(data.get("id"), str) else None
     if plan is None:
