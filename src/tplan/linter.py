@@ -119,10 +119,18 @@ def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -
     return FileResult(file, [Diagnostic(code, rule.severity, message, file, line, column)], fatal=True)
 
 
-def lint_paths(paths: list[str], settings: LintSettings) -> Report:
+STDIN = "-"  # the path that means standard input, and its name in messages unless one is given
+
+
+def lint_paths(paths: list[str], settings: LintSettings, stdin: tuple[str, bytes] | None = None) -> Report:
+    """Lint the files and folders in `paths`, and with `stdin` = (name, bytes) a plan read from
+    standard input: `name` (--stdin-filename) is matched by the config's globs and named in
+    messages, as if the plan were that file; it takes part in the cross-file rules."""
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
     results = lint_files(files, settings, catalogue)
+    if stdin is not None and not settings.excluded(stdin[0]):
+        results.append(lint_bytes(stdin[1], stdin[0], settings, catalogue))
     return Report(files=cross_file_pass(sorted(problems + results, key=lambda r: r.file), settings), fail_on=settings.fail_on)
 
 
@@ -171,6 +179,11 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
         raw = FsPath(file).read_bytes()
     except OSError as exc:
         return _fatal(file, "E000", f"cannot read the file ({exc.strerror or exc})")
+    return lint_bytes(raw, file, settings, catalogue)
+
+
+def lint_bytes(raw: bytes, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
+    """Lint a plan's bytes read from `file` (or from standard input, named `file`)."""
     try:
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:
