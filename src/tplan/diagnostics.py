@@ -52,7 +52,7 @@ class Diagnostic:
     end_column: int | None = None
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, str, str]:
         return (self.line, self.column, self.code, self.message)
 
     @property

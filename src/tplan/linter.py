@@ -7,6 +7,7 @@ import dataclasses
 import os
 import stat
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -297,7 +298,7 @@ def _crash_finding(exc: Exception, what: str) -> Finding:
     return Finding((), f"tplan could not run {what} ({type(exc).__name__}); please report it")
 
 
-def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, Finding]]]:
+def validate(data: dict[str, Any], doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, Finding]]]:
     """The Plan, or None, and the schema findings. Placeholders are T601's business: a `<baseline
     score>` where a number belongs is not also reported as a wrong type."""
     try:
@@ -324,7 +325,7 @@ def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, F
     return None, findings
 
 
-def _without(data, holes: set, path: tuple = ()):
+def _without(data: Any, holes: set[YamlPath], path: YamlPath = ()) -> Any:
     """A copy of data with the placeholder values removed (treated as not yet filled)."""
     if isinstance(data, dict):
         return {k: _without(v, holes, path + (k,)) for k, v in data.items() if path + (k,) not in holes}

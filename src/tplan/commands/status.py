@@ -22,6 +22,7 @@ from tplan.linter import LintSettings, check_text, discover
 from tplan.loader import LoadError, decode
 from tplan.names import initials
 from tplan.measures import Catalogue, fmt_number, load_catalogue
+from tplan.schema.goals import Goal
 from tplan.schema.plan import Plan
 
 SORTS = ("urgency", "id")
@@ -98,7 +99,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
     )
 
 
-def _goal_row(goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
+def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
     result = attainment(goal, plan, catalogue, today)
     latest = result.latest
     measure = result.measure.label if result.measure else None
@@ -124,7 +125,7 @@ _GROUP = {"unreadable": 0, "invalid": 0, "active": 2, "draft": 3, "closed": 4}
 _WEAK = {Status.OVERDUE.value, Status.BEHIND.value}
 
 
-def urgency(row: PlanRow) -> tuple:
+def urgency(row: PlanRow) -> tuple[int, int, int, int, str]:
     """Unreadable plans first (nothing about them can be trusted), then active plans whose review
     is overdue or unscheduled, then active plans by days until review, then drafts, then closed."""
     group = _GROUP.get(row.status, 1)

@@ -13,7 +13,7 @@ import itertools
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tplan.diagnostics import Severity
@@ -81,7 +81,7 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
         # list depends only on it, so it is built once per real file (a group of 2,000 copies
         # would otherwise compare every file with every other one).
         real = [_real(file) for file, _ in group]
-        copies = defaultdict(int)
+        copies: dict[str, int] = defaultdict(int)
         for r in real:
             copies[r] += 1
         messages: dict[str, str] = {}
@@ -98,7 +98,10 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
                 yield FileFinding(file, fact.line, fact.column, message, ("id",))
 
 
-class Statements(tuple):
+Statement = tuple[str, int, int]  # normalised text, line, column
+
+
+class Statements(tuple[Statement, ...]):
     """D702's fact: (normalised statement, line, column) of each goal. Plans started from one
     template share statements, and the cross-file pass holds every plan's until the end of the
     run: statements are interned when made and again when a worker's facts are unpickled (which
@@ -106,10 +109,10 @@ class Statements(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, items=()):
+    def __new__(cls, items: Iterable[Statement] = ()) -> Statements:
         return super().__new__(cls, ((sys.intern(s), line, column) for s, line, column in items))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Statements], tuple[tuple[Statement, ...]]]:
         return (Statements, (tuple(self),))
 
 
@@ -119,7 +122,7 @@ def _goal_statements(ctx: DataContext) -> Statements | None:
     goals = ctx.data.get("goals") if isinstance(ctx.data, dict) else None
     if not isinstance(goals, list):
         return None
-    out = []
+    out: list[Statement] = []
     for i, goal in enumerate(goals):
         statement = goal.get("statement") if isinstance(goal, dict) else None
         path = ("goals", i, "statement")
