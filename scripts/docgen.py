@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tplan.rules import Rule
@@ -38,7 +39,7 @@ def rules_table() -> str:
     return "\n".join(rows)
 
 
-def surveyor_table(rules: "Iterable[Rule] | None" = None) -> str:
+def surveyor_table(rules: Iterable[Rule] | None = None) -> str:
     """One row per requirement: what the standard asks in plain words, the standards, the rules.
 
     Rows follow `standards.ALL`; a rule with references but no named requirement gets a row of its

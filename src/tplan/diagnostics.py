@@ -36,7 +36,7 @@ class Finding:
     path: Path
     message: str
     key: bool = False  # point at the key itself rather than its value (unknown keys, duplicates)
-    severity: "Severity | None" = None  # overrides the rule's default (e.g. T601 on drafts)
+    severity: Severity | None = None  # overrides the rule's default (e.g. T601 on drafts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import dataclasses
+import datetime as _dt
 import os
 import stat
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -17,9 +17,19 @@ from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
 from tplan.loader import LoadedDoc, LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
-from tplan.pathmatch import matches as path_matches, matches_any, relative
-from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, DataContext, Limits, Rule, RuleContext
-from tplan.rules.loading import ALWAYS_REPORTED, RULES as LOADING_RULES
+from tplan.pathmatch import matches as path_matches
+from tplan.pathmatch import matches_any, relative
+from tplan.rules import (
+    ALL_RULES,
+    BY_CODE,
+    CROSS_FILE_RULES,
+    DataContext,
+    Limits,
+    Rule,
+    RuleContext,
+)
+from tplan.rules.loading import ALWAYS_REPORTED
+from tplan.rules.loading import RULES as LOADING_RULES
 from tplan.ruleselect import matches
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan

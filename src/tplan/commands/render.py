@@ -14,10 +14,10 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from tplan.config import project_settings
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
-from tplan.config import project_settings
 from tplan.linter import check_text, validate
 from tplan.loader import LoadError, decode
 from tplan.measures import load_catalogue

@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path as FsPath
 
 from tplan.attainment import Status, attainment
-from tplan.diagnostics import FileResult, Severity
 from tplan.config import project_settings
+from tplan.diagnostics import FileResult, Severity
 from tplan.linter import LintSettings, check_text, discover
 from tplan.loader import LoadError, decode
-from tplan.names import initials
 from tplan.measures import Catalogue, fmt_number, load_catalogue
+from tplan.names import initials
 from tplan.schema.goals import Goal
 from tplan.schema.plan import Plan
 

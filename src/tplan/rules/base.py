@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from tplan.diagnostics import Finding, Path, Severity
@@ -146,7 +146,7 @@ def rule(
     skip_status: Iterable[str] = (),
     needs_plan: bool = True,
     references: Iterable[str] = (),
-    requirement: "Requirement | None" = None,
+    requirement: Requirement | None = None,
     emitted: bool = False,
     collect: Collect | None = None,
 ) -> Callable[[Callable[..., Any]], Rule]:

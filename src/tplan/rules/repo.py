@@ -85,14 +85,14 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
         for r in real:
             copies[r] += 1
         messages: dict[str, str] = {}
-        for (file, fact), r in zip(group, real):
+        for (file, fact), r in zip(group, real, strict=True):
             message = messages.get(r)
             if message is None:
                 total = len(group) - copies[r]
                 if total == 0:  # one file named twice is not a duplicate of itself
                     messages[r] = ""
                     continue
-                shown = list(itertools.islice((f for (f, _), o in zip(group, real) if o != r), NAMED))
+                shown = list(itertools.islice((f for (f, _), o in zip(group, real, strict=True) if o != r), NAMED))
                 message = messages[r] = f"plan id {plan_id} is also used in {_named(shown, total)}; each plan needs its own id"
             if message:
                 yield FileFinding(file, fact.line, fact.column, message, ("id",))
