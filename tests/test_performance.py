@@ -54,6 +54,8 @@ def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
     assert "rich.table" not in imported and "rich.console" not in imported
     # one file never pays for a process pool
     assert "concurrent.futures.process" not in imported and "tplan.workers" not in imported
+    # no config globs, no pattern library
+    assert "pathspec" not in imported and "tplan.debug" not in imported
 
 
 def test_linting_uses_only_the_safe_loader_never_round_trip():

@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 @lru_cache(maxsize=512)
 def _spec(patterns: tuple[str, ...]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # only runs with `exclude` or `per-file-ignores` set
+
     return GitIgnoreSpec.from_lines([_tidy(p) for p in patterns])
 
 
