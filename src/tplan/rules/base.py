@@ -34,6 +34,7 @@ class Limits:
 
 
 def _nowhere(path: Path) -> tuple[int, int]:
+    """The position in a context made without a document (a test's): the whole file, 0:0."""
     return (0, 0)
 
 
