@@ -246,9 +246,9 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
     status = plan.status if plan is not None else data.get("status") if isinstance(data.get("status"), str) else None
     position = _positions(doc)
     ctx: DataContext = (
-        RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders, position=position)
+        RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc, position)
         if plan is not None
-        else DataContext(None, data, file, settings.today, catalogue, settings.limits, doc.placeholders, position=position)
+        else DataContext(None, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc, position)
     )
     file_ignores = settings.ignored_in(file)
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
