@@ -46,12 +46,13 @@ class ConfigFile(BaseModel):
     short_term_days: PositiveInt | None = Field(default=None, alias="short-term-days")
     long_term_days: PositiveInt | None = Field(default=None, alias="long-term-days")
     max_identical_goals: PositiveInt | None = Field(default=None, alias="max-identical-goals")
+    max_file_bytes: PositiveInt | None = Field(default=None, alias="max-file-bytes")
     measures: str | None = None
     template_dirs: list[str] = Field(default_factory=list, alias="template-dirs")
 
 
 KNOWN_KEYS = sorted(f.alias or name for name, f in ConfigFile.model_fields.items())
-LIMIT_KEYS = ("max_review_interval_days", "short_term_days", "long_term_days", "max_identical_goals")
+LIMIT_KEYS = ("max_review_interval_days", "short_term_days", "long_term_days", "max_identical_goals", "max_file_bytes")
 
 
 @dataclass(frozen=True)

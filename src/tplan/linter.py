@@ -13,9 +13,10 @@ from pathlib import Path as FsPath
 from pydantic import ValidationError
 
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
-from tplan.loader import LoadedDoc, LoadError, decode, load_text
+from tplan.loader import LoadedDoc, LoadError, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches_any, relative
+from tplan.reading import read_plan_text
 from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, Limits, Rule, RuleContext
 from tplan.rules.loading import ALWAYS_REPORTED, RULES as LOADING_RULES
 from tplan.rules.repo import normalise_statement
@@ -165,11 +166,7 @@ def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -
 
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     try:
-        raw = FsPath(file).read_bytes()
-    except OSError as exc:
-        return _fatal(file, "E000", f"cannot read the file ({exc.strerror or exc})")
-    try:
-        return lint_text(decode(raw), file, settings, catalogue)
+        return lint_text(read_plan_text(file, settings.limits), file, settings, catalogue)
     except LoadError as exc:
         return _fatal(file, exc.code, exc.message, exc.line, exc.column)
     except RecursionError:  # one pathological file must not stop the run

@@ -155,22 +155,11 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
 
 
 def decode(raw: bytes) -> str:
-    """Bytes → text, or a LoadError (E000) a clinician can act on."""
-    if b"\x00" in raw:
-        raise LoadError("E000", "this is a binary file, not a text plan; plans are UTF-8 YAML text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(
-            "E000",
-            f"the file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-            "save it as UTF-8 in your editor",
-            line,
-            col,
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    """Bytes → text, or a LoadError (E000): kept for callers that read files themselves; new code
+    reads through tplan.reading.read_plan_text, which also refuses pipes and oversized files."""
+    from tplan.reading import decode as _decode
+
+    return _decode(raw)
 
 
 # Parser wording → what a clinician should do, matched as a substring of the parser's problem or
@@ -214,8 +203,10 @@ def _yaml_error(exc: YAMLError, text: str = "") -> LoadError:
     return LoadError("E001", f"invalid YAML: {str(exc).strip()}")
 
 
-# Deeper flow nesting ([[[…]]]) than any plan needs; tens of thousands of levels crash ruamel's C
-# composer (a segmentation fault that would end the whole run), so it is refused before composing.
+# Deeper nesting than any plan needs. Tens of thousands of levels crash ruamel's C composer (a
+# segmentation fault that would end the whole run), so it is refused before composing. Flow nesting
+# ([[[…]]]) and block nesting (indentation, `- - - x`, `? ? x`) are each limited to MAX_NESTING;
+# the C composer was measured to survive 20,000 levels, so the sum of both stays well clear.
 MAX_NESTING = 1000
 # Quoted text and comments, where brackets do not count, and the brackets themselves. A quote
 # opens a quoted value only at the start of one (so the apostrophe in "client's" is just a letter).
@@ -245,10 +236,61 @@ def _check_nesting(text: str) -> None:
             depth = max(depth - 1, 0)
 
 
+# A line's leading run of spaces, tabs and indicators (`- `, `? `, `: `): every level of block
+# nesting needs a column of it, at most two levels per column (a list at its mapping's indentation),
+# so only a file with a run at least MAX_NESTING // 2 long can nest too deeply.
+_LONG_BLOCK_PREFIX = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))" + "{%d}" % (MAX_NESTING // 2 - 1), re.M)
+
+
+def _check_block_nesting(text: str) -> None:
+    """A LoadError (E001) at the first line whose block nesting is deeper than MAX_NESTING.
+
+    The depth is worked out the way YAML's block structure works: a stack of open collections
+    (column, is a list); a line closes those indented deeper than it, and each `- `, `? ` or `: `
+    it starts with opens one more. Text inside block scalars and multi-line strings is counted as
+    if it were keys, which can only overestimate: plans never come near the limit.
+    """
+    stack: list[tuple[int, bool]] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        start, offset = offset, offset + len(line)
+        body = line.rstrip("\r\n")
+        col = len(body) - len(body.lstrip(" "))
+        if col == len(body) or body[col] == "#":
+            continue
+        while stack and stack[-1][0] > col:
+            stack.pop()
+        while col < len(body):
+            ch = body[col]
+            is_list = ch == "-"
+            indicator = ch in "-?:" and (col + 1 == len(body) or body[col + 1] in " \t")
+            if stack and stack[-1][0] == col:
+                if is_list and indicator and not stack[-1][1]:
+                    stack.append((col, True))  # a list at the indentation of its mapping's keys
+                elif not is_list and stack[-1][1] and len(stack) > 1 and stack[-2][0] == col:
+                    stack.pop()  # that list has ended: back to the mapping's keys
+            else:
+                stack.append((col, is_list and indicator))
+            if len(stack) > MAX_NESTING:
+                raise LoadError(
+                    "E001",
+                    f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels of indentation or '- ')",
+                    number,
+                    col + 1,
+                )
+            if not indicator:
+                break
+            col += 1
+            while col < len(body) and body[col] in " \t":
+                col += 1
+
+
 def load_text(text: str) -> LoadedDoc:
     """Text → LoadedDoc. Raises LoadError for anything that is not a YAML mapping."""
     if text.count("[") + text.count("{") > MAX_NESTING:  # only then can it be nested that deep
         _check_nesting(text)
+    if _LONG_BLOCK_PREFIX.search(text):
+        _check_block_nesting(text)
     yaml = _safe_yaml()
     try:
         root = yaml.compose(text)

@@ -13,13 +13,12 @@ import datetime as _dt
 import json
 import sys
 from dataclasses import asdict, dataclass, field
-from pathlib import Path as FsPath
 
 from tplan.attainment import Status, attainment
 from tplan.diagnostics import FileResult, Severity
 from tplan.config import project_settings
 from tplan.linter import LintSettings, discover, lint_text, validate
-from tplan.loader import PLACEHOLDER, LoadError, decode, load_text
+from tplan.loader import PLACEHOLDER, LoadError, load_text
 from tplan.names import initials
 from tplan.measures import Catalogue, fmt_number, load_catalogue
 from tplan.schema.plan import Plan
@@ -68,12 +67,12 @@ def _counts(result: FileResult) -> dict[str, int]:
 
 
 def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
+    from tplan.reading import read_plan_text
+
     try:
-        text = decode(FsPath(file).read_bytes())
+        text = read_plan_text(file, settings.limits)
         result = lint_text(text, file, settings, catalogue)
         doc = load_text(text)
-    except OSError as exc:
-        return _problem_row(file, "unreadable", f"E000 cannot read the file ({exc.strerror or exc})")
     except LoadError as exc:
         where = f" at line {exc.line}" if exc.line else ""
         return _problem_row(file, "unreadable", f"{exc.code}{where}: {exc.message}")

@@ -31,6 +31,7 @@ class Limits:
     short_term_days: int = 90
     long_term_days: int = 365
     max_identical_goals: int = 5
+    max_file_bytes: int = 5 * 1024 * 1024  # the guarded reader refuses larger files (tplan.reading)
 
 
 @dataclass

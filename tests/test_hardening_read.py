@@ -1,0 +1,165 @@
+"""Issue 20, reading side: one guarded reader for every command, no segfault on deep nesting,
+linear time on duplicate keys and aliases, valid YAML never E001, positions as an editor counts.
+
+Each test names the behaviour before the fix in a comment (the figure the issue reported)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import MINIMAL, tplan_command
+
+from tplan.linter import LintSettings, lint_file, lint_text
+from tplan.loader import LoadError, load_text
+from tplan.measures import builtin_catalogue
+from tplan.reading import DEFAULT_MAX_FILE_BYTES, read_plan_text
+from tplan.rules import Limits
+
+TEXT = MINIMAL.read_text(encoding="utf-8")
+TODAY = ("--today", "2026-04-01")
+SETTINGS = LintSettings(today=dt.date(2026, 4, 1))
+
+
+def lint(text: str) -> list[str]:
+    result = lint_text(text, "plan.yaml", SETTINGS, builtin_catalogue())
+    return sorted(f"{d.line}:{d.column} {d.code}" for d in result.diagnostics)
+
+
+def run(*args: str, timeout: float = 20) -> subprocess.CompletedProcess:
+    """The installed tplan, killed after `timeout` seconds: a hang fails the test, not the suite."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([*tplan_command(), *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+# ---- 1. the guarded reader -------------------------------------------------------------------------
+
+
+def test_read_plan_text_refuses_pipes_devices_and_folders_at_once(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for path, kind in ((fifo, "a named pipe"), ("/dev/zero", "a device"), (tmp_path, "a folder")):
+        start = time.perf_counter()
+        with pytest.raises(LoadError) as caught:
+            read_plan_text(path, Limits())
+        assert time.perf_counter() - start < 1
+        assert caught.value.code == "E000"
+        assert caught.value.message == f"not a regular file ({kind}); tplan reads plan files only"
+
+
+def test_read_plan_text_caps_the_size_and_names_the_limit(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(TEXT + "# padding\n" * 200)
+    small = Limits(max_file_bytes=1000)
+    with pytest.raises(LoadError) as caught:
+        read_plan_text(plan, small)
+    assert caught.value.code == "E000"
+    assert f"the file is {plan.stat().st_size:,} bytes, over the max-file-bytes limit of 1,000" in caught.value.message
+    assert read_plan_text(plan, Limits(max_file_bytes=plan.stat().st_size)) == plan.read_text()
+    assert Limits().max_file_bytes == DEFAULT_MAX_FILE_BYTES == 5 * 1024 * 1024
+
+
+def test_read_plan_text_decodes_utf8_with_a_bom_and_names_utf16(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_bytes(b"\xef\xbb\xbf" + TEXT.encode())
+    assert read_plan_text(plan) == TEXT
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # with a BOM, then without
+        plan.write_bytes(TEXT.encode(encoding))
+        with pytest.raises(LoadError) as caught:
+            read_plan_text(plan)
+        wide = "UTF-32" if "32" in encoding else "UTF-16"
+        assert caught.value.message == f"the file is saved as {wide}; save it as UTF-8 in your editor", encoding
+    plan.write_bytes(b"tplan: 1\x00\x01\x02 binary")
+    with pytest.raises(LoadError, match="binary file"):
+        read_plan_text(plan)
+    with pytest.raises(LoadError, match="^no such file$"):
+        read_plan_text(tmp_path / "missing.yaml")
+
+
+def test_lint_uses_the_reader_limit_from_the_config(tmp_path):
+    (tmp_path / ".tplan.toml").write_text("max-file-bytes = 1000\n")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(TEXT + "# padding\n" * 200)
+    result = subprocess.run(
+        [sys.executable, "-m", "tplan", "lint", *TODAY, "plan.yaml"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "plan.yaml: E000 error the file is 3," in result.stdout and "max-file-bytes limit of 1,000" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["render", "status"])
+def test_render_and_status_on_a_pipe_and_dev_zero_return_at_once(tmp_path, command):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        result = run(command, *TODAY, path, timeout=20)  # render hung on a pipe; /dev/zero grew past 3.6 GB
+        assert result.returncode == 2, (path, result.stdout, result.stderr)
+        out = result.stdout + result.stderr
+        assert "E000" in out and "not a regular file" in out, out
+        assert "Traceback" not in out
+
+
+def test_render_refuses_an_oversized_plan_with_e000(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_bytes(TEXT.encode() + b"#" * (DEFAULT_MAX_FILE_BYTES + 1))
+    result = run("render", *TODAY, str(plan))
+    assert result.returncode == 2
+    assert f"{plan}: E000 the file is {plan.stat().st_size:,} bytes, over the max-file-bytes limit" in result.stderr
+
+
+# ---- 2. block nesting: a quick E001 with a position, never a segfault ------------------------------
+
+DEEP = {
+    "sequence": "- " * 30000 + "x",
+    "explicit-keys": "? " * 100000 + "x",
+    "plan": TEXT + "x-deep:\n  " + "- " * 100000 + "x\n",
+    "plan-mapping": TEXT + "x-deep:\n" + "".join(" " * i + "- a:\n" for i in range(0, 2400, 2)),
+}
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_deep_block_nesting_is_a_quick_e001_with_a_position(name):
+    start = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        load_text(DEEP[name])  # SIGSEGV (exit 139) before, in lint, render and status
+    assert time.perf_counter() - start < 2
+    assert caught.value.code == "E001" and "nested too deeply" in caught.value.message
+    assert caught.value.line >= 1 and caught.value.column >= 1
+
+
+def test_deep_block_nesting_in_every_command(tmp_path):
+    plan = tmp_path / "deep.yaml"
+    plan.write_text(DEEP["plan"])
+    line = TEXT.count("\n") + 2
+    for command in ("lint", "render", "status"):
+        result = run(command, *TODAY, str(plan))
+        assert result.returncode == 2, (command, result.returncode, result.stderr[-300:])
+        out = result.stdout + result.stderr
+        assert (f":{line}:" in out or f"at line {line}:" in out) and "E001" in out and "nested too deeply" in out, command
+
+
+def test_a_pathological_file_does_not_lose_the_other_files_results(tmp_path):
+    for i in range(5):
+        (tmp_path / f"plan-{i}.yaml").write_text(TEXT.replace("TP-TEST-0001", f"TP-TEST-000{i}"))
+    (tmp_path / "plan-2.yaml").write_text(TEXT.replace("TP-TEST-0001", "TP-TEST-0002").replace("status: active", "status: actve"))
+    for name, text in DEEP.items():
+        (tmp_path / f"deep-{name}.yaml").write_text(text)
+    result = run("lint", *TODAY, str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert f"{tmp_path / 'plan-2.yaml'}:4:9: E003" in result.stdout  # the others' findings are kept
+    assert result.stdout.count("nested too deeply") == len(DEEP)
+    assert f"Found {len(DEEP) + 1} errors" in result.stdout and f"of {len(DEEP) + 5} files checked" in result.stdout
+
+
+def test_reasonable_block_nesting_still_reads():
+    nested = TEXT + "x-deep:\n" + "".join(" " * (2 * i + 2) + f"k{i}:\n" for i in range(200)) + " " * 402 + "v\n"
+    doc = load_text(nested)
+    node = doc.data["x-deep"]
+    for i in range(199):
+        node = node[f"k{i}"]
+    assert node == {"k199": "v"}
+    assert lint(nested) == []
