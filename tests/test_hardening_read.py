@@ -163,3 +163,26 @@ def test_reasonable_block_nesting_still_reads():
         node = node[f"k{i}"]
     assert node == {"k199": "v"}
     assert lint(nested) == []
+
+
+def test_a_file_that_kills_its_process_in_a_small_run_is_reported_and_the_others_kept(tmp_path, monkeypatch):
+    """Defence in depth for crashes no guard foresaw: in a run too small for a worker pool, a
+    file larger than a plan usually is gets its own process, so a crash costs only that file."""
+    import tplan.linter as linter
+
+    big = tmp_path / "big.yaml"
+    big.write_text(TEXT + "# note\n" * (linter.ISOLATE_BYTES // 7 + 1))
+    small = tmp_path / "small.yaml"
+    small.write_text(TEXT.replace("status: active", "status: actve"))
+    real = linter.lint_file
+
+    def crashing(file, settings, catalogue):
+        if file.endswith("big.yaml"):
+            os.abort()  # only ever runs in the worker process: the parent would die here otherwise
+        return real(file, settings, catalogue)
+
+    monkeypatch.setattr(linter, "lint_file", crashing)
+    results = linter.lint_files([str(big), str(small)], SETTINGS, builtin_catalogue())
+    by_file = {r.file: [d.code for d in r.diagnostics] for r in results}
+    assert by_file == {str(big): ["E000"], str(small): ["E003"]}
+    assert "worker process stopped" in results[0].diagnostics[0].message

@@ -161,7 +161,30 @@ def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -
             results = lint_in_workers(files, settings, catalogue, jobs)
             if results is not None:
                 return results
-    return [lint_file(f, settings, catalogue) for f in files]
+    return [_lint_one(f, settings, catalogue) for f in files]
+
+
+# A plan is a few kilobytes. In a run too small for a worker pool, a file this large is checked in a
+# process of its own, so that an input crashing the YAML C library (a segmentation fault no guard
+# foresaw) costs that file only, never the other files' results.
+ISOLATE_BYTES = 64 * 1024
+
+
+def _lint_one(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
+    if settings.jobs != 1 and _size(file) >= ISOLATE_BYTES:
+        from tplan.workers import lint_isolated
+
+        result = lint_isolated(file, settings, catalogue)
+        if result is not None:
+            return result
+    return lint_file(file, settings, catalogue)
+
+
+def _size(file: str) -> int:
+    try:
+        return os.stat(file).st_size
+    except OSError:
+        return 0
 
 
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
