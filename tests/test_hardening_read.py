@@ -186,3 +186,100 @@ def test_a_file_that_kills_its_process_in_a_small_run_is_reported_and_the_others
     by_file = {r.file: [d.code for d in r.diagnostics] for r in results}
     assert by_file == {str(big): ["E000"], str(small): ["E003"]}
     assert "worker process stopped" in results[0].diagnostics[0].message
+
+
+# ---- 4. valid YAML is never E001: the pure-Python parser decides when the C parser rejects -------
+
+# Valid YAML 1.2 that ruamel.yaml.clib's C parser rejects (written in the style of the
+# yaml-test-suite's cases: colons in flow context, a reserved directive, a redefined anchor).
+C_PARSER_REJECTS = {
+    "colon-in-a-flow-list": ("x: [Sessions after 10:00]\n", {"x": ["Sessions after 10:00"]}),
+    "url-in-a-flow-list": ("x: [https://example.org/a, {b: http://c.org:80/d}]\n", {"x": ["https://example.org/a", {"b": "http://c.org:80/d"}]}),
+    "url-in-a-flow-mapping": ("x: {url: https://example.org}\n", {"x": {"url": "https://example.org"}}),
+    "colon-inside-a-flow-scalar": ("x: [b:c, d]\n", {"x": ["b:c", "d"]}),
+    "colon-ending-a-flow-scalar": ("x: [b:]\n", {"x": ["b:"]}),
+    "colon-in-a-flow-value": ("x: {b: c:d}\n", {"x": {"b": "c:d"}}),
+    "reserved-directive": ("%FOO  bar baz # a comment\n---\nx: 1\n", {"x": 1}),
+    "anchor-defined-twice": ("a: &x 1\nb: &x 2\nc: *x\n", {"a": 1, "b": 2, "c": 2}),
+}
+# Valid inputs the C parser reads itself (directives, tabs as separation): they never reach the
+# pure parser, which rejects some of them (a tab after a value).
+C_PARSER_READS = {
+    "yaml-directive": ("%YAML 1.2\n---\nx: 1\n...\n", {"x": 1}),
+    "tab-after-a-key": ("x:\t1\ny: [1,\t2]\n", {"x": 1, "y": [1, 2]}),
+    "tab-before-a-comment": ("x: 1\t# note\n", {"x": 1}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(C_PARSER_REJECTS))
+def test_valid_yaml_the_c_parser_rejects_is_read(name):
+    text, expected = C_PARSER_REJECTS[name]
+    from ruamel.yaml import YAML
+
+    with pytest.raises(Exception):
+        YAML(typ="safe").load(text)  # the C parser's verdict (E001 before)
+    assert load_text(text).data == expected
+
+
+@pytest.mark.parametrize("name", sorted(C_PARSER_READS))
+def test_valid_yaml_the_c_parser_reads_never_asks_the_pure_parser(name, monkeypatch):
+    import tplan.loader as loader
+
+    def never():
+        raise AssertionError("the pure parser was asked")
+
+    monkeypatch.setattr(loader, "_pure_yaml", never)
+    text, expected = C_PARSER_READS[name]
+    assert load_text(text).data == expected
+    assert load_text(TEXT).data["id"] == "TP-TEST-0001"
+
+
+def test_a_plan_with_a_time_in_a_flow_list_lints_and_renders(tmp_path):
+    text = TEXT.replace("status: active\n", "status: active\naccommodations: [Sessions after 10:00, https://example.org/access]\n")
+    assert lint(text) == []  # was 5:37 E001 "found unexpected ':'"
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text)
+    result = run("render", *TODAY, str(plan))
+    assert result.returncode == 0, result.stderr
+    assert "Sessions after 10:00" in result.stdout
+
+
+def test_invalid_yaml_is_e001_with_the_pure_parsers_position_and_hint():
+    cases = {
+        "x: [a, b: c:\n  d\ny: 1\n": None,  # rejected by both
+        "x: [one, two\ny: 1\n": "a [ … ] list is not closed",
+        "x: 'not closed\ny: 1\n": "a quote opened here is never closed",
+    }
+    for text, hint in cases.items():
+        with pytest.raises(LoadError) as caught:
+            load_text(text)
+        assert caught.value.code == "E001" and caught.value.line >= 1 and caught.value.column >= 1, text
+        if hint:
+            assert hint in caught.value.message, (text, caught.value.message)
+
+
+def test_e001_on_a_control_character_has_line_and_column():
+    with pytest.raises(LoadError) as caught:
+        load_text("tplan: 1\nid: TP-1\nstatus: act\x07ive\n")  # no position before
+    error = caught.value
+    assert (error.code, error.line, error.column) == ("E001", 3, 12)
+    assert error.message == "invalid YAML: U+0007 (a control character) is not allowed in a plan; delete it"
+
+
+# ---- 5. positions count lines as an editor does ----------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_in_a_value_do_not_shift_later_lines(char):
+    bad = TEXT.replace("status: active", "status: actve")
+    assert lint(bad) == ["4:9 E003"]
+    for value in (f'"one{char}two"', f"'one{char}two'", f"[one{char}two]", f"one {char} two"):
+        text = bad.replace("tplan: 1\n", f"tplan: 1\nx-note: {value}\n")
+        assert lint(text) == ["5:9 E003"], (value, lint(text))  # was 6:9 (or 7:9) before
+
+
+def test_positions_after_cr_only_and_crlf_line_ends():
+    bad = TEXT.replace("status: active", "status: actve")
+    for newline in ("\r", "\r\n"):
+        text = bad.replace("\n", newline).replace("tplan: 1", 'tplan: 1\rx-note: "a\u2028b"')
+        assert lint(text) == ["5:9 E003"], newline

@@ -8,13 +8,16 @@ never pay for them. The round-trip loader (≈6.5x slower) is kept for the editi
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, Resolver
 from ruamel.yaml.tag import Tag
@@ -85,6 +88,19 @@ def _safe_yaml() -> YAML:
     return _yaml
 
 
+_pure: YAML | None = None
+
+
+def _pure_yaml() -> YAML:
+    """ruamel's pure-Python parser: it reads valid YAML 1.2 that the C parser (libyaml, YAML 1.1)
+    rejects, such as a colon inside a flow list. Asked only when the C parser rejects a file."""
+    global _pure
+    if _pure is None:
+        _pure = YAML(typ="safe", pure=True)
+        _pure.Resolver = _CoreSchemaResolver
+    return _pure
+
+
 def using_c_parser() -> bool:
     """True when ruamel.yaml.clib's C parser is in use (the fast path)."""
     return _safe_yaml().Parser.__name__ == "CParser"
@@ -104,6 +120,36 @@ class LoadError(Exception):
         self.code, self.message, self.line, self.column = code, message, line, column
 
 
+# ruamel counts U+0085, U+2028 and U+2029 as line breaks in its marks; editors, LSP clients and
+# GitHub count only \n, \r\n and \r. Only a text holding one of them needs its own line table.
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class Positions:
+    """(line, column), 1-based, of a character offset or a ruamel mark, as an editor counts them."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        if any(ch in text for ch in _ODD_BREAKS):
+            self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+    def of_mark(self, mark: Any) -> tuple[int, int]:
+        if self._starts is None:
+            return mark.line + 1, mark.column + 1
+        return self.of_index(mark.index)
+
+    def of_index(self, index: int) -> tuple[int, int]:
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(self.text)]
+        line = bisect.bisect_right(starts, index) - 1
+        return line + 1, index - starts[line] + 1
+
+
 @dataclass(slots=True)
 class Duplicate:
     path: Path  # path of the duplicated key (its second occurrence)
@@ -120,6 +166,7 @@ class LoadedDoc:
     root: Node
     duplicates: list[Duplicate] = field(default_factory=list)
     placeholders: list[tuple[Path, str]] = field(default_factory=list)
+    positions: Positions | None = None
 
     def locate(self, path: Path, key: bool = False) -> tuple[int, int, int | None, int | None]:
         """(line, col, end_line, end_col), 1-based, of the value at `path`.
@@ -136,10 +183,12 @@ class LoadedDoc:
                 break
             key_node, node = child
         target = key_node if key and key_node is not None else node
-        start, end = target.start_mark, target.end_mark
-        end_line = end.line + 1 if end is not None else None
-        end_col = end.column + 1 if end is not None else None
-        return start.line + 1, start.column + 1, end_line, end_col
+        if self.positions is None:
+            self.positions = Positions(self.text)
+        line, col = self.positions.of_mark(target.start_mark)
+        if target.end_mark is None:
+            return line, col, None, None
+        return (line, col, *self.positions.of_mark(target.end_mark))
 
 
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
@@ -163,7 +212,8 @@ def decode(raw: bytes) -> str:
 
 
 # Parser wording → what a clinician should do, matched as a substring of the parser's problem or
-# context (the C and pure-Python parsers word things slightly differently). First match wins.
+# context (the C and pure-Python parsers word things slightly differently). First match wins. The
+# parser's own words are shown only when no hint matches; they name tokens, never the plan's text.
 TAB_HINT = "a tab is used for indentation; indent with spaces only"
 _PARSER_HINTS = (
     ("mapping values are not allowed", "a ': ' inside a value starts a new key; put the whole value in quotes, or fix this line's indentation"),
@@ -172,16 +222,20 @@ _PARSER_HINTS = (
     ("could not find expected ':'", "a line has no ': ' after its key, or a quote is not closed"),
     ("did not find expected key", "this line does not line up with the keys around it, or a quoted value has text after its closing quote"),
     ("did not find expected '-' indicator", "list items and keys are mixed at one indentation; start every item with '- ' in the same column"),
-    ("did not find expected ',' or ']'", "a [ … ] list is not closed; add ']' (and ',' between items)"),
-    ("did not find expected ',' or '}'", "a { … } group is not closed; add '}' (and ',' between entries)"),
+    ("expected ',' or ']'", "a [ … ] list is not closed; add ']' (and ',' between items)"),
+    ("expected ',' or '}'", "a { … } group is not closed; add '}' (and ',' between entries)"),
     ("found undefined alias", "a value starting with '*' is read as a reference; put it in quotes"),
     ("while scanning an alias", "a value starting with '*' is read as a reference; put it in quotes"),
-    ("found character that cannot start any token", "a value cannot start with '@', '`' or '%'; put it in quotes"),
+    ("that cannot start any token", "a value cannot start with '@', '`' or '%'; put it in quotes"),
     ("found unknown escape character", "a backslash inside \"double quotes\" starts an escape; use 'single quotes' or write \\\\"),
     ("did not find expected comment or line break", "text right after '|' or '>'; start the text on the next line, indented"),
+    ("expected a comment or a line break", "text right after '|' or '>'; start the text on the next line, indented"),
     ("expected a single document", "a second '---' document; keep one plan per file"),
     ("but found another document", "a second '---' document; keep one plan per file"),
     ("found duplicate anchor", "the same '&name' anchor is defined twice; rename one"),
+    # The pure-Python parser (asked when the C parser rejects a file) words these two by context.
+    ("while parsing a block collection", "list items and keys are mixed at one indentation; start every item with '- ' in the same column"),
+    ("while parsing a block mapping", "this line does not line up with the keys around it, or a quoted value has text after its closing quote"),
 )
 
 
@@ -189,7 +243,13 @@ def _hint(problem: str, context: str) -> str | None:
     return next((hint for words, hint in _PARSER_HINTS if words in problem or words in context), None)
 
 
-def _yaml_error(exc: YAMLError, text: str = "") -> LoadError:
+def _yaml_error(exc: YAMLError, positions: Positions) -> LoadError:
+    text = positions.text
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, such as a control character
+        line, col = positions.of_index(exc.position) if 0 <= exc.position <= len(text) else (0, 0)
+        char = text[exc.position] if 0 <= exc.position < len(text) else ""
+        code = f"U+{ord(char):04X}" if char else "a character"
+        return LoadError("E001", f"invalid YAML: {code} (a control character) is not allowed in a plan; delete it", line, col)
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or str(exc)).strip()
@@ -198,7 +258,7 @@ def _yaml_error(exc: YAMLError, text: str = "") -> LoadError:
         context = f" ({exc.context})" if exc.context else ""
         message = f"invalid YAML: {hint}" if hint else f"invalid YAML: {problem}{context}"
         if mark is not None:
-            return LoadError("E001", message, mark.line + 1, mark.column + 1)
+            return LoadError("E001", message, *positions.of_mark(mark))
         return LoadError("E001", message)
     return LoadError("E001", f"invalid YAML: {str(exc).strip()}")
 
@@ -224,13 +284,10 @@ def _check_nesting(text: str) -> None:
         if token in "[{":
             depth += 1
             if depth > MAX_NESTING:
-                at = match.start()
-                line = text.count("\n", 0, at) + 1
                 raise LoadError(
                     "E001",
                     f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels of [ ] or {{ }})",
-                    line,
-                    at - (text.rfind("\n", 0, at) + 1) + 1,
+                    *Positions(text).of_index(match.start()),
                 )
         elif token in "]}":
             depth = max(depth - 1, 0)
@@ -251,10 +308,7 @@ def _check_block_nesting(text: str) -> None:
     if it were keys, which can only overestimate: plans never come near the limit.
     """
     stack: list[tuple[int, bool]] = []
-    offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        start, offset = offset, offset + len(line)
-        body = line.rstrip("\r\n")
+    for number, body in enumerate(_EDITOR_BREAK.split(text), start=1):
         col = len(body) - len(body.lstrip(" "))
         if col == len(body) or body[col] == "#":
             continue
@@ -291,29 +345,51 @@ def load_text(text: str) -> LoadedDoc:
         _check_nesting(text)
     if _LONG_BLOCK_PREFIX.search(text):
         _check_block_nesting(text)
-    yaml = _safe_yaml()
-    try:
-        root = yaml.compose(text)
-    except YAMLError as exc:
-        raise _yaml_error(exc, text) from None
-    except (ValueError, TypeError) as exc:  # the C reader rejects some control characters
-        raise LoadError("E001", f"invalid YAML: {exc}") from None
-    finally:
-        yaml.doc_infos.clear()  # ruamel keeps one entry per document composed: memory would grow per file
+    positions = Positions(text)
+    root = _compose(text, positions)
     if root is None:
         raise LoadError("E005", "the file is empty; a plan starts with 'tplan: 1' and an 'id'", 1, 1)
     if not isinstance(root, MappingNode):
-        mark = root.start_mark
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         raise LoadError(
             "E005",
             f"the top level is {kind}, not a plan; a plan is a mapping of keys such as 'tplan:', 'id:', 'client:'",
-            mark.line + 1,
-            mark.column + 1,
+            *positions.of_mark(root.start_mark),
         )
-    builder = _Builder()
-    data = builder.build(root, ())
-    return LoadedDoc(text=text, data=data, root=root, duplicates=builder.duplicates, placeholders=builder.placeholders)
+    builder = _Builder(positions)
+    try:
+        data = builder.build(root, ())
+    except RecursionError:
+        raise LoadError("E001", f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels)") from None
+    return LoadedDoc(text, data, root, builder.duplicates, builder.placeholders, positions)
+
+
+def _compose(text: str, positions: Positions) -> Node | None:
+    """The node tree from the C parser, or from the pure-Python parser when the C parser rejects
+    the text: E001 only when both reject it, with the pure parser's position and hint."""
+    try:
+        return _compose_with(_safe_yaml(), text)
+    except (YAMLError, ValueError, TypeError) as exc:
+        c_error = exc
+    try:
+        with warnings.catch_warnings():  # e.g. a redefined anchor: valid YAML 1.2, not worth a word
+            warnings.simplefilter("ignore")
+            return _compose_with(_pure_yaml(), text)
+    except YAMLError as exc:
+        raise _yaml_error(exc, positions) from None
+    except RecursionError:
+        raise LoadError("E001", f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels)") from None
+    except Exception:  # the pure parser failing in its own way (an AssertionError on %YAML 1.3)
+        if isinstance(c_error, YAMLError):
+            raise _yaml_error(c_error, positions) from None
+        raise LoadError("E001", f"invalid YAML: {c_error}") from None
+
+
+def _compose_with(yaml: YAML, text: str) -> Node | None:
+    try:
+        return yaml.compose(text)
+    finally:
+        yaml.doc_infos.clear()  # ruamel keeps one entry per document composed: memory would grow per file
 
 
 # Values an alias (*name) may add by repeating its anchor's content. Plans repeat a list or a
@@ -329,7 +405,8 @@ class _Builder:
     stands for, and too many is an E001, because every later step would walk them all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, positions: Positions) -> None:
+        self.positions = positions
         self.duplicates: list[Duplicate] = []
         self.placeholders: list[tuple[Path, str]] = []
         self._building: set[int] = set()
@@ -352,8 +429,7 @@ class _Builder:
         if ident in self._built:
             return self._repeat(node, path)
         if ident in self._building:  # an alias that refers to itself
-            mark = node.start_mark
-            raise LoadError("E001", "invalid YAML: a recursive alias (*) refers to itself", mark.line + 1, mark.column + 1)
+            raise LoadError("E001", "invalid YAML: a recursive alias (*) refers to itself", *self.positions.of_mark(node.start_mark))
         self._building.add(ident)
         first_placeholder = len(self.placeholders)
         size = 1
@@ -363,8 +439,7 @@ class _Builder:
                 for key_node, value_node in node.value:
                     key = key_node.value if isinstance(key_node, ScalarNode) else str(_scalar_or_text(key_node))
                     if key in out:
-                        mark = key_node.start_mark
-                        self.duplicates.append(Duplicate(path + (key,), mark.line + 1, mark.column + 1))
+                        self.duplicates.append(Duplicate(path + (key,), *self.positions.of_mark(key_node.start_mark)))
                     out[key], n = self._build(value_node, path + (key,))
                     size += n
                 value: Any = out
@@ -385,13 +460,11 @@ class _Builder:
         value, size, first_path, start, end = self._built[id(node)]
         self._repeated += size
         if self._repeated > MAX_ALIAS_VALUES:
-            mark = node.start_mark
             raise LoadError(
                 "E001",
                 f"invalid YAML: too many aliases (*): they repeat more than {MAX_ALIAS_VALUES:,} values; "
                 "write the repeated parts out instead",
-                mark.line + 1,
-                mark.column + 1,
+                *self.positions.of_mark(node.start_mark),
             )
         cut = len(first_path)
         self.placeholders += [(path + p[cut:], text) for p, text in self.placeholders[start:end]]
