@@ -283,3 +283,65 @@ def test_positions_after_cr_only_and_crlf_line_ends():
     for newline in ("\r", "\r\n"):
         text = bad.replace("\n", newline).replace("tplan: 1", 'tplan: 1\rx-note: "a\u2028b"')
         assert lint(text) == ["5:9 E003"], newline
+
+
+# ---- 3. linear time: duplicate keys, aliases of a large string; memory of a large plan ------------
+
+
+def _seconds(func, *args) -> float:
+    start = time.perf_counter()
+    func(*args)
+    return time.perf_counter() - start
+
+
+def _ratio(make, small: int, func) -> float:
+    """Time on a 10x input over time on the small one (best of two each, to damp noise)."""
+    a, b = make(small), make(small * 10)
+    return min(_seconds(func, b) for _ in range(2)) / min(_seconds(func, a) for _ in range(2))
+
+
+def _lint_or_load_error(text: str) -> None:
+    try:
+        lint_text(text, "plan.yaml", SETTINGS, builtin_catalogue())
+    except LoadError:
+        pass
+
+
+def test_duplicate_keys_cost_linear_time():
+    def plan(n: int) -> str:
+        return TEXT + "x-notes:\n" + "".join(f"  k: {i}\n" for i in range(n))
+
+    result = lint_text(plan(20), "plan.yaml", SETTINGS, builtin_catalogue())
+    assert [d.code for d in result.diagnostics] == ["E006"] * 19
+    assert _ratio(plan, 2_000, _lint_or_load_error) <= 12  # 20,000 took 11 s: quadratic
+
+
+def test_aliases_of_a_large_string_are_counted_by_size_and_cost_linear_time():
+    def plan(n: int) -> str:
+        return TEXT + "x-big: &big " + "a" * 1_000_000 + "\nx-copies:\n" + "".join(f"  - *big\n" for _ in range(n))
+
+    with pytest.raises(LoadError) as caught:
+        load_text(plan(20_000))  # 9 s before, and every later step walked 20 GB of text
+    assert caught.value.code == "E001" and "too many aliases" in caught.value.message
+    assert _ratio(plan, 2_000, _lint_or_load_error) <= 12
+    assert load_text(TEXT + "x-a: &a Some shared words\nx-b: [*a, *a, *a]\n").data["x-b"] == ["Some shared words"] * 3
+
+
+def test_a_10_mb_plan_needs_memory_in_proportion(tmp_path):
+    """Peak memory of linting a 10 MB plan in a fresh process (max-file-bytes raised for it)."""
+    (tmp_path / ".tplan.toml").write_text(f"max-file-bytes = {20 * 1024 * 1024}\n")
+    entries = "".join(f"  - {{date: 2026-03-{1 + i % 28:02d}, score: {i % 21}, note: Session {i} went as planned}}\n" for i in range(160_000))
+    (tmp_path / "big.yaml").write_text(TEXT + "x-log:\n" + entries)
+    assert (tmp_path / "big.yaml").stat().st_size > 10_000_000
+    script = (
+        "import resource, sys\n"
+        "from tplan.cli import main\n"
+        "sys.argv = ['tplan', 'lint', '--today', '2026-04-01', 'big.yaml']\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    peak_kb = int(result.stdout.rsplit("PEAK", 1)[1])
+    assert "E000" not in result.stdout, result.stdout[:300]
+    assert peak_kb < 900 * 1024, peak_kb  # 1.4 GB before

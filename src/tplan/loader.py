@@ -167,6 +167,9 @@ class LoadedDoc:
     duplicates: list[Duplicate] = field(default_factory=list)
     placeholders: list[tuple[Path, str]] = field(default_factory=list)
     positions: Positions | None = None
+    # id(mapping node) → {key: (key node, value node)}, built the first time a large mapping is
+    # searched: 20,000 duplicate keys made locating each one a scan of all of them (quadratic).
+    _keys: dict[int, dict[Any, tuple[Node, Node]]] = field(default_factory=dict, repr=False)
 
     def locate(self, path: Path, key: bool = False) -> tuple[int, int, int | None, int | None]:
         """(line, col, end_line, end_col), 1-based, of the value at `path`.
@@ -178,7 +181,7 @@ class LoadedDoc:
         node: Node = self.root
         key_node: Node | None = None
         for part in path:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 break
             key_node, node = child
@@ -191,24 +194,21 @@ class LoadedDoc:
         return (line, col, *self.positions.of_mark(target.end_mark))
 
 
-def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
-    if isinstance(node, MappingNode) and isinstance(part, str):
-        found = None
-        for k, v in node.value:
-            if k.value == part:
-                found = (k, v)  # the last occurrence wins, as in the data
-        return found
-    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return (None, node.value[part])
-    return None
-
-
-def decode(raw: bytes) -> str:
-    """Bytes → text, or a LoadError (E000): kept for callers that read files themselves; new code
-    reads through tplan.reading.read_plan_text, which also refuses pipes and oversized files."""
-    from tplan.reading import decode as _decode
-
-    return _decode(raw)
+    def _child(self, node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            if len(node.value) <= 16:
+                found = None
+                for k, v in node.value:
+                    if k.value == part:
+                        found = (k, v)  # the last occurrence wins, as in the data
+                return found
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+            return keys.get(part)
+        if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return (None, node.value[part])
+        return None
 
 
 # Parser wording → what a clinician should do, matched as a substring of the parser's problem or
@@ -395,6 +395,9 @@ def _compose_with(yaml: YAML, text: str) -> Node | None:
 # Values an alias (*name) may add by repeating its anchor's content. Plans repeat a list or a
 # mapping now and then; a "billion laughs" file (aliases of aliases) would expand to billions.
 MAX_ALIAS_VALUES = 10_000
+# Aliases are counted by size, not only by node count: a text weighs one value per this many
+# characters, so 20,000 aliases of a 1 MB text are refused as soon as they repeat ~1 MB.
+CHARS_PER_VALUE = 100
 
 
 class _Builder:
@@ -402,7 +405,8 @@ class _Builder:
 
     An alias is the very node its anchor names: it is built once and the value shared, so a file
     of nested aliases costs no more to build than its text. Each repeat still counts the values it
-    stands for, and too many is an E001, because every later step would walk them all.
+    stands for (long texts by their size), and too many is an E001, because every later step
+    would walk them all.
     """
 
     def __init__(self, positions: Positions) -> None:
@@ -413,6 +417,7 @@ class _Builder:
         # id(node) → (value, values in it, where it was first built, its slice of self.placeholders)
         self._built: dict[int, tuple[Any, int, Path, int, int]] = {}
         self._repeated = 0
+        self._long_scalars: set[int] = set()  # id(node) of texts long enough to weigh more than 1
 
     def build(self, node: Node, path: Path) -> Any:
         return self._build(node, path)[0]
@@ -424,7 +429,14 @@ class _Builder:
                 match = PLACEHOLDER.search(value)
                 if match:
                     self.placeholders.append((path, match.group(0)))
-            return value, 1
+            weight = 1
+            if isinstance(value, str) and len(value) >= CHARS_PER_VALUE:
+                weight += len(value) // CHARS_PER_VALUE
+                if id(node) in self._long_scalars:  # an alias of a long text: counted by its size
+                    self._count_repeat(weight, node)
+                else:
+                    self._long_scalars.add(id(node))
+            return value, weight
         ident = id(node)
         if ident in self._built:
             return self._repeat(node, path)
@@ -458,17 +470,21 @@ class _Builder:
         """An alias of a list or mapping already built: the same value, its placeholders again
         under this path (T601 and the schema check look them up by path)."""
         value, size, first_path, start, end = self._built[id(node)]
+        self._count_repeat(size, node)
+        cut = len(first_path)
+        self.placeholders += [(path + p[cut:], text) for p, text in self.placeholders[start:end]]
+        return value, size
+
+
+    def _count_repeat(self, size: int, node: Node) -> None:
         self._repeated += size
         if self._repeated > MAX_ALIAS_VALUES:
             raise LoadError(
                 "E001",
-                f"invalid YAML: too many aliases (*): they repeat more than {MAX_ALIAS_VALUES:,} values; "
-                "write the repeated parts out instead",
+                f"invalid YAML: too many aliases (*): they repeat more than {MAX_ALIAS_VALUES:,} values "
+                f"(a text counts one per {CHARS_PER_VALUE} characters); write the repeated parts out instead",
                 *self.positions.of_mark(node.start_mark),
             )
-        cut = len(first_path)
-        self.placeholders += [(path + p[cut:], text) for p, text in self.placeholders[start:end]]
-        return value, size
 
 
 def _scalar_or_text(node: Node) -> Any:
