@@ -211,6 +211,14 @@ class LoadedDoc:
         return None
 
 
+def decode(raw: bytes) -> str:
+    """Bytes → text, or a LoadError (E000): kept for callers that read files themselves; new code
+    reads through tplan.reading.read_plan_text, which also refuses pipes and oversized files."""
+    from tplan.reading import decode as _decode
+
+    return _decode(raw)
+
+
 # Parser wording → what a clinician should do, matched as a substring of the parser's problem or
 # context (the C and pure-Python parsers word things slightly differently). First match wins. The
 # parser's own words are shown only when no hint matches; they name tokens, never the plan's text.
