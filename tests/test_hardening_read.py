@@ -330,7 +330,8 @@ def test_aliases_of_a_large_string_are_counted_by_size_and_cost_linear_time():
 def test_a_10_mb_plan_needs_memory_in_proportion(tmp_path):
     """Peak memory of linting a 10 MB plan in a fresh process (max-file-bytes raised for it)."""
     (tmp_path / ".tplan.toml").write_text(f"max-file-bytes = {20 * 1024 * 1024}\n")
-    entries = "".join(f"  - {{date: 2026-03-{1 + i % 28:02d}, score: {i % 21}, note: Session {i} went as planned}}\n" for i in range(160_000))
+    note = "Session went as planned; homework reviewed, sleep diary kept on most nights, next steps agreed"
+    entries = "".join(f"  - {{date: 2026-03-{1 + i % 28:02d}, score: {i % 21}, note: {note} {i}}}\n" for i in range(75_000))
     (tmp_path / "big.yaml").write_text(TEXT + "x-log:\n" + entries)
     assert (tmp_path / "big.yaml").stat().st_size > 10_000_000
     script = (
@@ -345,3 +346,23 @@ def test_a_10_mb_plan_needs_memory_in_proportion(tmp_path):
     peak_kb = int(result.stdout.rsplit("PEAK", 1)[1])
     assert "E000" not in result.stdout, result.stdout[:300]
     assert peak_kb < 900 * 1024, peak_kb  # 1.4 GB before
+
+
+# ---- 6. SARIF on a file name that is not UTF-8 ------------------------------------------------------
+
+
+def test_sarif_on_a_non_utf8_file_name_escapes_the_uri_and_keeps_the_other_results(tmp_path):
+    import json
+
+    bad = os.fsdecode(b"bad-\xff.yaml")  # a name from a Latin-1 system: os.fsdecode gives a surrogate
+    (tmp_path / bad).write_text(TEXT.replace("TP-TEST-0001", "TP-TEST-0002").replace("status: active", "status: actve"))
+    (tmp_path / "ok.yaml").write_text(TEXT.replace("status: active", "status: closd"))
+    result = subprocess.run(
+        [*tplan_command(), "lint", *TODAY, "--format", "sarif", "."], capture_output=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 1, result.stderr  # exit 2 with an empty output and an internal error before
+    sarif = json.loads(result.stdout.decode("utf-8"))
+    found = sorted(
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]) for r in sarif["runs"][0]["results"]
+    )
+    assert found == [("bad-%FF.yaml", "E003"), ("ok.yaml", "E003")]
