@@ -130,3 +130,14 @@ def test_the_loaders_data_equals_ruamels_safe_load_on_every_example_and_the_corp
         text = path.read_text(encoding="utf-8")
         assert same(load_text(text).data, pure_load(text)), path
     assert len(files) >= 53
+
+
+def test_the_installed_ruamel_yaml_is_within_the_bound_the_loader_was_tested_with():
+    import tomllib
+    from importlib.metadata import version
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    bound = next(d for d in dependencies if d.startswith("ruamel.yaml>="))
+    low, high = re.fullmatch(r"ruamel\.yaml>=([\d.]+),<([\d.]+)", bound).groups()
+    installed = tuple(int(p) for p in version("ruamel.yaml").split(".")[:3])
+    assert tuple(int(p) for p in low.split(".")) <= installed < tuple(int(p) for p in high.split("."))
