@@ -366,3 +366,11 @@ def test_sarif_on_a_non_utf8_file_name_escapes_the_uri_and_keeps_the_other_resul
         (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]) for r in sarif["runs"][0]["results"]
     )
     assert found == [("bad-%FF.yaml", "E003"), ("ok.yaml", "E003")]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", "\r"])
+def test_deep_block_nesting_after_a_line_separator_is_caught(separator):
+    with pytest.raises(LoadError) as caught:
+        load_text("x: 1" + separator + "- " * 30000 + "x\n")  # ruamel's C parser starts a line there
+    assert caught.value.code == "E001" and "nested too deeply" in caught.value.message
+    assert caught.value.line == (2 if separator == "\r" else 1)  # an editor's line
