@@ -49,6 +49,7 @@ class ConfigFile(BaseModel):
     long_term_days: PositiveInt | None = Field(default=None, alias="long-term-days")
     minor_consent_age: PositiveInt | None = Field(default=None, alias="minor-consent-age")
     max_identical_goals: PositiveInt | None = Field(default=None, alias="max-identical-goals")
+    max_file_bytes: PositiveInt | None = Field(default=None, alias="max-file-bytes")
     measures: str | None = None
     template_dirs: list[str] = Field(default_factory=list, alias="template-dirs")
 
@@ -62,6 +63,7 @@ LIMIT_KEYS = (
     "long_term_days",
     "max_identical_goals",
     "minor_consent_age",
+    "max_file_bytes",
 )
 
 

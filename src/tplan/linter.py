@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
-from tplan.loader import LoadedDoc, LoadError, decode, load_text
+from tplan.loader import LoadedDoc, LoadError, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches as path_matches
 from tplan.pathmatch import matches_any, relative
@@ -30,6 +30,7 @@ from tplan.rules import (
 )
 from tplan.rules.loading import ALWAYS_REPORTED
 from tplan.rules.loading import RULES as LOADING_RULES
+from tplan.reading import decode, read_plan_bytes
 from tplan.ruleselect import matches
 from tplan.schema.adapt import schema_findings
 from tplan.schema.plan import Plan
@@ -182,14 +183,37 @@ def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -
             results = lint_in_workers(files, settings, catalogue, jobs)
             if results is not None:
                 return results
-    return [lint_file(f, settings, catalogue) for f in files]
+    return [_lint_one(f, settings, catalogue) for f in files]
+
+
+# A plan is a few kilobytes. In a run too small for a worker pool, a file this large is checked in a
+# process of its own, so that an input crashing the YAML C library (a segmentation fault no guard
+# foresaw) costs that file only, never the other files' results.
+ISOLATE_BYTES = 64 * 1024
+
+
+def _lint_one(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
+    if settings.jobs != 1 and _size(file) >= ISOLATE_BYTES:
+        from tplan.workers import lint_isolated
+
+        result = lint_isolated(file, settings, catalogue)
+        if result is not None:
+            return result
+    return lint_file(file, settings, catalogue)
+
+
+def _size(file: str) -> int:
+    try:
+        return os.stat(file).st_size
+    except OSError:
+        return 0
 
 
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     try:
-        raw = FsPath(file).read_bytes()
-    except OSError as exc:
-        return _fatal(file, "E000", f"cannot read the file ({exc.strerror or exc})")
+        raw = read_plan_bytes(file, settings.limits)
+    except LoadError as exc:
+        return _fatal(file, exc.code, exc.message, exc.line, exc.column)
     return lint_bytes(raw, file, settings, catalogue)
 
 

@@ -108,7 +108,21 @@ def _isolate(files: list[str], settings, catalogue: Catalogue, jobs: int) -> lis
 
 
 def _alone(file: str, settings, catalogue: Catalogue) -> FileResult:
-    pool = _pool(1, settings, catalogue)
+    result = lint_isolated(file, settings, catalogue)
+    if result is None:  # a pool started a moment ago; if none can start now, say so for this file
+        from tplan.linter import crashed
+
+        return crashed(file)
+    return result
+
+
+def lint_isolated(file: str, settings, catalogue: Catalogue) -> FileResult | None:
+    """One file linted in a process of its own: a crash there is reported as this file's E000.
+    None when no process can be started here (the caller then lints it itself)."""
+    try:
+        pool = _pool(1, settings, catalogue)
+    except (OSError, ImportError, NotImplementedError):
+        return None
     try:
         return pool.submit(_lint_chunk, [file]).result()[0]
     except BrokenProcessPool:

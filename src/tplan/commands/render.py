@@ -19,7 +19,7 @@ from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
 from tplan.linter import check_text, validate
-from tplan.loader import LoadError, decode
+from tplan.loader import LoadError
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
 
@@ -48,8 +48,8 @@ def run_render(
     if output:
         check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
-    text = _read(path)
     settings = project_settings(today)
+    text = _read(path, settings.limits)
     catalogue = load_catalogue(settings.measures_file)
     try:
         checked = check_text(text, path, settings, catalogue)
@@ -100,16 +100,11 @@ def run_render(
     return 0
 
 
-def _read(path: str) -> str:
-    p = Path(path)
-    if p.is_dir():
-        raise TplanError(f"{path} is a folder; render takes one plan file")
+def _read(path: str, limits) -> str:
+    from tplan.reading import read_plan_text
+
     try:
-        return decode(p.read_bytes())
-    except FileNotFoundError:
-        raise TplanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        return read_plan_text(path, limits)
     except LoadError as exc:
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}") from None

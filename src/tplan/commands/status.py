@@ -13,13 +13,12 @@ import datetime as _dt
 import json
 import sys
 from dataclasses import asdict, dataclass, field
-from pathlib import Path as FsPath
 
 from tplan.attainment import Status, attainment
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult, Severity
 from tplan.linter import LintSettings, check_text, discover
-from tplan.loader import LoadError, decode
+from tplan.loader import LoadError
 from tplan.measures import Catalogue, fmt_number, load_catalogue
 from tplan.names import initials
 from tplan.schema.goals import Goal
@@ -69,11 +68,11 @@ def _counts(result: FileResult) -> dict[str, int]:
 
 
 def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
+    from tplan.reading import read_plan_text
+
     try:
-        text = decode(FsPath(file).read_bytes())
+        text = read_plan_text(file, settings.limits)
         checked = check_text(text, file, settings, catalogue)  # one parse, one validation
-    except OSError as exc:
-        return _problem_row(file, "unreadable", f"E000 cannot read the file ({exc.strerror or exc})")
     except LoadError as exc:
         where = f" at line {exc.line}" if exc.line else ""
         return _problem_row(file, "unreadable", f"{exc.code}{where}: {exc.message}")

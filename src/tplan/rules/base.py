@@ -34,6 +34,7 @@ class Limits:
     long_term_days: int | None = None
     max_identical_goals: int = 5
     minor_consent_age: int = 18  # below this age at `created`, a guardian consents
+    max_file_bytes: int = 5 * 1024 * 1024  # the guarded reader refuses larger files (tplan.reading)
 
 
 def _nowhere(path: Path) -> tuple[int, int]:
