@@ -92,7 +92,7 @@ def malformed_icd10(ctx: RuleContext) -> Iterator[Finding]:
         code = diagnosis.code.strip()
         if not ICD10CM.match(code):
             hint = " (use capital letters)" if ICD10CM.match(code.upper()) else ""
-            yield Finding(("diagnoses", i, "code"), f"diagnosis code '{code}' is not a well-formed ICD-10-CM code{hint}")
+            yield Finding(("diagnoses", i, "code"), f"diagnosis code is not a well-formed ICD-10-CM code{hint}")
 
 
 def npi_is_valid(npi: str) -> bool:
