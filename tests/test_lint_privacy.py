@@ -180,7 +180,7 @@ def test_control_characters_in_file_names_cannot_start_a_line(tmp_path, fmt):
     assert not any(line.startswith("::error file=evil") for line in lines)
     assert "\x1b" not in out and "\u202e" not in out
     shown = "x\\n::error file=evil::injected\\x1b[2K\\u202e.yaml"
-    assert (shown if fmt == "text" else shown.replace(":", "%3A")) in out
+    assert (shown if fmt == "text" else shown.replace(":", "%3A").replace("\\n", "%0A")) in out
 
 
 def test_escaping_unit():
@@ -190,7 +190,7 @@ def test_escaping_unit():
     assert one_line("a\r\nb\tc\x00\x7f\x85\u2028\u2066") == "a\\r\\nb\\tc\\x00\\x7f\\x85\\u2028\\u2066"
     assert one_line("Früh-Plan 1.yaml") == "Früh-Plan 1.yaml"
     assert file_name(os.fsdecode(b"caf\xe9.yaml")) == "caf\\xe9.yaml"
-    assert escape_data("50%\n::error::x") == "50%25\\n::error::x"
+    assert escape_data("50%\n::error::x\x1b") == "50%25%0A::error::x\\x1b"
 
 
 def test_json_writes_a_file_name_that_is_not_utf8(tmp_path):

@@ -32,8 +32,9 @@ def closest(typed: str, known: Iterable[str]) -> str | None:
     if match:
         return by_fold[match[0]]
     # Short words (ids such as P3 for P1) fall below difflib's ratio: offer the one known word a
-    # single typo away, if there is exactly one (with two, a guess would mislead).
-    typos = [word for f, word in by_fold.items() if near_miss(folded, f)]
+    # single typo away, if there is exactly one (with two, a guess would mislead). From five
+    # letters on, one typo keeps difflib's ratio at 0.8 or more, so only short words need this.
+    typos = [word for f, word in by_fold.items() if len(f) <= 4 and near_miss(folded, f)]
     return typos[0] if len(typos) == 1 else None
 
 
