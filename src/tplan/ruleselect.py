@@ -19,7 +19,9 @@ def is_known(selector: str) -> bool:
 
 def closest_rule(value: str) -> Rule | None:
     """The rule a mistyped code (`S1O7`) or name (`no-deadlin`) most likely means, or None."""
-    code = closest(value.upper(), BY_CODE)
+    typed = value.upper()
+    typed = typed[:1] + typed[1:].replace("O", "0")  # a letter O typed for a zero (S1O7) is the commonest slip
+    code = closest(typed, BY_CODE)
     if code is not None:
         return BY_CODE[code]
     name = closest(value.lower(), BY_NAME)
