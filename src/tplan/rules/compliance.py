@@ -119,11 +119,6 @@ def malformed_icd10(ctx: RuleContext) -> Iterator[Finding]:
     """
     for i, diagnosis in enumerate(ctx.plan.diagnoses):
         code = diagnosis.code.strip()
-<<<<<<< HEAD
-        if not ICD10CM.match(code):
-            hint = " (use capital letters)" if ICD10CM.match(code.upper()) else ""
-            yield Finding(("diagnoses", i, "code"), f"diagnosis code is not a well-formed ICD-10-CM code{hint}")
-=======
         if ICD10CM.match(code):
             continue
         if _UNDOTTED.match(code.upper()):
@@ -136,7 +131,6 @@ def malformed_icd10(ctx: RuleContext) -> Iterator[Finding]:
             continue
         hint = " (use capital letters)" if ICD10CM.match(code.upper()) else ""
         yield Finding(("diagnoses", i, "code"), f"diagnosis code is not a well-formed ICD-10-CM code{hint}")
->>>>>>> main
 
 
 def npi_is_valid(npi: str) -> bool:
