@@ -122,7 +122,7 @@ def _explain(error: dict) -> str:
 
 def _without_input(message: str, value: Any) -> str:
     """Pydantic's own wording, unless it repeats the value (which may be client text)."""
-    if isinstance(value, (str, int, float)) and str(value) and str(value) in message:
+    if isinstance(value, str) and value.strip() and value in message:
         return "is not a valid value here"
     return message
 
