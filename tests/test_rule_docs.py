@@ -60,7 +60,7 @@ def test_explain_shows_where_a_rule_does_not_apply(tplan):
     assert tplan("explain", "C401").stdout.startswith("C401 missing-consent (error (not on closed/draft plans))")
 
 
-@pytest.mark.parametrize("asked, hint", [("S1O7", "did you mean S107 deadline-too-far?"), ("no-deadlin", "did you mean S103 no-deadline?"), ("zzz", "`tplan rules` lists every rule")])
+@pytest.mark.parametrize("asked, hint", [("S1O7", "did you mean 'S107' (deadline-too-far)?"), ("no-deadlin", "did you mean 'S103' (no-deadline)?"), ("zzz", "`tplan rules` lists every rule")])
 def test_explain_unknown_rule_is_a_clear_error(tplan, asked, hint):
     result = tplan("explain", asked)
     assert result.returncode == 2

@@ -19,13 +19,18 @@ class Severity(str, Enum):
 
 
 def format_path(path: Path) -> str:
-    """Render a path the way clinicians read it in messages: goals[0].target."""
+    """Render a path the way clinicians read it in messages: goals[0].target. A key the plan
+    format does not know is shown as `<unknown key>`: it may be a mis-indented line of client text,
+    and paths end up in CI logs and SARIF uploads (docs/privacy.md)."""
+    from tplan.schema.adapt import is_shown_key
+
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = part if is_shown_key(str(part), top=not out) else "<unknown key>"
+            out += f".{name}" if out else name
     return out
 
 

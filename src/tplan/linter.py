@@ -32,7 +32,7 @@ from tplan.rules.loading import ALWAYS_REPORTED
 from tplan.rules.loading import RULES as LOADING_RULES
 from tplan.reading import decode, read_plan_bytes
 from tplan.ruleselect import matches
-from tplan.schema.adapt import schema_findings
+from tplan.schema.adapt import duplicate_key_message, schema_findings
 from tplan.schema.plan import Plan
 
 CROSS_FILE_CODES = frozenset(r.code for r in CROSS_FILE_RULES)
@@ -261,7 +261,7 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         line, col, *_ = doc.locate(("tplan",))
         raise LoadError("E005", "unsupported format version; this tplan reads 'tplan: 1'", line, col)
 
-    found: list[tuple[Rule, Finding]] = [(BY_CODE["E006"], Finding(d.path, f"key '{d.path[-1]}' appears twice; only the last value counts", key=True)) for d in doc.duplicates]
+    found: list[tuple[Rule, Finding]] = [(BY_CODE["E006"], Finding(d.path, duplicate_key_message(d.path), key=True)) for d in doc.duplicates]
     plan, schema = validate(data, doc)
     found += [(BY_CODE[code], finding) for code, finding in schema]
 

@@ -115,7 +115,7 @@ def print_text(report: Report, *, quiet: bool = False, statistics: bool = False)
             line = Text(f"{text.location(d)}: ", style="bold")
             line.append(d.code, style="bold")
             line.append(f" {d.severity.value}", style=text.STYLE[d.severity])
-            line.append(f" {d.message}")
+            line.append(f" {text.message(d)}")
             console.print(line, soft_wrap=True)
     if not quiet:
         console.print(Text(text.summary(report), style="bold"), soft_wrap=True)
