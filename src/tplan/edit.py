@@ -13,13 +13,15 @@ and pass the schema, or nothing is written. Files are written atomically (tplan.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
-import json
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -27,7 +29,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tplan.diagnostics import Path, Severity
 from tplan.errors import TplanError
-from tplan.fsio import atomic_write
+from tplan.fsio import UNCHANGED as _UNCHANGED, atomic_write, check_writable, edit_lock
 from tplan.loader import LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.plan import Plan
@@ -56,28 +58,32 @@ class PlanFile:
     plan: Plan
     root: MappingNode
     style: Style
+    cr_only: bool = False  # `text` has LF where the file has CR; written back with CR
+
+
+@contextlib.contextmanager
+def editing(path: str, catalogue: Catalogue | None = None) -> Iterator[PlanFile]:
+    """The plan, read for editing while this process holds the plan's edit lock: a second tplan
+    edit of the same file waits, then reads the first one's result (never a lost update). A plan
+    the user marked read-only or cannot write is refused before anything else is done."""
+    with edit_lock(path):
+        check_writable(path)
+        yield open_plan(path, catalogue)
 
 
 def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
     """Read and validate a plan for editing. A plan that cannot be read, does not parse or fails
-    the schema raises TplanError (exit 2): tplan never edits a file it cannot fully understand."""
-    from tplan.linter import LintSettings, lint_text, validate
+    the schema raises TplanError (exit 2): tplan never edits a file it cannot fully understand.
+    One parse: the node tree that `check_text` composed gives the positions the edit needs."""
+    from tplan.linter import LintSettings, check_text
 
-    file = FsPath(path)
-    if file.is_dir():
-        raise TplanError(f"{path} is a folder; give the plan's file, e.g. {path.rstrip('/')}/TP-0042.yaml")
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise TplanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    raw = _read_bytes(path)
     try:
         text = decode(raw)
-        result = lint_text(text, path, LintSettings(select=("E",)), catalogue or load_catalogue())
+        checked = check_text(text, path, LintSettings(select=("E",)), catalogue or load_catalogue())
     except LoadError as exc:
         raise TplanError(f"{_where(path, exc.line, exc.column)}{exc.code} {exc.message}; {_UNCHANGED}") from None
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in checked.result.diagnostics if d.severity is Severity.ERROR]
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -85,19 +91,61 @@ def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
             f"{_where(path, first.line, first.column)}{first.code} {first.message}{more}; tplan edits only "
             f"plans that pass the schema: fix this first (`tplan lint {path}` lists every problem); {_UNCHANGED}"
         )
-    doc = load_text(text)
-    plan, _ = validate(doc.data, doc)
-    if plan is None:
+    if checked.plan is None:
         raise TplanError(f"{path}: fill in the template placeholders first (`tplan lint {path}` lists them); {_UNCHANGED}")
-    try:
-        root = YAML(typ="rt").compose(text)
-    except YAMLError as exc:  # the C parser accepted it, so this should not happen
-        raise TplanError(f"{path}: cannot read this plan for editing ({exc}); {_UNCHANGED}") from None
+    # A file with CR-only line endings is edited as if it had LF ones (one character for one, so
+    # every position stays valid) and written back with CRs.
+    cr_only = "\r" in text and "\n" not in text
+    work = text.replace("\r", "\n") if cr_only else text
     bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
-    return PlanFile(file, raw, text, bom, doc.data, plan, root, _measure_style(text, root))
+    root = checked.doc.root
+    return PlanFile(FsPath(path), raw, work, bom, checked.doc.data, checked.plan, root, _measure_style(work, root), cr_only)
 
 
-_UNCHANGED = "the file was not changed"
+def check_option_text(option: str, value: str | None) -> None:
+    """Refuse text from the command line that is not valid UTF-8: Python hands such argv bytes over
+    as lone surrogates, which cannot be written to a UTF-8 plan (and guessing would change them)."""
+    if value is None:
+        return
+    bad = next((c for c in value if "\udc80" <= c <= "\udcff"), None)
+    if bad is not None:
+        raise TplanError(
+            f"{option} is not valid UTF-8 text (byte 0x{ord(bad) - 0xDC00:02x}); check your terminal's encoding; {_UNCHANGED}"
+        )
+
+
+def shown(path: str) -> str:
+    """A path as it can be printed: a file name that is not valid UTF-8 gets U+FFFD, not a crash."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+# Larger than any plan (a busy two-year plan is ~60 KB); a bigger file is not read into memory.
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+
+
+def _read_bytes(path: str) -> bytes:
+    """The plan's bytes: a regular file only (a named pipe would block, a device never end) and
+    no larger than MAX_PLAN_BYTES. One small function so that the shared guarded reader
+    (tplan.reading) can take its place."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise TplanError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc}); {_UNCHANGED}") from None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise TplanError(f"{path} is {kind}; tplan edits plan files only")
+        if st.st_size > MAX_PLAN_BYTES:
+            raise TplanError(
+                f"{path} is larger than tplan edits ({st.st_size} bytes; the limit is {MAX_PLAN_BYTES}); {_UNCHANGED}"
+            )
+        raw = handle.read(MAX_PLAN_BYTES + 1)
+    if len(raw) > MAX_PLAN_BYTES:  # it grew while being read
+        raise TplanError(f"{path} is larger than tplan edits (the limit is {MAX_PLAN_BYTES} bytes); {_UNCHANGED}")
+    return raw
 
 
 def _where(path: str, line: int, column: int) -> str:
@@ -126,14 +174,14 @@ def _measure_style(text: str, root: Node) -> Style:
                 if isinstance(value, SequenceNode) and not value.flow_style and value.value:
                     dash = _dash_column(text, value.value[0])
                     if dash is not None:
-                        offsets[dash - key.start_mark.column] += 1
+                        offsets[dash - _column(text, key)] += 1
                 walk(value)
         elif isinstance(node, SequenceNode):
             for item in node.value:
                 if isinstance(item, MappingNode) and not item.flow_style and not node.flow_style:
                     dash = _dash_column(text, item)
                     if dash is not None:
-                        gaps[item.start_mark.column - dash] += 1
+                        gaps[_column(text, item) - dash] += 1
                 walk(item)
 
     walk(root)
@@ -162,7 +210,7 @@ _probe_yaml: YAML | None = None
 def _plain_ok(text: str, flow: bool) -> bool:
     """Whether text can be written unquoted and read back as the same string."""
     global _probe_yaml
-    if not text or text != text.strip() or any(c in text for c in "\r\n\t"):
+    if not text or text != text.strip() or not all(_printable(c) for c in text):
         return False
     if _probe_yaml is None:
         _probe_yaml = YAML(typ="safe")
@@ -186,7 +234,41 @@ def yaml_value(value: Any, flow: bool) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {yaml_value(v, True)}" for k, v in value.items()) + "}"
     text = str(value)
-    return text if _plain_ok(text, flow) else json.dumps(text, ensure_ascii=False)
+    return text if _plain_ok(text, flow) else double_quoted(text)
+
+
+# Escapes YAML's double-quoted style defines; any other character that is not printable, or that
+# some YAML reader takes as a line break (NEL, LS, PS) or as a byte-order mark, is written as \xXX
+# or \uXXXX, so a note reads back exactly whatever a clinician's clipboard held.
+_ESCAPES = {
+    "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0", "\a": "\\a", "\b": "\\b",
+    "\v": "\\v", "\f": "\\f", "\x1b": "\\e", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P",
+}
+
+
+def _printable(ch: str) -> bool:
+    """Safe to write as itself in any YAML 1.1 or 1.2 reader, inside or outside quotes."""
+    code = ord(ch)
+    return (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
+        or 0x10000 <= code <= 0x10FFFF
+    ) and code not in (0x2028, 0x2029)
+
+
+def double_quoted(text: str) -> str:
+    """text as a YAML double-quoted scalar on one line."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _printable(ch):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    return '"' + "".join(out) + '"'
 
 
 # ---- the edit --------------------------------------------------------------------------------------
@@ -244,7 +326,7 @@ class PlanEdit:
         parent_data = _data_at(self.expected, parent_path)
         if found is None:
             if _is_block(parent):
-                column = _key_column(parent)
+                column = _key_column(self.pf.text, parent)
                 lines = self._block_items(column + self.pf.style.seq_offset, None, entry, new_style)
                 self._add_key(parent, key, lines, after=None, before=before, block_value=True)
             else:
@@ -263,22 +345,18 @@ class PlanEdit:
         parent_data[key].insert(index, entry)
 
     def new_text(self) -> str:
+        """The edited text as it will be written (without the byte-order mark)."""
         text = self.pf.text
         for edit in sorted(self._edits, key=lambda e: (e.offset, e.order), reverse=True):
             text = text[: edit.offset] + edit.text + text[edit.end :]
-        return text
+        return text.replace("\n", "\r") if self.pf.cr_only else text
 
     def save(self) -> Plan:
-        """Prove the edit (same data plus the change, schema passes) and write it atomically."""
+        """Prove the edit (same data plus the change, schema passes) and write it atomically,
+        unless the file no longer holds the bytes it was read from (another program saved it)."""
         text = self.new_text()
         plan = self._verify(text)
-        current = self.pf.path.read_bytes()
-        if current != self.pf.raw:
-            raise TplanError(f"{self.pf.path} changed while tplan was editing it; run the command again")
-        try:
-            atomic_write(self.pf.path, self.pf.bom + text)
-        except OSError as exc:
-            raise TplanError(f"{self.pf.path}: cannot write the file ({exc.strerror or exc}); {_UNCHANGED}") from None
+        atomic_write(self.pf.path, self.pf.bom + text, expected=self.pf.raw)
         return plan
 
     # -- checks --
@@ -349,7 +427,7 @@ class PlanEdit:
             else:
                 self._replace(last.end_mark.index, last.end_mark.index, f", {key}: {value_lines[0]}")
             return
-        pad = " " * _key_column(mapping)
+        pad = " " * _key_column(self.pf.text, mapping)
         lines = [f"{pad}{key}:", *value_lines] if block_value else [f"{pad}{key}: {value_lines[0]}"]
         target = _entry(mapping, before) if before else None
         if target is not None:
@@ -377,7 +455,7 @@ class PlanEdit:
         if dash is None:
             dash, gap = _dash_column(self.pf.text, items[0]) or 0, None
         else:
-            gap = neighbour.start_mark.column - dash
+            gap = _column(self.pf.text, neighbour) - dash
         if isinstance(neighbour, MappingNode):
             style = "flow" if neighbour.flow_style else "block"
         else:
@@ -395,7 +473,7 @@ class PlanEdit:
         while start > 0 and text[start - 1] == " ":
             start -= 1
         self._replace(start, seq.end_mark.index, "")
-        dash = key_node.start_mark.column + self.pf.style.seq_offset
+        dash = _column(text, key_node) + self.pf.style.seq_offset
         self._insert_after(seq, self._block_items(dash, None, entry, style))
 
     def _insert_flow_item(self, seq: SequenceNode, index: int, entry: dict) -> None:
@@ -407,11 +485,11 @@ class PlanEdit:
             self._replace(seq.end_mark.index - 1, seq.end_mark.index - 1, item_text)
         elif index >= len(items):
             last = items[-1]
-            sep = "," + nl + " " * last.start_mark.column if own_lines else ", "
+            sep = "," + nl + " " * _column(text, last) if own_lines else ", "
             self._replace(last.end_mark.index, last.end_mark.index, sep + item_text)
         else:
             nxt = items[index]
-            sep = "," + nl + " " * nxt.start_mark.column if own_lines and _first_on_line(text, nxt) else ", "
+            sep = "," + nl + " " * _column(text, nxt) if own_lines and _first_on_line(text, nxt) else ", "
             self._replace(nxt.start_mark.index, nxt.start_mark.index, item_text + sep)
 
 
@@ -432,8 +510,15 @@ def _is_block(node: Node) -> bool:
     return not getattr(node, "flow_style", False)
 
 
-def _key_column(mapping: MappingNode) -> int:
-    return mapping.value[0][0].start_mark.column if mapping.value else mapping.start_mark.column
+def _key_column(text: str, mapping: MappingNode) -> int:
+    return _column(text, mapping.value[0][0] if mapping.value else mapping)
+
+
+def _column(text: str, node: Node) -> int:
+    """0-based column of the node's start, counted from the last LF (the parser's own column also
+    restarts after NEL, LS and PS, which editors and this module do not treat as line breaks)."""
+    start = node.start_mark.index
+    return start - _line_start(text, start)
 
 
 def _data_at(data: Any, path: Path) -> Any:
@@ -488,7 +573,7 @@ def _start_of_key_block(text: str, key: Node) -> tuple[int, bool]:
     whether a blank line separates that block from what comes before (so an inserted section gets
     one too). Comments indented deeper belong to the section above and stay with it."""
     start = _line_start(text, key.start_mark.index)
-    indent = " " * key.start_mark.column
+    indent = " " * _column(text, key)
     while start > 0:
         prev = _line_start(text, start - 1)
         line = text[prev:start]

@@ -13,7 +13,7 @@ import difflib
 import re
 
 from tplan.attainment import attainment, measure_key
-from tplan.edit import PlanEdit, open_plan
+from tplan.edit import PlanEdit, check_option_text, editing, shown
 from tplan.config import project_settings
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
@@ -110,27 +110,30 @@ def run_progress_add(
     if note is not None and not note.strip():
         raise TplanError("--note is empty; leave it out or write the note")
 
+    for option, text in (("--measure", measure), ("--note", note), *(("--goal", g) for g in ids)):
+        check_option_text(option, text)
+
     catalogue = load_catalogue(project_settings().measures_file)
-    pf = open_plan(plan_path, catalogue)
-    name, infos, using = resolve_measure(pf.plan, measure, catalogue)
-    for info in infos:
-        if not info.in_range(value):
-            raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")
-    ids = check_goals(pf.plan, ids, using, name)
+    with editing(plan_path, catalogue) as pf:
+        name, infos, using = resolve_measure(pf.plan, measure, catalogue)
+        for info in infos:
+            if not info.in_range(value):
+                raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")
+        ids = check_goals(pf.plan, ids, using, name)
 
-    entry: dict = {"date": when, "measure": name, "score": value}
-    if ids:
-        entry["goals"] = ids
-    if note is not None:
-        entry["note"] = note.strip()
-    index = sum(1 for e in pf.plan.progress if e.date <= when)
-    edit = PlanEdit(pf)
-    edit.insert_item(("progress",), index, entry, new_style="flow", before="reviews")
-    if pf.plan.updated is None or pf.plan.updated < when:
-        edit.set_value(("updated",), when, after="created")
-    plan = edit.save()
+        entry: dict = {"date": when, "measure": name, "score": value}
+        if ids:
+            entry["goals"] = ids
+        if note is not None:
+            entry["note"] = note.strip()
+        index = sum(1 for e in pf.plan.progress if e.date <= when)
+        edit = PlanEdit(pf)
+        edit.insert_item(("progress",), index, entry, new_style="flow", before="reviews")
+        if pf.plan.updated is None or pf.plan.updated < when:
+            edit.set_value(("updated",), when, after="created")
+        plan = edit.save()
 
-    print(f"Recorded {name} {value} on {when} in {plan_path}.")
+    print(f"Recorded {name} {value} on {when} in {shown(plan_path)}.")
     for item in using:
         if ids and item.id not in ids:
             continue

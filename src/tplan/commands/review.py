@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from tplan.config import project_settings
-from tplan.edit import PlanEdit, open_plan
+from tplan.edit import PlanEdit, check_option_text, editing, shown
 from tplan.measures import load_catalogue
 from tplan.errors import TplanError
 
@@ -35,25 +35,28 @@ def run_review(
             "(the planned date belongs in reviews.next)"
         )
 
-    pf = open_plan(plan_path, load_catalogue(project_settings().measures_file))
-    reviews = pf.plan.reviews
-    latest = max([r.date for r in reviews.history] + [when])
-    upcoming = next_review or latest + _dt.timedelta(days=reviews.interval_days)
-    if upcoming <= when:
-        raise TplanError(f"--next {upcoming} must be after the review date {when}")
+    check_option_text("--summary", summary)
+    check_option_text("--changes", changes)
 
-    entry: dict = {"date": when, "summary": summary.strip()}
-    if changes is not None:
-        entry["changes"] = changes.strip()
-    index = sum(1 for r in reviews.history if r.date <= when)
-    edit = PlanEdit(pf)
-    if reviews.next != upcoming:  # before the history, so a new `next:` key lands above it
-        edit.set_value(("reviews", "next"), upcoming, after="interval_days")
-    edit.insert_item(("reviews", "history"), index, entry, new_style="block")
-    if pf.plan.updated is None or pf.plan.updated < when:
-        edit.set_value(("updated",), when, after="created")
-    edit.save()
+    with editing(plan_path, load_catalogue(project_settings().measures_file)) as pf:
+        reviews = pf.plan.reviews
+        latest = max([r.date for r in reviews.history] + [when])
+        upcoming = next_review or latest + _dt.timedelta(days=reviews.interval_days)
+        if upcoming <= when:
+            raise TplanError(f"--next {upcoming} must be after the review date {when}")
+
+        entry: dict = {"date": when, "summary": summary.strip()}
+        if changes is not None:
+            entry["changes"] = changes.strip()
+        index = sum(1 for r in reviews.history if r.date <= when)
+        edit = PlanEdit(pf)
+        if reviews.next != upcoming:  # before the history, so a new `next:` key lands above it
+            edit.set_value(("reviews", "next"), upcoming, after="interval_days")
+        edit.insert_item(("reviews", "history"), index, entry, new_style="block")
+        if pf.plan.updated is None or pf.plan.updated < when:
+            edit.set_value(("updated",), when, after="created")
+        edit.save()
 
     days = (upcoming - today).days
-    print(f"Recorded the review of {when} in {plan_path}; next review {upcoming} (in {days} days).")
+    print(f"Recorded the review of {when} in {shown(plan_path)}; next review {upcoming} (in {days} days).")
     return 0
