@@ -44,6 +44,7 @@ class Style:
     newline: str = "\n"
     seq_offset: int = 2  # dash column minus the column of the key that holds the list
     item_gap: int = 2  # key column minus dash column for a mapping inside a list item
+    map_indent: int = 2  # key column of a nested block mapping minus its parent key's column
 
 
 @dataclass
@@ -167,27 +168,31 @@ def _newline(text: str) -> str:
 def _measure_style(text: str, root: Node) -> Style:
     offsets: Counter[int] = Counter()
     gaps: Counter[int] = Counter()
-
-    def walk(node: Node) -> None:
+    indents: Counter[int] = Counter()
+    stack = [root]  # a loop, not recursion: a deeply nested `x-` extension must not overflow
+    while stack:
+        node = stack.pop()
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 if isinstance(value, SequenceNode) and not value.flow_style and value.value:
                     dash = _dash_column(text, value.value[0])
                     if dash is not None:
                         offsets[dash - _column(text, key)] += 1
-                walk(value)
+                elif isinstance(value, MappingNode) and not value.flow_style and value.value:
+                    indents[_column(text, value.value[0][0]) - _column(text, key)] += 1
+                stack.append(value)
         elif isinstance(node, SequenceNode):
             for item in node.value:
                 if isinstance(item, MappingNode) and not item.flow_style and not node.flow_style:
                     dash = _dash_column(text, item)
                     if dash is not None:
                         gaps[_column(text, item) - dash] += 1
-                walk(item)
+                stack.append(item)
 
-    walk(root)
     offset = offsets.most_common(1)[0][0] if offsets else 2
     gap = gaps.most_common(1)[0][0] if gaps else 2
-    return Style(_newline(text), max(offset, 0), max(gap, 1))
+    indent = indents.most_common(1)[0][0] if indents else 2
+    return Style(_newline(text), max(offset, 0), max(gap, 1), max(indent, 1))
 
 
 def _dash_column(text: str, item: Node) -> int | None:
@@ -257,6 +262,13 @@ def _printable(ch: str) -> bool:
     ) and code not in (0x2028, 0x2029)
 
 
+def _quoted(text: str, style: str) -> str:
+    """text in the given quote style, or double-quoted when single quotes cannot hold it."""
+    if style == "'" and all(_printable(c) for c in text):
+        return "'" + text.replace("'", "''") + "'"
+    return double_quoted(text)
+
+
 def double_quoted(text: str) -> str:
     """text as a YAML double-quoted scalar on one line."""
     out = []
@@ -296,20 +308,39 @@ class PlanEdit:
     # -- public operations --
 
     def set_value(self, path: Path, value: Any, *, after: str | None = None) -> None:
-        """Set a scalar at path (its parent mapping must exist); a new key goes after `after`."""
+        """Set a scalar at path (its parent mapping must exist); a new key goes after `after`.
+        A value the clinician quoted keeps its quotes."""
         parent_path, key = path[:-1], path[-1]
         parent = self._node(parent_path)
         found = _entry(parent, key)
+        flow = not _is_block(parent)
         if found is not None:
             node = found[1]
             if not isinstance(node, ScalarNode):
                 raise TplanError(f"{self.pf.path}: {key} is not a single value; {_UNCHANGED}")
-            text = yaml_value(value, False)
-            if node.style in ("'", '"') and isinstance(value, _dt.date):  # keep the clinician's quotes
-                text, value = f"{node.style}{text}{node.style}", value.isoformat()
+            text = yaml_value(value, flow)
+            if node.style in ("'", '"') and isinstance(value, (_dt.date, str)):  # keep the clinician's quotes
+                plain = value.isoformat() if isinstance(value, _dt.date) else value
+                text, value = _quoted(plain, node.style), plain
             self._replace(node.start_mark.index, node.end_mark.index, text)
         else:
-            self._add_key(parent, key, [yaml_value(value, not _is_block(parent))], after=after, before=None)
+            self._add_key(parent, key, [yaml_value(value, flow)], after=after, before=None)
+        _data_at(self.expected, parent_path)[key] = value
+
+    def add_mapping(self, path: Path, value: dict, *, after: tuple[str, ...] = ()) -> None:
+        """Add a new key holding a mapping (e.g. `discharge:`), one key per line in a block file,
+        after the first of `after` that the parent has (else after its last key). Lists of
+        mappings inside it get one `- {…}` line per item."""
+        parent_path, key = path[:-1], path[-1]
+        parent = self._node(parent_path)
+        if _entry(parent, key) is not None:
+            raise TplanError(f"{self.pf.path}: the plan already has {key}; {_UNCHANGED}")
+        anchor = next((a for a in after if _entry(parent, a) is not None), None)
+        if _is_block(parent):
+            column = _key_column(self.pf.text, parent) + self.pf.style.map_indent
+            self._add_key(parent, key, self._block_mapping(column, value), after=anchor, before=None, block_value=True)
+        else:
+            self._add_key(parent, key, [yaml_value(value, True)], after=anchor, before=None)
         _data_at(self.expected, parent_path)[key] = value
 
     def insert_item(
@@ -436,6 +467,18 @@ class PlanEdit:
             return
         anchor = _entry(mapping, after) if after else None
         self._insert_after((anchor or mapping.value[-1])[1], lines)
+
+    def _block_mapping(self, column: int, value: dict) -> list[str]:
+        pad = " " * column
+        lines = []
+        for k, v in value.items():
+            if isinstance(v, list) and v and all(isinstance(i, dict) for i in v):
+                lines.append(f"{pad}{k}:")
+                for item in v:
+                    lines += self._block_items(column + self.pf.style.seq_offset, None, item, "flow")
+            else:
+                lines.append(f"{pad}{k}: {yaml_value(v, False)}")
+        return lines
 
     def _block_items(self, dash: int, gap: int | None, entry: dict, style: str) -> list[str]:
         gap = self.pf.style.item_gap if gap is None else gap
