@@ -103,6 +103,12 @@ def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
     return PlanFile(FsPath(path), raw, work, bom, checked.doc.data, checked.plan, root, _measure_style(work, root), cr_only)
 
 
+def check_not_before_created(plan: Plan, when: _dt.date, what: str) -> None:
+    """Refuse a date before the plan existed: a year typo (2025 for 2026) must not pass."""
+    if when < plan.created:
+        raise TplanError(f"--date {when} is before the plan was created ({plan.created}); {what}; {_UNCHANGED}")
+
+
 def check_option_text(option: str, value: str | None) -> None:
     """Refuse text from the command line that is not valid UTF-8: Python hands such argv bytes over
     as lone surrogates, which cannot be written to a UTF-8 plan (and guessing would change them)."""
@@ -307,7 +313,7 @@ class PlanEdit:
 
     # -- public operations --
 
-    def set_value(self, path: Path, value: Any, *, after: str | None = None) -> None:
+    def set_value(self, path: Path, value: Any, *, after: str | tuple[str, ...] | None = None) -> None:
         """Set a scalar at path (its parent mapping must exist); a new key goes after `after`.
         A value the clinician quoted keeps its quotes."""
         parent_path, key = path[:-1], path[-1]
@@ -335,12 +341,11 @@ class PlanEdit:
         parent = self._node(parent_path)
         if _entry(parent, key) is not None:
             raise TplanError(f"{self.pf.path}: the plan already has {key}; {_UNCHANGED}")
-        anchor = next((a for a in after if _entry(parent, a) is not None), None)
         if _is_block(parent):
             column = _key_column(self.pf.text, parent) + self.pf.style.map_indent
-            self._add_key(parent, key, self._block_mapping(column, value), after=anchor, before=None, block_value=True)
+            self._add_key(parent, key, self._block_mapping(column, value), after=after, before=None, block_value=True)
         else:
-            self._add_key(parent, key, [yaml_value(value, True)], after=anchor, before=None)
+            self._add_key(parent, key, [yaml_value(value, True)], after=after, before=None)
         _data_at(self.expected, parent_path)[key] = value
 
     def insert_item(
@@ -351,29 +356,36 @@ class PlanEdit:
         The entry copies the style of its neighbour in the list; a new or empty list gets
         `new_style` ("flow": one `- {…}` line per entry, "block": one key per line). A missing
         list key goes before the key `before` (or after the parent's last key)."""
+        self.insert_items(path, index, [entry], new_style=new_style, before=before)
+
+    def insert_items(
+        self, path: Path, index: int, entries: list[dict], *, new_style: str = "flow", before: str | None = None
+    ) -> None:
+        """insert_item for several entries in a row (in the order given)."""
         parent_path, key = path[:-1], path[-1]
         parent = self._node(parent_path)
         found = _entry(parent, key)
         parent_data = _data_at(self.expected, parent_path)
         if found is None:
             if _is_block(parent):
-                column = _key_column(self.pf.text, parent)
-                lines = self._block_items(column + self.pf.style.seq_offset, None, entry, new_style)
+                dash = _key_column(self.pf.text, parent) + self.pf.style.seq_offset
+                lines = [line for e in entries for line in self._block_items(dash, None, e, new_style)]
                 self._add_key(parent, key, lines, after=None, before=before, block_value=True)
             else:
-                self._add_key(parent, key, ["[" + yaml_value(entry, True) + "]"], after=None, before=None)
-            parent_data[key] = [entry]
+                items = ", ".join(yaml_value(e, True) for e in entries)
+                self._add_key(parent, key, ["[" + items + "]"], after=None, before=None)
+            parent_data[key] = list(entries)
             return
         key_node, seq = found
         if not isinstance(seq, SequenceNode):
             raise TplanError(f"{self.pf.path}: {key} is not a list; {_UNCHANGED}")
         if seq.flow_style and not seq.value and _is_block(parent):
-            self._empty_flow_to_block(key_node, seq, entry, new_style)
+            self._empty_flow_to_block(key_node, seq, entries, new_style)
         elif seq.flow_style:
-            self._insert_flow_item(seq, index, entry)
+            self._insert_flow_items(seq, index, entries)
         else:
-            self._insert_block_item(seq, index, entry, new_style)
-        parent_data[key].insert(index, entry)
+            self._insert_block_items(seq, index, entries, new_style)
+        parent_data[key][index:index] = entries
 
     def new_text(self) -> str:
         """The edited text as it will be written (without the byte-order mark)."""
@@ -445,11 +457,14 @@ class PlanEdit:
         return node
 
     def _add_key(
-        self, mapping: MappingNode, key: str, value_lines: list[str], *, after: str | None, before: str | None,
-        block_value: bool = False,
+        self, mapping: MappingNode, key: str, value_lines: list[str], *, after: str | tuple[str, ...] | None,
+        before: str | None, block_value: bool = False,
     ) -> None:
         """Add `key` to a mapping. Block: value_lines are the value (one line) or, with
-        block_value, the lines below `key:`. Flow: value_lines[0] is the flow value."""
+        block_value, the lines below `key:`. Flow: value_lines[0] is the flow value. `after` may
+        name several keys: the first the mapping has is the anchor (else its last key)."""
+        if isinstance(after, tuple):
+            after = next((a for a in after if _entry(mapping, a) is not None), None)
         if not _is_block(mapping):
             anchor = _entry(mapping, after) if after else None
             last = (anchor or mapping.value[-1])[1] if mapping.value else None
@@ -491,7 +506,7 @@ class PlanEdit:
         lines += [f"{pad}{k}: {yaml_value(v, False)}" for k, v in items[1:]]
         return lines
 
-    def _insert_block_item(self, seq: SequenceNode, index: int, entry: dict, new_style: str) -> None:
+    def _insert_block_items(self, seq: SequenceNode, index: int, entries: list[dict], new_style: str) -> None:
         items = seq.value
         neighbour = items[index - 1] if index > 0 else items[0]
         dash = _dash_column(self.pf.text, neighbour)
@@ -503,13 +518,13 @@ class PlanEdit:
             style = "flow" if neighbour.flow_style else "block"
         else:
             style = new_style
-        lines = self._block_items(dash, gap, entry, style)
+        lines = [line for e in entries for line in self._block_items(dash, gap, e, style)]
         if index > 0:
             self._insert_after(neighbour, lines)
         else:
             self._insert_lines(_line_start(self.pf.text, items[0].start_mark.index), lines)
 
-    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entry: dict, style: str) -> None:
+    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entries: list[dict], style: str) -> None:
         """`progress: []` becomes `progress:` with the entry on the lines below (one changed line)."""
         text = self.pf.text
         start = seq.start_mark.index
@@ -517,23 +532,22 @@ class PlanEdit:
             start -= 1
         self._replace(start, seq.end_mark.index, "")
         dash = _column(text, key_node) + self.pf.style.seq_offset
-        self._insert_after(seq, self._block_items(dash, None, entry, style))
+        self._insert_after(seq, [line for e in entries for line in self._block_items(dash, None, e, style)])
 
-    def _insert_flow_item(self, seq: SequenceNode, index: int, entry: dict) -> None:
+    def _insert_flow_items(self, seq: SequenceNode, index: int, entries: list[dict]) -> None:
         text, items = self.pf.text, seq.value
-        item_text = yaml_value(entry, True)
         own_lines = len(items) > 1 and all(_first_on_line(text, i) for i in items[1:])
         nl = self.pf.style.newline
         if not items:
-            self._replace(seq.end_mark.index - 1, seq.end_mark.index - 1, item_text)
+            self._replace(seq.end_mark.index - 1, seq.end_mark.index - 1, ", ".join(yaml_value(e, True) for e in entries))
         elif index >= len(items):
             last = items[-1]
             sep = "," + nl + " " * _column(text, last) if own_lines else ", "
-            self._replace(last.end_mark.index, last.end_mark.index, sep + item_text)
+            self._replace(last.end_mark.index, last.end_mark.index, "".join(sep + yaml_value(e, True) for e in entries))
         else:
             nxt = items[index]
             sep = "," + nl + " " * _column(text, nxt) if own_lines and _first_on_line(text, nxt) else ", "
-            self._replace(nxt.start_mark.index, nxt.start_mark.index, item_text + sep)
+            self._replace(nxt.start_mark.index, nxt.start_mark.index, "".join(yaml_value(e, True) + sep for e in entries))
 
 
 # ---- node and text helpers ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import difflib
 import re
 
 from tplan.attainment import attainment, measure_key
-from tplan.edit import PlanEdit, check_option_text, editing, shown
+from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.config import project_settings
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
@@ -74,10 +74,11 @@ def _original(folded: str, names: list[str]) -> str:
     return next(n for n in names if n.casefold() == folded)
 
 
-def check_goals(plan: Plan, ids: list[str], using: list, name: str) -> list[str]:
-    """The goal/objective ids given, each checked to exist and to use this measure."""
+def check_goals(plan: Plan, ids: list[str], using: list | None, name: str | None) -> list[str]:
+    """The goal/objective ids given, each checked to exist and (for a score, `using` not None) to
+    use this measure."""
     known = {item.id: item for item in _items(plan)}
-    measured = {item.id for item in using}  # attainment counts an entry only for items on its measure
+    measured = {item.id for item in using} if using is not None else set(known)  # attainment counts an entry only for items on its measure
     out: list[str] = []
     for gid in ids:
         if gid not in known:
@@ -94,34 +95,45 @@ def check_goals(plan: Plan, ids: list[str], using: list, name: str) -> list[str]
 
 def run_progress_add(
     plan_path: str,
-    measure: str,
-    score: str,
+    measure: str | None = None,
+    score: str | None = None,
     date: _dt.date | None = None,
     goals: list[str] | None = None,
     note: str | None = None,
     today: _dt.date | None = None,
 ) -> int:
+    """A score (--measure with --score, optionally --note) or a narrative entry (--note alone)."""
     today = today or _dt.date.today()
     when = date or today
+    if (measure is None) != (score is None):
+        given, missing = ("--measure", "--score") if score is None else ("--score", "--measure")
+        raise TplanError(f"{given} needs {missing} too; or leave both out and give --note for a narrative entry")
+    if measure is None and note is None:
+        raise TplanError("give --measure and --score to record a score, or --note TEXT to record a narrative entry")
     if when > today:
-        raise TplanError(f"--date {when} is in the future (today is {today}); record scores once they are taken")
-    value = parse_score(score)
+        what = "scores once they are taken" if measure is not None else "notes once the session has been held"
+        raise TplanError(f"--date {when} is in the future (today is {today}); record {what}")
+    value = parse_score(score) if score is not None else None
     ids = [g.strip() for part in (goals or []) for g in part.split(",") if g.strip()]
     if note is not None and not note.strip():
         raise TplanError("--note is empty; leave it out or write the note")
-
     for option, text in (("--measure", measure), ("--note", note), *(("--goal", g) for g in ids)):
         check_option_text(option, text)
 
     catalogue = load_catalogue(project_settings().measures_file)
     with editing(plan_path, catalogue) as pf:
-        name, infos, using = resolve_measure(pf.plan, measure, catalogue)
-        for info in infos:
-            if not info.in_range(value):
-                raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")
-        ids = check_goals(pf.plan, ids, using, name)
-
-        entry: dict = {"date": when, "measure": name, "score": value}
+        check_not_before_created(pf.plan, when, "check the year")
+        if measure is None:
+            name, using = None, []
+            ids = check_goals(pf.plan, ids, None, None)
+            entry: dict = {"date": when}
+        else:
+            name, infos, using = resolve_measure(pf.plan, measure, catalogue)
+            for info in infos:
+                if not info.in_range(value):
+                    raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")
+            ids = check_goals(pf.plan, ids, using, name)
+            entry = {"date": when, "measure": name, "score": value}
         if ids:
             entry["goals"] = ids
         if note is not None:
@@ -133,6 +145,9 @@ def run_progress_add(
             edit.set_value(("updated",), when, after="created")
         plan = edit.save()
 
+    if name is None:
+        print(f"Recorded a note on {when} in {shown(plan_path)}.")
+        return 0
     print(f"Recorded {name} {value} on {when} in {shown(plan_path)}.")
     for item in using:
         if ids and item.id not in ids:
