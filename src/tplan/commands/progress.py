@@ -1,9 +1,10 @@
-"""`tplan progress add`: record a score in a plan's `progress:` list.
+"""`tplan progress add`: record a score, or a narrative note, in a plan's `progress:` list.
 
 Everything is checked before the file is touched: the plan passes the schema, the measure is one
-the plan's goals use, the goals named exist and use it, the score is inside the instrument's
-range and the date is not in the future. Then the entry is inserted in date order and `updated`
-moves to the entry's date (never backwards).
+the plan's goals use (or a catalogue instrument its `assessments` list, for monitoring), the goals
+named exist and use it, the score is inside the instrument's range and the date lies between the
+plan's `created` and today. Then the entry is inserted in date order and `updated` moves to the
+entry's date (never backwards).
 """
 
 from __future__ import annotations
@@ -58,9 +59,13 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
     listed = ", ".join(used) if used else "none"
     inst = catalogue.get(given)
     if inst is not None:
+        # Monitoring: a catalogue instrument the plan assesses (e.g. CORE-10 monthly) but no goal
+        # targets. Its scores count for no goal, so no --goal can take them.
+        if any(measure_key(a.instrument, catalogue) == key for a in plan.assessments):
+            return inst.id, [measure_info(inst.id, catalogue)], []
         raise TplanError(
             f"{inst.id} is not the measure of any goal or objective in this plan (they use: {listed}); "
-            "add it to a goal first, or record a one-off score under assessments"
+            "add it to a goal, or list it under assessments to record monitoring scores"
         )
     close = difflib.get_close_matches(given.casefold(), [u.casefold() for u in used] + [i.casefold() for i in catalogue.ids()], n=1, cutoff=0.6)
     hint = f"; did you mean '{_original(close[0], used + catalogue.ids())}'?" if close else ""
