@@ -241,7 +241,8 @@ def test_close_writes_status_and_the_discharge_record_with_exactly_these_lines(t
     assert lint_errors(path.read_text(encoding="utf-8")) == []
 
 
-def test_close_through_the_cli(tmp_path):
+def test_close_through_the_cli_clears_what_only_an_open_plan_must_have(tmp_path):
+    assert "27:15 R306" in lint_errors(TEXT)  # a goal past its deadline with no review: not once closed
     path = write(tmp_path)
     result = run_tplan("close", str(path), "--reason", "client-withdrew", "--summary", "Stopped attending after May.", "--date", "2026-06-01", "--today", "2026-06-01")
     assert result.returncode == 0, result.stderr
@@ -251,8 +252,8 @@ def test_close_through_the_cli(tmp_path):
 
 
 def test_close_is_refused_while_the_closed_plan_would_have_lint_errors(tmp_path):
-    old = edited(TEXT, ("client_signed: 2026-03-02, ", ""))  # an unsigned plan stays unsigned when closed
-    assert lint_errors(old)  # the same error the open plan has
+    old = edited(TEXT, ('npi: "1234567893"', 'npi: "1234567890"'))  # a wrong NPI stays wrong when closed
+    assert "11:8 C404" in lint_errors(old)
     path = write(tmp_path, old)
     with pytest.raises(TplanError) as err:
         run_close(str(path), "goals-met", "Done.", date=TODAY, today=TODAY)
@@ -260,7 +261,8 @@ def test_close_is_refused_while_the_closed_plan_would_have_lint_errors(tmp_path)
     assert message.startswith(f"{path}:") and "a plan is closed only when it has no lint errors as a closed plan" in message
     assert message.endswith("the file was not changed")
     line = int(message.split(":")[1])
-    assert old.splitlines()[line - 1].startswith("consent:")  # the line in the current file, not the edited one
+    assert message.split(": ")[1].startswith("C404")
+    assert old.splitlines()[line - 1] == '  npi: "1234567890"'  # the current file's line, not the edited text's
     assert path.read_bytes() == old.encode("utf-8")
 
 

@@ -45,6 +45,7 @@ class Style:
     seq_offset: int = 2  # dash column minus the column of the key that holds the list
     item_gap: int = 2  # key column minus dash column for a mapping inside a list item
     map_indent: int = 2  # key column of a nested block mapping minus its parent key's column
+    flow_gap: int = 2  # `{` column minus dash column for a `- {…}` item
 
 
 @dataclass
@@ -174,6 +175,7 @@ def _newline(text: str) -> str:
 def _measure_style(text: str, root: Node) -> Style:
     offsets: Counter[int] = Counter()
     gaps: Counter[int] = Counter()
+    flow_gaps: Counter[int] = Counter()
     indents: Counter[int] = Counter()
     stack = [root]  # a loop, not recursion: a deeply nested `x-` extension must not overflow
     while stack:
@@ -189,16 +191,17 @@ def _measure_style(text: str, root: Node) -> Style:
                 stack.append(value)
         elif isinstance(node, SequenceNode):
             for item in node.value:
-                if isinstance(item, MappingNode) and not item.flow_style and not node.flow_style:
+                if isinstance(item, MappingNode) and not node.flow_style:
                     dash = _dash_column(text, item)
                     if dash is not None:
-                        gaps[_column(text, item) - dash] += 1
+                        (flow_gaps if item.flow_style else gaps)[_column(text, item) - dash] += 1
                 stack.append(item)
 
     offset = offsets.most_common(1)[0][0] if offsets else 2
     gap = gaps.most_common(1)[0][0] if gaps else 2
     indent = indents.most_common(1)[0][0] if indents else 2
-    return Style(_newline(text), max(offset, 0), max(gap, 1), max(indent, 1))
+    flow_gap = flow_gaps.most_common(1)[0][0] if flow_gaps else 2
+    return Style(_newline(text), max(offset, 0), max(gap, 1), max(indent, 1), max(flow_gap, 1))
 
 
 def _dash_column(text: str, item: Node) -> int | None:
@@ -496,7 +499,8 @@ class PlanEdit:
         return lines
 
     def _block_items(self, dash: int, gap: int | None, entry: dict, style: str) -> list[str]:
-        gap = self.pf.style.item_gap if gap is None else gap
+        if gap is None:
+            gap = self.pf.style.flow_gap if style == "flow" else self.pf.style.item_gap
         prefix = " " * dash + "-" + " " * (gap - 1)
         if style == "flow":
             return [prefix + yaml_value(entry, True)]

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+from typing import get_args
 
 from tplan.config import project_settings
 from tplan.diagnostics import Severity
 from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
+from tplan.schema.care import DischargeReason
 
-REASONS = ("goals-met", "client-withdrew", "referred", "moved", "administrative", "other")
+REASONS: tuple[str, ...] = get_args(DischargeReason)
 
 
 def check_reason(reason: str) -> str:
@@ -98,10 +100,10 @@ def _refuse_lint_errors(plan_path: str, edit: PlanEdit, settings, catalogue) -> 
     first = errors[0]
     line = _old_line(edit.pf.text, new_text.replace("\r", "\n") if edit.pf.cr_only else new_text, first.line)
     where = f"{plan_path}:{line}:{first.column}: " if line else f"{plan_path} (in the new discharge record): "
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    more = f" (and {len(errors) - 1} more: `tplan lint {plan_path}` lists them)" if len(errors) > 1 else ""
     raise TplanError(
         f"{where}{first.code} {first.message}{more}; a plan is closed only when it has no lint errors as a "
-        f"closed plan: fix this first (`tplan lint {plan_path}` shows the others); the file was not changed"
+        "closed plan: fix this first; the file was not changed"
     )
 
 

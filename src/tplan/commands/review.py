@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 from dataclasses import dataclass
+from typing import get_args
 
 from tplan.config import project_settings
 from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
+from tplan.schema.goals import GoalStatus
 
-# The contract's goal and objective statuses (PLAN-FORMAT.md, "Additions for a whole episode").
-GOAL_STATUSES = ("active", "met", "partially-met", "revised", "discontinued", "deferred")
+GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
 
 
 @dataclass(frozen=True)
