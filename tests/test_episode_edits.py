@@ -122,6 +122,7 @@ def test_a_goal_change_in_the_odd_format_file_copies_its_style(tmp_path):
         ("G1", {"target": "eighty"}, "--target:"),
         ("G1", {"target": '"<= 9"'.strip('"')}, "the target is already <= 9"),
         ("G1", {"deadline": dt.date(2026, 5, 25)}, "the deadline is already 2026-05-25"),
+        ("G1", {"deadline": dt.date(2026, 3, 1)}, "--deadline 2026-03-01 is not after the plan was created (2026-03-02)"),
     ],
 )
 def test_goal_change_refusals_leave_the_file_byte_identical(tmp_path, goal, change, message):

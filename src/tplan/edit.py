@@ -3,12 +3,14 @@
 Why not load, change and dump with ruamel's round-trip mode: dumping rewrites lines nobody
 touched. A flow mapping spread over two lines is joined into one, the blank line before the next
 section moves below an appended entry, one indentation is imposed on the whole file and CRLF
-becomes LF. So the file is composed with ruamel's round-trip parser only for the positions of its
-nodes, and the new text is inserted at those positions in the file's own style: its indentation,
-flow (`- {date: …}`) or block entries, quoting and line endings. Every other character stays.
+becomes LF. So the node tree that `tplan lint` composes anyway (one parse, tplan.linter.check_text)
+gives only the positions of the nodes, and the new text is inserted at those positions in the
+file's own style: its indentation, flow (`- {date: …}`) or block entries, quoting and line endings
+(tplan.yamltext writes the values). Every other character stays.
 
 Each edit is then proved: the new text must load to exactly the old data plus the intended change
-and pass the schema, or nothing is written. Files are written atomically (tplan.fsio).
+and pass the schema, or nothing is written. Edits run under the plan's edit lock and files are
+written atomically, never over a change another program made meanwhile (tplan.fsio).
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, Iterator
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tplan.diagnostics import Path, Severity
@@ -33,6 +33,7 @@ from tplan.fsio import UNCHANGED as _UNCHANGED, atomic_write, check_writable, ed
 from tplan.loader import LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.plan import Plan
+from tplan.yamltext import quoted, yaml_value
 
 BOM = "\ufeff"
 
@@ -167,9 +168,7 @@ def _newline(text: str) -> str:
     cut = text.find("\n")
     if cut > 0 and text[cut - 1] == "\r":
         return "\r\n"
-    if cut < 0 and "\r" in text:
-        return "\r"
-    return "\n"
+    return "\n"  # CR-only files are edited with LF (PlanFile.cr_only)
 
 
 def _measure_style(text: str, root: Node) -> Style:
@@ -216,82 +215,6 @@ def _dash_column(text: str, item: Node) -> int | None:
     return None
 
 
-# ---- writing values in YAML ----------------------------------------------------------------------
-
-_probe_yaml: YAML | None = None
-
-
-def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether text can be written unquoted and read back as the same string."""
-    global _probe_yaml
-    if not text or text != text.strip() or not all(_printable(c) for c in text):
-        return False
-    if _probe_yaml is None:
-        _probe_yaml = YAML(typ="safe")
-    try:
-        got = _probe_yaml.load(f"[{text}]" if flow else f"k: {text}")
-    except YAMLError:
-        return False
-    return got == ([text] if flow else {"k": text})
-
-
-def yaml_value(value: Any, flow: bool) -> str:
-    """One value as YAML text on one line: plain where safe, double-quoted otherwise."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (_dt.date, int)):
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(yaml_value(v, True) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {yaml_value(v, True)}" for k, v in value.items()) + "}"
-    text = str(value)
-    return text if _plain_ok(text, flow) else double_quoted(text)
-
-
-# Escapes YAML's double-quoted style defines; any other character that is not printable, or that
-# some YAML reader takes as a line break (NEL, LS, PS) or as a byte-order mark, is written as \xXX
-# or \uXXXX, so a note reads back exactly whatever a clinician's clipboard held.
-_ESCAPES = {
-    "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0", "\a": "\\a", "\b": "\\b",
-    "\v": "\\v", "\f": "\\f", "\x1b": "\\e", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P",
-}
-
-
-def _printable(ch: str) -> bool:
-    """Safe to write as itself in any YAML 1.1 or 1.2 reader, inside or outside quotes."""
-    code = ord(ch)
-    return (
-        0x20 <= code <= 0x7E
-        or 0xA0 <= code <= 0xD7FF
-        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
-        or 0x10000 <= code <= 0x10FFFF
-    ) and code not in (0x2028, 0x2029)
-
-
-def _quoted(text: str, style: str) -> str:
-    """text in the given quote style, or double-quoted when single quotes cannot hold it."""
-    if style == "'" and all(_printable(c) for c in text):
-        return "'" + text.replace("'", "''") + "'"
-    return double_quoted(text)
-
-
-def double_quoted(text: str) -> str:
-    """text as a YAML double-quoted scalar on one line."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif _printable(ch):
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
-    return '"' + "".join(out) + '"'
-
-
 # ---- the edit --------------------------------------------------------------------------------------
 
 
@@ -330,7 +253,7 @@ class PlanEdit:
             text = yaml_value(value, flow)
             if node.style in ("'", '"') and isinstance(value, (_dt.date, str)):  # keep the clinician's quotes
                 plain = value.isoformat() if isinstance(value, _dt.date) else value
-                text, value = _quoted(plain, node.style), plain
+                text, value = quoted(plain, node.style), plain
             self._replace(node.start_mark.index, node.end_mark.index, text)
         else:
             self._add_key(parent, key, [yaml_value(value, flow)], after=after, before=None)

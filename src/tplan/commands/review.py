@@ -156,6 +156,10 @@ def _change_goal(edit: PlanEdit, change: GoalChange, when: _dt.date) -> list[str
         recorded.append(_change_entry(when, "target", old, new, reason))
         said.append(f"{gid} target {new}")
     if change.deadline is not None:
+        if change.deadline <= edit.pf.plan.created:
+            raise TplanError(
+                f"--deadline {change.deadline} is not after the plan was created ({edit.pf.plan.created}); the file was not changed"
+            )
         old = item.get("deadline")
         if old == change.deadline:
             raise TplanError(f"--goal {gid}: the deadline is already {old}; the file was not changed")
