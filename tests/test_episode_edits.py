@@ -294,3 +294,16 @@ def test_a_closed_plan_is_not_closed_again(tmp_path):
     with pytest.raises(TplanError, match="is already closed"):
         run_close(str(path), "moved", "Moved away.", date=TODAY, today=TODAY)
     assert path.read_bytes() == closed
+
+
+def test_help_names_the_new_options():
+    review = run_tplan("review", "--help").stdout
+    for option in ("--goal ID", "--status STATUS", "--target TARGET", "--deadline YYYY-MM-DD", "--reason TEXT"):
+        assert option in review
+    assert "met, partially-met, revised," in review
+    close = run_tplan("close", "--help")
+    assert close.returncode == 0
+    for option in ("--reason REASON", "--summary TEXT", "--date YYYY-MM-DD", '--referral "TO: REASON"'):
+        assert option in close.stdout
+    assert "goals-met, client-withdrew," in " ".join(close.stdout.split())
+    assert "narrative entry" in " ".join(run_tplan("progress", "add", "--help").stdout.split())
