@@ -165,6 +165,18 @@ def test_a_lock_won_on_a_replaced_file_is_taken_again_on_the_new_one(tmp_path):
     holder.wait(timeout=30)
 
 
+def test_on_a_file_system_without_locks_the_edit_still_lands(tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    path = write(tmp_path)
+    assert add(path) == 0
+    assert "measure: GAD-7, score: 11}" in path.read_text(encoding="utf-8")
+
+
 # ---- 2. read-only plans, owner and mode -------------------------------------------------------------
 
 

@@ -144,7 +144,11 @@ def edit_lock(path: str | os.PathLike, timeout: float | None = None) -> Iterator
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
-                except BlockingIOError:
+                except OSError as exc:
+                    if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP):
+                        break  # a file system without locks: the byte re-check before the rename still holds
+                    if not isinstance(exc, BlockingIOError):
+                        raise TplanError(f"{path}: cannot lock the file for editing ({_cause(exc)}); {UNCHANGED}") from None
                     if time.monotonic() > deadline:
                         raise TplanError(
                             f"{path}: another tplan command has been editing this plan for {timeout:.0f} s; "
@@ -154,6 +158,8 @@ def edit_lock(path: str | os.PathLike, timeout: float | None = None) -> Iterator
             if _same_file(fd, path):
                 yield
                 return
+            if time.monotonic() > deadline:  # replaced again and again: something else is writing it
+                raise TplanError(f"{path}: {CHANGED_MEANWHILE}")
         finally:
             os.close(fd)  # closing releases the lock
 
