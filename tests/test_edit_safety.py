@@ -149,20 +149,26 @@ def test_an_edit_gives_up_with_a_clear_line_when_the_lock_is_held_too_long(tmp_p
 
 
 def test_a_lock_won_on_a_replaced_file_is_taken_again_on_the_new_one(tmp_path):
+    """The first edit replaces the file while the second waits on the old one's lock: the second
+    must end up holding the lock of the file now at the path, not of the unlinked one."""
+    import fcntl
+    import threading
+
     from tplan.fsio import edit_lock
 
     path = write(tmp_path)
-    holder = _hold_lock(path, 0.5)
+    holder = _hold_lock(path, 1.0)
     replacement = write(tmp_path, TEXT.replace("Test Person", "Test Persona"), "other.yaml")
-    os.replace(replacement, path)  # what the holder's atomic save does
-    with edit_lock(path):  # must not return holding the lock of the old, unlinked file
+    threading.Timer(0.3, os.replace, (replacement, path)).start()  # what the holder's atomic save does
+    with edit_lock(path):  # opened the old file, waited for its lock, then saw the file replaced
         fd = os.open(path, os.O_RDONLY)
-        import fcntl
-
-        with pytest.raises(BlockingIOError):
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.close(fd)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
     holder.wait(timeout=30)
+    assert "Test Persona" in path.read_text(encoding="utf-8")
 
 
 def test_on_a_file_system_without_locks_the_edit_still_lands(tmp_path, monkeypatch):
