@@ -18,8 +18,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as _dt
-import os
-import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -133,28 +131,19 @@ MAX_PLAN_BYTES = 5 * 1024 * 1024
 
 
 def _read_bytes(path: str) -> bytes:
-    """The plan's bytes: a regular file only (a named pipe would block, a device never end) and
-    no larger than MAX_PLAN_BYTES. One small function so that the shared guarded reader
-    (tplan.reading) can take its place."""
+    """The plan's bytes through the shared guarded reader (tplan.reading): a regular file only (a
+    named pipe would block, a device never end) and no larger than MAX_PLAN_BYTES."""
+    from tplan.reading import read_plan_bytes
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise TplanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc}); {_UNCHANGED}") from None
-    with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            raise TplanError(f"{path} is {kind}; tplan edits plan files only")
-        if st.st_size > MAX_PLAN_BYTES:
-            raise TplanError(
-                f"{path} is larger than tplan edits ({st.st_size} bytes; the limit is {MAX_PLAN_BYTES}); {_UNCHANGED}"
-            )
-        raw = handle.read(MAX_PLAN_BYTES + 1)
-    if len(raw) > MAX_PLAN_BYTES:  # it grew while being read
-        raise TplanError(f"{path} is larger than tplan edits (the limit is {MAX_PLAN_BYTES} bytes); {_UNCHANGED}")
-    return raw
+        return read_plan_bytes(path, _EditLimits(MAX_PLAN_BYTES))
+    except LoadError as exc:
+        raise TplanError(f"{path}: {exc.message}; {_UNCHANGED}") from None
+
+
+@dataclass(frozen=True)
+class _EditLimits:
+    max_file_bytes: int
 
 
 def _where(path: str, line: int, column: int) -> str:
