@@ -490,6 +490,35 @@ def test_half_typed_yaml_gives_e001_and_the_server_keeps_going(shared: SharedSer
     assert after == []
 
 
+def test_changes_are_debounced_typing_costs_one_lint(shared: SharedServer):
+    plan = shared.plan("debounced")
+
+    async def body(s: Session):
+        uri = s.open(plan, BURNOUT)
+        await s.diagnostics(uri, 1)
+        seen = s.count(uri)
+        for score in range(10, 16):  # six keystrokes, faster than the pause the server waits for
+            s.change(uri, BURNOUT.replace("    baseline: 14\n", f"    baseline: {score}\n", 1))
+        last = await s.diagnostics(uri, after=seen)
+        await asyncio.sleep(0.5)
+        return [p.version for p in s.published[uri][seen:]], last
+
+    versions, last = shared.run(body(shared.session))
+    # Without the pause every change would be linted and published (six times); a busy machine
+    # may stall between two messages, so allow a couple, but the last one is always published.
+    assert versions[-1] == 7 and len(versions) <= 3 and last == []
+
+
+def test_hidden_files_in_the_workspace_are_not_linted(shared: SharedServer):
+    """A CI workflow is YAML too; `tplan lint FOLDER` skips hidden folders, and so does the server."""
+
+    async def body(s: Session):
+        uri = s.open(shared.root / ".github" / "workflows" / "ci.yaml", "on: push\njobs: {}\n")
+        return await s.diagnostics(uri, 1)
+
+    assert shared.run(body(shared.session)) == []
+
+
 def test_pull_diagnostics_equal_tplan_lint_and_nothing_is_pushed(workspace: Path):
     plan = workspace / "plans" / "TP-2026-0127.yaml"
 

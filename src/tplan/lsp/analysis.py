@@ -127,7 +127,9 @@ def cross_file(folder: str, settings: LintSettings) -> dict[str, list[Diagnostic
 
     The one function to adapt when the cross-file rules change shape: it lints the folder the
     way `tplan lint FOLDER` does and keeps only the cross-file findings."""
-    report = lint_paths([folder], replace(settings, jobs=None))
+    here = os.getcwd()
+    given = os.path.relpath(folder) if folder == here or folder.startswith(here.rstrip(os.sep) + os.sep) else folder
+    report = lint_paths([given], replace(settings, jobs=None))  # relative: D701 names the others as `tplan lint` would
     out: dict[str, list[Diagnostic]] = {}
     for result in report.files:
         found = [d for d in result.diagnostics if d.code in CROSS_FILE_CODES]

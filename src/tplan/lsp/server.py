@@ -111,14 +111,16 @@ class TplanServer(LanguageServer):
         return state
 
     async def relint(self, uri: str) -> DocState | None:
+        """Lint the open document now and publish (push clients) what was found."""
         self.pending.pop(uri, None)
+        if uri not in self.workspace.text_documents:
+            return None  # closed meanwhile
+        doc = self.workspace.get_text_document(uri)
         try:
-            doc = self.workspace.get_text_document(uri)
-        except Exception:
+            state = await self.in_lint_thread(self.analyse, uri, doc.source, doc.version)
+        except Exception as exc:  # a bug: keep serving, say what kind (a message could quote the plan)
+            self.report_server_error(exc, None)
             return None
-        if uri not in self.docs and doc.version is None:
-            return None
-        state = await self.in_lint_thread(self.analyse, uri, doc.source, doc.version)
         current = self.docs.get(uri)
         if current is not None and current.version is not None and state.version is not None and state.version < current.version:
             return current  # a newer lint finished first
@@ -227,8 +229,9 @@ async def _pull(ls: TplanServer, params: types.DocumentDiagnosticParams) -> type
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def _hover(ls: TplanServer, params: types.HoverParams) -> types.Hover | None:
     state, lines, line, column = ls.position(params.text_document.uri, params.position)
-    catalogue = state.fs.catalogue if state else ls.settings_cache.settings_for(ls.path_of(params.text_document.uri)).catalogue
-    found = hover.hover_at(lines, line, column, state.diagnostics if state else [], state.data if state else None, catalogue)
+    if state is None:  # not linted yet: no settings or catalogue to answer from
+        return None
+    found = hover.hover_at(lines, line, column, state.diagnostics, state.data, state.fs.catalogue)
     if found is None:
         return None
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found))
@@ -247,8 +250,9 @@ async def _code_action(ls: TplanServer, params: types.CodeActionParams) -> list[
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " ", "[", ","]))
 def _completion(ls: TplanServer, params: types.CompletionParams) -> types.CompletionList:
     state, lines, line, column = ls.position(params.text_document.uri, params.position)
-    catalogue = state.fs.catalogue if state else ls.settings_cache.settings_for(ls.path_of(params.text_document.uri)).catalogue
-    items = completion.complete(lines, line, column, state.data if state else None, catalogue, ls.encoding)
+    if state is None:  # not linted yet: no settings or catalogue to answer from
+        return types.CompletionList(is_incomplete=False, items=[])
+    items = completion.complete(lines, line, column, state.data, state.fs.catalogue, ls.encoding)
     return types.CompletionList(is_incomplete=False, items=items)
 
 
@@ -260,7 +264,7 @@ def _shutdown(ls: TplanServer, *args) -> None:
 
 
 class _NoArguments(logging.Formatter):
-    """pygls's log lines without their arguments or tracebacks, which can hold plan text."""
+    """Log lines (pygls's, asyncio's) without their arguments or tracebacks, which can hold plan text."""
 
     def format(self, record: logging.LogRecord) -> str:
         return f"tplan lsp: {record.levelname.lower()}: {record.msg}"
@@ -269,7 +273,7 @@ class _NoArguments(logging.Formatter):
 def quiet_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_NoArguments())
-    for name in ("pygls", "lsprotocol"):
+    for name in ("pygls", "lsprotocol", "asyncio"):
         log = logging.getLogger(name)
         log.handlers[:] = [handler]
         log.setLevel(logging.WARNING)
