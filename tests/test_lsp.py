@@ -661,6 +661,9 @@ def test_positions_count_utf16_units_and_split_lines_like_lsp():
         (["client:", "  name: A", "  insurance:", "    authorization:", "      num"], ("key", ("client", "insurance", "authorization"), "num")),
         (["tplan: 1", "sta"], ("key", (), "sta")),
         (["risk:", "  level: mod"], ("value", ("risk", "level"), "mod")),
+        (["assessments:", "  - {instrument: PH"], ("value", ("assessments", 0, "instrument"), "PH")),
+        (["client:", "  contact: {phone: x, em"], ("key", ("client", "contact"), "em")),
+        (["schedule: {frequency: weekly, setting: "], ("value", ("schedule", "setting"), "")),
     ],
 )
 def test_cursor_context_from_indentation(lines, expected):
@@ -681,3 +684,11 @@ def test_settings_cache_sees_a_new_config(tmp_path: Path, monkeypatch):
     assert cache.settings_for(plan).settings.ignore == ("S104",)
     os.remove(tmp_path / ".tplan.toml")
     assert cache.settings_for(plan).settings.ignore == ()
+
+
+def test_completion_in_a_flow_mapping_leaves_out_the_keys_written():
+    from tplan.lsp.completion import complete
+    from tplan.measures import load_catalogue
+
+    lines = ["client:", "  contact: {phone: x, em"]
+    assert [i.label for i in complete(lines, 1, len(lines[1]), None, load_catalogue())] == ["email", "address"]

@@ -28,7 +28,7 @@ def complete(
     start, end = units(text[: cursor.start], encoding), units(text[: cursor.start + len(cursor.prefix)], encoding)
     span = types.Range(types.Position(line, start), types.Position(line, end))
     if cursor.kind == "key":
-        present = siblings(lines, line, cursor.start)
+        present = cursor.present if cursor.present is not None else siblings(lines, line, cursor.start)
         return [
             _item(f.name, types.CompletionItemKind.Field, f"{f.name}: ", "required" if f.required else "optional", span)
             for f in fields_at(cursor.path)

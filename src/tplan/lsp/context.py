@@ -27,6 +27,7 @@ class Cursor:
     prefix: str  # the part of the word already typed
     start: int  # code-point column where that word starts
     in_list: bool = False  # a value inside [ … ] or after "- ": one item of a list field
+    present: frozenset[str] | None = None  # keys already in a flow mapping ({a: 1, b|); None: block style
 
 
 def _parse(line: str) -> tuple[int, list[int], int, str | None]:
@@ -97,6 +98,9 @@ def cursor_at(lines: list[str], line_no: int, column: int) -> Cursor | None:
     before = lines[line_no][:column]
     if "#" in before and re.search(r"(^|\s)#", before):
         return None
+    flow = _in_flow_mapping(lines, line_no, before)
+    if flow is not None:
+        return flow
     first, dashes, content, key = _parse(before)
     if key is not None:  # "key: value-being-typed"
         parent = parent_path(lines, line_no, content, dashes)
@@ -129,6 +133,38 @@ def cursor_at(lines: list[str], line_no: int, column: int) -> Cursor | None:
     if parent is None:
         return None
     return Cursor("key", parent, rest, content)
+
+
+def _in_flow_mapping(lines: list[str], line_no: int, before: str) -> Cursor | None:
+    """A cursor inside a one-line flow mapping opened on this line: `- {instrument: PH` or
+    `contact: {pho`. None when the cursor is not inside one."""
+    brace = before.rfind("{")
+    if brace < 0 or "}" in before[brace:]:
+        return None
+    head, inside = before[:brace], before[brace + 1 :]
+    first, dashes, content, key = _parse(head)
+    if head[content:].strip():
+        if key is None or head[_LINE.match(head).end():].strip():
+            return None  # text before the brace that is not just "key:" (or a nested flow)
+        holder = parent_path(lines, line_no, content, dashes)
+        holder = holder + (key,) if holder is not None else None
+    elif dashes:
+        holder = parent_path(lines, line_no, dashes[-1], dashes[:-1], seq=True)
+        holder = holder + (0,) if holder is not None else None
+    else:
+        return None
+    if holder is None:
+        return None
+    segment = inside.split(",")[-1]
+    column = len(before)
+    value = re.fullmatch(r"\s*([A-Za-z_][\w-]*)[ ]*:[ ]*([\w.-]*)", segment)
+    if value:
+        return Cursor("value", holder + (value.group(1),), value.group(2), column - len(value.group(2)))
+    partial = re.fullmatch(r"\s*([\w-]*)", segment)
+    if partial:
+        present = frozenset(re.findall(r"(?:^|,)\s*([A-Za-z_][\w-]*)[ ]*:", inside))
+        return Cursor("key", holder, partial.group(1), column - len(partial.group(1)), present=present)
+    return None
 
 
 def siblings(lines: list[str], line_no: int, column: int) -> set[str]:
