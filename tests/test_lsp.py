@@ -30,9 +30,10 @@ TIMEOUT = 30
 class Session:
     """One `tplan lsp` process and a client talking to it; collects what the server pushes."""
 
-    def __init__(self, root: Path, pull: bool = False):
+    def __init__(self, root: Path, pull: bool = False, encodings: list[str] | None = None):
         self.root = root
         self.pull = pull
+        self.encodings = encodings
         self.client = LanguageClient("tplan-tests", "1")
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
         self.messages: list[str] = []
@@ -65,7 +66,10 @@ class Session:
         )
         result = await self.client.initialize_async(
             types.InitializeParams(
-                capabilities=types.ClientCapabilities(text_document=text_caps),
+                capabilities=types.ClientCapabilities(
+                    text_document=text_caps,
+                    general=types.GeneralClientCapabilities(position_encodings=self.encodings) if self.encodings else None,
+                ),
                 root_uri=from_fs_path(str(self.root)),
                 workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(self.root)), name="plans")],
             )
@@ -123,11 +127,11 @@ class Session:
         return len(self.published.get(uri, []))
 
 
-def scenario(root: Path, body, pull: bool = False):
+def scenario(root: Path, body, pull: bool = False, encodings: list[str] | None = None):
     """Run `body(session)` against a fresh server; return its result, the exit code and stderr."""
 
     async def main():
-        session = Session(root, pull=pull)
+        session = Session(root, pull=pull, encodings=encodings)
         await session.start()
         try:
             result = await body(session)
@@ -299,6 +303,20 @@ def test_columns_are_utf16_units_after_an_emoji_and_an_accent(shared: SharedServ
     assert as_tuples(found) == lint_as_lsp(tmp_path / "copy.yaml", text)
     fix = next(a for a in actions if a.title == "Change value to 'Z73.0'")
     assert apply_edit(text, the_edit(fix)).split("\n")[line] == '  - {description: "Épuisement 🔥 burn-out", code: Z73.0}'
+
+
+def test_a_client_that_counts_in_utf8_gets_byte_columns(workspace: Path):
+    after = '  - {description: "Épuisement 🔥 burn-out", code: Z730}'
+    text = BURNOUT.replace("  - {code: Z73.0, description: Burn-out}", after, 1)
+
+    async def body(s: Session):
+        uri = s.open(workspace / "plans" / "TP-2026-0127.yaml", text)
+        return next(d for d in await s.diagnostics(uri, 1) if d.code == "C403")
+
+    c403, code, _, _ = scenario(workspace, body, encodings=["utf-8"])
+    start = len(after[: after.index("Z730")].encode("utf-8"))  # É is 2 bytes, 🔥 is 4
+    assert (c403.range.start.character, c403.range.end.character) == (start, start + 4)
+    assert code == 0
 
 
 def test_disable_action_silences_the_finding_and_file_wide_too(shared: SharedServer, tmp_path: Path):

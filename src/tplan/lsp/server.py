@@ -65,7 +65,9 @@ class TplanServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or UTF16)
+        """The position encoding agreed with the client ("utf-16" unless it offered another)."""
+        agreed = self.workspace.position_encoding
+        return str(getattr(agreed, "value", agreed) or UTF16)
 
     def path_of(self, uri: str) -> str:
         """The file's path; an unsaved (untitled) buffer is linted as if in the current folder."""
