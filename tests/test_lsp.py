@@ -682,6 +682,7 @@ def test_positions_count_utf16_units_and_split_lines_like_lsp():
         (["assessments:", "  - {instrument: PH"], ("value", ("assessments", 0, "instrument"), "PH")),
         (["client:", "  contact: {phone: x, em"], ("key", ("client", "contact"), "em")),
         (["schedule: {frequency: weekly, setting: "], ("value", ("schedule", "setting"), "")),
+        (["progress:", "  - {date: 2026-09-07, goals: [G1, G"], ("value", ("progress", 0, "goals"), "G")),
     ],
 )
 def test_cursor_context_from_indentation(lines, expected):

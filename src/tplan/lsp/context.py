@@ -155,8 +155,11 @@ def _in_flow_mapping(lines: list[str], line_no: int, before: str) -> Cursor | No
         return None
     if holder is None:
         return None
-    segment = inside.split(",")[-1]
     column = len(before)
+    in_list = re.search(r"([A-Za-z_][\w-]*)[ ]*:[ ]*\[[^\[\]]*?([\w.-]*)$", inside)
+    if in_list:  # {…, goals: [G1, G
+        return Cursor("value", holder + (in_list.group(1),), in_list.group(2), column - len(in_list.group(2)), in_list=True)
+    segment = inside.split(",")[-1]
     value = re.fullmatch(r"\s*([A-Za-z_][\w-]*)[ ]*:[ ]*([\w.-]*)", segment)
     if value:
         return Cursor("value", holder + (value.group(1),), value.group(2), column - len(value.group(2)))
