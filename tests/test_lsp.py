@@ -563,15 +563,25 @@ def test_cross_file_duplicate_id_refreshed_on_save(workspace: Path):
         first = await s.diagnostics(uri, 1)
         while "D701" not in {d.code for d in first}:  # the workspace pass follows the first lint
             first = await s.diagnostics(uri, 1, after=s.count(uri))
+        [d701] = [d for d in first if d.code == "D701"]
+        actions = await s.client.text_document_code_action_async(
+            types.CodeActionParams(types.TextDocumentIdentifier(uri), d701.range, types.CodeActionContext([d701]))
+        )
+        disable = next(a for a in actions if a.title == "Disable D701 for this line")
+        s.change(uri, apply_edit(BURNOUT, the_edit(disable)))
+        silenced = await s.diagnostics(uri)  # before any save
+        s.change(uri, BURNOUT)
+        await s.diagnostics(uri)
         b.write_text(BURNOUT.replace("id: TP-2026-0127", "id: TP-2026-0128", 1), encoding="utf-8")
         seen = s.count(uri)
         s.save(uri)
-        after = await s.diagnostics(uri, 1, after=seen)
+        after = await s.diagnostics(uri, after=seen)
         while "D701" in {d.code for d in after}:
-            after = await s.diagnostics(uri, 1, after=s.count(uri))
-        return first, after
+            after = await s.diagnostics(uri, after=s.count(uri))
+        return first, silenced, after
 
-    (first, after), code, _, _ = scenario(workspace, body)
+    (first, silenced, after), code, _, _ = scenario(workspace, body)
+    assert silenced == []
     [d701] = [d for d in first if d.code == "D701"]
     assert "b.yaml" in d701.message and d701.range.start.line == BURNOUT.split("\n").index("id: TP-2026-0127")
     assert after == []

@@ -106,11 +106,17 @@ class TplanServer(LanguageServer):
         if self.skipped(path, fs):
             return DocState(version, text, [], fs, previous.data if previous else None)
         diagnostics, checked = lint_buffer(text, path, fs)
-        diagnostics = sorted(diagnostics + self.cross.get(path, []), key=lambda d: d.sort_key)
+        diagnostics = sorted(diagnostics + self._cross_for(path, checked), key=lambda d: d.sort_key)
         data = checked.doc.data if checked is not None else (previous.data if previous else None)
         state = DocState(version, text, diagnostics, fs, data)
         state.lsp = to_lsp_all(diagnostics, split_lines(text), self.encoding)
         return state
+
+    def _cross_for(self, path: str, checked) -> list[Diagnostic]:
+        """The file's D7xx findings from the last scan, less those the buffer now silences
+        (a `disable=` just added takes effect before the file is saved)."""
+        silenced = set(checked.result.silenced) if checked is not None else set()
+        return [d for d in self.cross.get(path, []) if (d.line, d.code) not in silenced and (0, d.code) not in silenced]
 
     async def relint(self, uri: str) -> DocState | None:
         """Lint the open document now and publish (push clients) what was found."""
