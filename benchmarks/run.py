@@ -195,10 +195,10 @@ def main() -> int:
 
 def relint_line(runs: int) -> str:
     """`tplan lsp`'s re-lint of an open buffer after a keystroke, in this process: the folder's
-    cached settings, the lint of the unsaved text and its conversion to LSP diagnostics (what the
-    server does once the debounce has passed; the JSON-RPC round trip is not included)."""
+    cached settings, the server's own `buffer_findings` on the unsaved text and the conversion to
+    LSP diagnostics (what it does once the debounce has passed; not the JSON-RPC round trip)."""
     try:
-        from tplan.lsp.analysis import SettingsCache, lint_buffer
+        from tplan.lsp.analysis import SettingsCache, buffer_findings
         from tplan.lsp.convert import to_lsp_all
         from tplan.lsp.positions import split_lines
     except ImportError:
@@ -207,7 +207,7 @@ def relint_line(runs: int) -> str:
     for i in range(runs + 5):
         edited = text.replace("baseline: 14", f"baseline: {10 + i % 5}", 1)  # a new buffer each time
         start, start_cpu = time.perf_counter(), time.process_time()
-        diagnostics, _ = lint_buffer(edited, str(EXAMPLE), cache.settings_for(EXAMPLE))
+        diagnostics, _ = buffer_findings(edited, str(EXAMPLE), cache.settings_for(EXAMPLE))
         to_lsp_all(diagnostics, split_lines(edited))
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)

@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable
 
 from tplan.diagnostics import Diagnostic
 from tplan.errors import TplanError
@@ -116,6 +117,18 @@ def lint_buffer(text: str, file: str, fs: FileSettings) -> tuple[list[Diagnostic
     except Exception as exc:  # a bug in tplan: say so on the file, keep the server running
         return [_fatal("E000", f"tplan failed while checking this file ({type(exc).__name__}); please report it", file)], None
     return list(checked.result.diagnostics), checked
+
+
+def buffer_findings(
+    text: str, file: str, fs: FileSettings, cross: Iterable[Diagnostic] = ()
+) -> tuple[list[Diagnostic], Checked | None]:
+    """What the server shows for a buffer: its own findings and the file's D7xx findings from
+    the last workspace scan, less those the buffer now silences (a `disable=` just added takes
+    effect before the file is saved), in `tplan lint`'s order."""
+    diagnostics, checked = lint_buffer(text, file, fs)
+    silenced = set(checked.result.silenced) if checked is not None else set()
+    diagnostics += [d for d in cross if (d.line, d.code) not in silenced and (0, d.code) not in silenced]
+    return sorted(diagnostics, key=lambda d: d.sort_key), checked
 
 
 def _fatal(code: str, message: str, file: str, line: int = 0, column: int = 0) -> Diagnostic:

@@ -29,7 +29,7 @@ from pygls.uris import to_fs_path
 from tplan import __version__
 from tplan.diagnostics import Diagnostic
 from tplan.lsp import actions, completion, hover
-from tplan.lsp.analysis import FileSettings, SettingsCache, cross_file, lint_buffer
+from tplan.lsp.analysis import FileSettings, SettingsCache, buffer_findings, cross_file
 from tplan.lsp.convert import to_lsp_all
 from tplan.lsp.positions import UTF16, from_client, split_lines
 
@@ -105,18 +105,11 @@ class TplanServer(LanguageServer):
         previous = self.docs.get(uri)
         if self.skipped(path, fs):
             return DocState(version, text, [], fs, previous.data if previous else None)
-        diagnostics, checked = lint_buffer(text, path, fs)
-        diagnostics = sorted(diagnostics + self._cross_for(path, checked), key=lambda d: d.sort_key)
+        diagnostics, checked = buffer_findings(text, path, fs, self.cross.get(path, ()))
         data = checked.doc.data if checked is not None else (previous.data if previous else None)
         state = DocState(version, text, diagnostics, fs, data)
         state.lsp = to_lsp_all(diagnostics, split_lines(text), self.encoding)
         return state
-
-    def _cross_for(self, path: str, checked) -> list[Diagnostic]:
-        """The file's D7xx findings from the last scan, less those the buffer now silences
-        (a `disable=` just added takes effect before the file is saved)."""
-        silenced = set(checked.result.silenced) if checked is not None else set()
-        return [d for d in self.cross.get(path, []) if (d.line, d.code) not in silenced and (0, d.code) not in silenced]
 
     async def relint(self, uri: str) -> DocState | None:
         """Lint the open document now and publish (push clients) what was found."""
