@@ -721,3 +721,20 @@ def test_completion_in_a_flow_mapping_leaves_out_the_keys_written():
 
     lines = ["client:", "  contact: {phone: x, em"]
     assert [i.label for i in complete(lines, 1, len(lines[1]), None, load_catalogue())] == ["email", "address"]
+
+
+@pytest.mark.parametrize("text", [BURNOUT, BURNOUT[: len(BURNOUT) // 2] + "  - {instrument: PH", "goals:\n\t- id: G1\n  - : x\n- - - \n"])
+def test_hover_and_completion_answer_everywhere_without_failing(text):
+    """At the start, middle and end of every line (and past it): an answer or nothing, never an error."""
+    from tplan.lsp.completion import complete
+    from tplan.lsp.hover import hover_at
+    from tplan.lsp.positions import split_lines
+    from tplan.measures import load_catalogue
+
+    lines, catalogue = split_lines(text), load_catalogue()
+    answered = 0
+    for n, line in enumerate(lines):
+        for column in sorted({0, len(line) // 2, len(line), len(line) + 3}):
+            answered += bool(complete(lines, n, column, None, catalogue))
+            hover_at(lines, n, column, [], None, catalogue)
+    assert answered > 0 or text.startswith("goals:\n\t")
