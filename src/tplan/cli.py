@@ -358,6 +358,21 @@ def schema(
     raise typer.Exit(run_schema(output, force=force))
 
 
+# ---- editors (issue 15): `tplan lsp` ------------------------------------------------------------
+
+
+@app.command()
+def lsp() -> None:
+    """Run the language server over stdin/stdout, for editors: live findings, hover, quick fixes.
+
+    Start it from your editor's LSP settings (docs/editors.md shows VS Code, Neovim and Helix);
+    it is not meant to be run by hand. Needs the extra: pip install 'tplan[lsp]' (exit 2 without).
+    """
+    from tplan.commands.lsp import run_lsp
+
+    raise typer.Exit(run_lsp())
+
+
 def main() -> None:
     """Entry point: one clear line and exit 2 for anything the user must fix; never a traceback."""
     try:
