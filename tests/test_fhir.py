@@ -541,3 +541,22 @@ def test_lint_never_imports_the_exporter():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_export_help_paragraphs_are_filled():
+    from test_cli_help import description_paragraphs
+
+    for paragraph in description_paragraphs(run_tplan("export", "--help").stdout):
+        assert all(len(line) <= 100 for line in paragraph)
+        assert all(len(line) > 60 for line in paragraph[:-1]), paragraph
+
+
+def test_docs_list_every_extension_and_system_the_export_uses():
+    """docs/fhir.md is the mapping: every URL in the code must be explained there."""
+    from tplan.export import codes
+
+    docs = (ROOT / "docs" / "fhir.md").read_text(encoding="utf-8")
+    urls = [v for k, v in vars(codes).items() if k.isupper() and isinstance(v, str) and v.startswith(("http", "urn"))]
+    assert len(urls) > 15
+    missing = [u for u in urls if u not in docs]
+    assert missing == []

@@ -197,12 +197,13 @@ def export(
     redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and emergency contacts removed."),
     today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself does not depend on it."),
 ) -> None:
-    """Export a plan for other systems: `tplan export plans/TP-0042.yaml --fhir -o TP-0042.json`.
+    """Export a plan for EHRs, payers and care coordinators as one FHIR R4 transaction Bundle.
 
-    The same plan always gives the same file (ids are derived from the plan and element ids), so
-    a re-export diffs cleanly. docs/fhir.md lists the mapping. Exit codes: 0 exported; 2 the plan
-    has lint errors (without --force), cannot be read or matched to the plan format, or the
-    output exists without --force.
+    Example: `tplan export plans/TP-0042.yaml --fhir -o TP-0042.fhir.json`. The same plan always
+    gives the same file (ids are derived from the plan and element ids), so a re-export diffs
+    cleanly; docs/fhir.md lists the mapping. Exit codes: 0 exported; 2 the plan has lint errors
+    (without --force), cannot be read or matched to the plan format, or the output exists without
+    --force.
     """
     from tplan.commands.export import run_export
 
