@@ -560,3 +560,126 @@ def test_docs_list_every_extension_and_system_the_export_uses():
     assert len(urls) > 15
     missing = [u for u in urls if u not in docs]
     assert missing == []
+
+
+# ---- the episode-of-care additions and GAS goals ----------------------------------------------
+
+EPISODE = Path(__file__).parent / "fixtures" / "fhir-episode.yaml"
+
+
+def episode_bundle() -> dict:
+    return export(EPISODE.read_text(encoding="utf-8"), today="2026-06-01")
+
+
+def test_episode_exports_a_valid_bundle_and_its_golden_file():
+    bundle = episode_bundle()
+    assert problems(bundle) == []
+    golden = GOLDEN / "fhir-episode.fhir.json"
+    if UPDATE:
+        golden.write_text(bundle_json(bundle), encoding="utf-8")
+    assert bundle_json(bundle) == golden.read_text(encoding="utf-8"), "regenerate with TPLAN_UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_gas_goal_has_its_five_levels_the_gas_measure_and_target():
+    goal = next(g for g in resources(episode_bundle(), "Goal") if g["description"]["text"].startswith("Take part"))
+    levels = [e for e in goal["extension"] if e["url"] == "http://hl7.org/fhir/us/pco/StructureDefinition/pco-goal-attainment-scaling"]
+    assert [e["extension"][0]["url"] for e in levels] == ["level"] * 5
+    assert [e["extension"][0]["valueCoding"]["code"] for e in levels] == ["LA34484-8", "LA34483-0", "LA34481-4", "LA34480-6", "LA34479-8"]
+    assert {e["extension"][0]["valueCoding"]["system"] for e in levels} == {"http://loinc.org"}
+    assert [e["extension"][1] for e in levels][2] == {"url": "progressText", "valueString": "Went back to choir rehearsal twice in a month."}
+    target = goal["target"][0]
+    assert codes(target["measure"], "http://loinc.org") == {"107332-9"}
+    assert codes(target["detailCodeableConcept"], "http://loinc.org") == {"LA34481-4"}  # ">= 0": the expected outcome
+    # closed plan, goal still 'active' in the file, latest level +1 meets ">= 0"
+    assert goal["lifecycleStatus"] == "completed" and codes(goal["achievementStatus"]) == {"achieved"}
+
+
+def test_gas_baseline_and_scores_are_observations_valued_with_the_answer_code():
+    bundle = episode_bundle()
+    urls = by_url(bundle)
+    gas = [o for o in resources(bundle, "Observation") if codes(o["code"], "http://loinc.org") == {"107332-9"}]
+    assert [(o["effectiveDateTime"], next(iter(codes(o["valueCodeableConcept"])))) for o in gas] == [
+        ("2026-03-02", "LA34484-8"), ("2026-04-10", "LA34483-0"), ("2026-05-15", "LA34480-6")]
+    assert all("valueQuantity" not in o for o in gas)
+    assert {urls[f["reference"]]["description"]["text"][:9] for o in gas for f in o["focus"]} == {"Take part"}
+
+
+def test_gas_goal_by_its_alias_and_without_levels_exports_too():
+    text = EPISODE.read_text(encoding="utf-8").replace("    measure: GAS\n", "    measure: Goal Attainment Scaling\n", 1)
+    goal = next(g for g in resources(export(text, today="2026-06-01"), "Goal") if g["description"]["text"].startswith("Take part"))
+    assert codes(goal["target"][0]["measure"], "http://loinc.org") == {"107332-9"} and len(goal["extension"]) == 5
+
+
+def test_goal_status_date_and_changes():
+    goal = resources(episode_bundle(), "Goal")[0]
+    assert goal["lifecycleStatus"] == "completed" and codes(goal["achievementStatus"]) == {"achieved"}
+    assert goal["statusDate"] == "2026-05-20"
+    assert goal["note"][1] == {"time": "2026-04-20", "text": "Changed target from <= 10 to <= 9: aim for the mild range."}
+
+
+@pytest.mark.parametrize("status, lifecycle, achievement, reason", [
+    ("partially-met", "completed", "not-achieved", "partially met"),
+    ("discontinued", "cancelled", None, "discontinued"),
+    ("deferred", "on-hold", None, "deferred"),
+    ("revised", "active", "improving", "revised at a review"),
+])
+def test_goal_status_mapping(status, lifecycle, achievement, reason):
+    text = minimal(**{'    target: "<= 9"\n': f'    target: "<= 9"\n    status: {status}\n    status_date: 2026-03-25\n'})
+    goal = resources(export(text, today="2026-04-01"), "Goal")[0]
+    assert goal["lifecycleStatus"] == lifecycle and goal["statusReason"] == reason
+    assert (codes(goal["achievementStatus"]) if "achievementStatus" in goal else {None}) == {achievement}
+
+
+def test_guardian_supervisor_emergency_contacts_and_signatures():
+    bundle = episode_bundle()
+    urls = by_url(bundle)
+    related = resources(bundle, "RelatedPerson")
+    assert [(r["name"][0]["text"], sorted(codes(r["relationship"][0]))) for r in related] == [
+        ("Ana Example", ["C"]), ("Luis Example", ["C"]), ("Ana Example", ["GUARD"])]
+    assert related[2]["relationship"][0]["text"] == "guardian (legal-guardian)"
+    supervisor = resources(bundle, "Practitioner")[1]
+    assert supervisor["name"] == [{"text": "Lee Example"}] and "identifier" not in supervisor
+    careplan = resources(bundle, "CarePlan")[0]
+    assert [urls[c["reference"]]["name"][0]["text"] for c in careplan["contributor"]] == ["Dana Example", "Lee Example"]
+    signers = [(urls[p["signature"][0]["who"]["reference"]]["resourceType"], p["signature"][0]["type"][0]["code"], p["occurredDateTime"])
+               for p in resources(bundle, "Provenance")]
+    assert signers == [
+        ("Patient", "1.2.840.10065.1.12.1.7", "2026-03-02"), ("RelatedPerson", "1.2.840.10065.1.12.1.7", "2026-03-02"),
+        ("Practitioner", "1.2.840.10065.1.12.1.1", "2026-03-02"), ("Practitioner", "1.2.840.10065.1.12.1.5", "2026-03-03")]
+    assert urls[resources(bundle, "Provenance")[1]["signature"][0]["who"]["reference"]] is related[2]
+
+
+def test_patient_preferred_name_and_language():
+    patient = resources(episode_bundle(), "Patient")[0]
+    assert patient["name"] == [{"use": "official", "text": "Test Person"}, {"use": "usual", "text": "Tess"}]
+    assert patient["communication"] == [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "es"}], "text": "es"}, "preferred": True}]
+
+
+def test_closed_plan_discharge_and_narrative_progress_notes():
+    bundle = episode_bundle()
+    careplan = resources(bundle, "CarePlan")[0]
+    assert careplan["status"] == "completed" and careplan["period"] == {"start": "2026-03-02", "end": "2026-05-28"}
+    assert careplan["note"] == [
+        {"time": "2026-03-27", "text": "Talked about what choir meant to her."},
+        {"time": "2026-05-20", "text": "Review: G1 and G2 met."},
+        {"time": "2026-05-28", "text": "Discharged (goals-met). GAD-7 at 8; back at choir weekly. Referred to: Peer support group (maintenance)."},
+    ]  # no "next review due" on a closed plan
+    assert {s["status"] for s in resources(bundle, "ServiceRequest")} == {"completed"}
+    conditions = resources(bundle, "Condition")
+    assert all("clinicalStatus" not in c for c in conditions)  # closed: resolved or not is unknown
+    assert conditions[1]["onsetDateTime"] == "2025"
+    # the narrative progress entry is a note, not an Observation: the assessment (also G1's
+    # baseline), the four scores and G2's GAS baseline
+    assert len(resources(bundle, "Observation")) == 1 + 4 + 1
+
+
+def test_redacted_episode_drops_the_guardian_and_contacts():
+    result = run_tplan("export", str(EPISODE), "--fhir", "--redact", "--today", "2026-06-01")
+    assert result.returncode == 0, result.stderr
+    bundle = json.loads(result.stdout)
+    assert problems(bundle) == []
+    for secret in ("Test Person", "Tess", "Ana Example", "Luis", "+1-555-019", "test.person@example.org", "1990-05-06"):
+        assert secret not in result.stdout, secret
+    assert resources(bundle, "RelatedPerson") == []
+    # the guardian's signature has no signer left in the Bundle: it is left out, not left dangling
+    assert len(resources(bundle, "Provenance")) == 3

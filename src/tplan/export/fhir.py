@@ -27,7 +27,7 @@ def build_bundle(plan: Plan, catalogue: Catalogue, birth_year: int | None = None
 
     patient = people.patient(ctx)
     add("patient", "", people.birth_year_patient(patient, birth_year) if birth_year is not None else patient)
-    for n, contact in enumerate(_emergency_contacts(plan)):
+    for n, contact in enumerate(plan.client.emergency_contacts):
         add("emergency-contact", str(n), people.related_person(ctx, contact, people.EMERGENCY_CONTACT))
     guardian = getattr(plan.client, "guardian", None)
     if guardian is not None:
@@ -74,11 +74,3 @@ def build_bundle(plan: Plan, catalogue: Catalogue, birth_year: int | None = None
 def bundle_json(bundle: dict) -> str:
     """Stable text: keys in the order built, two-space indent, UTF-8, one final newline."""
     return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-
-
-def _emergency_contacts(plan: Plan) -> list:
-    """`client.emergency_contact` is one mapping or (format additions) a list of them."""
-    value = plan.client.emergency_contact
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]

@@ -42,7 +42,7 @@ class GoalState:
 
 
 def direction(item, ctx: Context) -> str | None:
-    if is_gas(item.measure):
+    if is_gas(item.measure, ctx.catalogue):
         return "higher"
     info = measure_info(item.measure, ctx.catalogue)
     return info.direction if info else None

@@ -16,7 +16,7 @@ def goal(ctx: Context, item, parent: Goal | None = None) -> dict:
     """One Goal resource; `parent` is the goal an objective belongs to."""
     state = goal_state(ctx, item)
     out: dict = {"resourceType": "Goal"}
-    extensions = _gas_levels(item) + [_milestone(ctx, o) for o in getattr(item, "objectives", [])]
+    extensions = _gas_levels(ctx, item) + [_milestone(ctx, o) for o in getattr(item, "objectives", [])]
     if extensions:
         out["extension"] = extensions
     out["lifecycleStatus"] = state.lifecycle
@@ -52,7 +52,7 @@ def _target(ctx: Context, item) -> dict:
         out["measure"] = measure_concept(item.measure, ctx.catalogue)
     target = target_of(item, ctx)
     if target is not None:
-        out.update(_gas_detail(target) if is_gas(item.measure) else _detail(ctx, item, target))
+        out.update(_gas_detail(target) if is_gas(item.measure, ctx.catalogue) else _detail(ctx, item, target))
     if item.deadline is not None:
         out["dueDate"] = item.deadline.isoformat()
     return out
@@ -78,16 +78,15 @@ def _gas_detail(target) -> dict:
     return {"detailCodeableConcept": gas_concept(level)} if level is not None else {}
 
 
-def _gas_levels(item) -> list[dict]:
+def _gas_levels(ctx: Context, item) -> list[dict]:
     """The PCO IG's goal-attainment-scaling extension, one per level: its LOINC answer code and
     the observable outcome the clinician and client wrote for it."""
     levels = getattr(item, "levels", None)
-    if not is_gas(item.measure) or not levels:
+    if not is_gas(item.measure, ctx.catalogue) or not levels:
         return []
     out = []
-    for key, text in _levels_in_order(levels):
-        level = gas_level(float(key))
-        if level is None or not text:
+    for level, text in sorted(levels.items()):
+        if gas_level(level) is None or not text:
             continue
         code = gas_concept(level)["coding"][0]
         out.append({
@@ -95,11 +94,6 @@ def _gas_levels(item) -> list[dict]:
             "extension": [{"url": "level", "valueCoding": code}, {"url": "progressText", "valueString": str(text)}],
         })
     return out
-
-
-def _levels_in_order(levels) -> list[tuple[str, str]]:
-    items = levels.items() if isinstance(levels, dict) else getattr(levels, "model_dump", lambda **_: {})(by_alias=True).items()
-    return sorted(((str(k), v) for k, v in items), key=lambda kv: float(kv[0]))
 
 
 def _milestone(ctx: Context, objective) -> dict:

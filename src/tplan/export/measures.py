@@ -8,15 +8,18 @@ from tplan.measures import Catalogue, fmt_number
 from tplan.schema.base import CustomMeasure
 
 
-def is_gas(measure) -> bool:
-    """A Goal Attainment Scaling goal: `measure: GAS` (levels -2 … +2)."""
-    return isinstance(measure, str) and measure.strip().casefold() == "gas"
+def is_gas(measure, catalogue: Catalogue) -> bool:
+    """A Goal Attainment Scaling goal: `measure: GAS` (or its alias), scored on levels -2 … +2."""
+    if not isinstance(measure, str):
+        return False
+    inst = catalogue.get(measure)
+    return inst is not None and inst.id == "GAS"
 
 
 def measure_concept(measure, catalogue: Catalogue) -> dict:
     """Observation.code / Goal.target.measure. The LOINC code carries no display: the catalogue's
     name is not LOINC's display text, so it goes in `text`."""
-    if is_gas(measure):
+    if is_gas(measure, catalogue):
         return {"coding": [coding(LOINC, GAS_LOINC, GAS_LOINC_DISPLAY)], "text": "Goal Attainment Scaling"}
     if isinstance(measure, CustomMeasure):
         return {"text": measure.name}

@@ -103,8 +103,8 @@ def _observation(ctx: Context, measure_name, day, score, result, focus: list[str
         out["focus"] = [ctx.ref("goal", goal_id) for goal_id in focus]
     out["effectiveDateTime"] = day.isoformat()
     if score is not None:
-        level = gas_level(score) if is_gas(measure) else None
-        if is_gas(measure) and level is not None:
+        level = gas_level(score) if is_gas(measure, ctx.catalogue) else None
+        if level is not None:
             out["valueCodeableConcept"] = gas_concept(level)
         else:
             out["valueQuantity"] = quantity(score, measure, ctx.catalogue)

@@ -63,7 +63,8 @@ def related_person(ctx: Context, person, role: tuple[str, str, str]) -> dict:
     """A guardian (GUARDIAN) or an emergency contact (EMERGENCY_CONTACT): the role as a code, the
     relationship as written (sister, mother) as text."""
     out: dict = {"resourceType": "RelatedPerson", "patient": ctx.patient}
-    relationship = [concept(*role)]
+    authority = getattr(person, "authority", None)  # a guardian's: parent, legal-guardian, …
+    relationship = [concept(*role, text=f"{role[2]} ({authority})" if authority else None)]
     if getattr(person, "relationship", None):
         relationship.append({"text": person.relationship})
     out["relationship"] = relationship
