@@ -683,3 +683,11 @@ def test_redacted_episode_drops_the_guardian_and_contacts():
     assert resources(bundle, "RelatedPerson") == []
     # the guardian's signature has no signer left in the Bundle: it is left out, not left dangling
     assert len(resources(bundle, "Provenance")) == 3
+
+
+def test_careplan_narrative_lists_a_gas_goals_levels():
+    careplan = resources(episode_bundle(), "CarePlan")[0]
+    div = ET.fromstring(careplan["text"]["div"])
+    items = ["".join(li.itertext()) for li in div.iter("{http://www.w3.org/1999/xhtml}li")]
+    assert "-2: Has not left the house for a social reason." in items and "+1: Goes to choir weekly." in items
+    assert "0: Went back to choir rehearsal twice in a month." in items

@@ -31,10 +31,16 @@ def careplan_div(plan, goal_lines: dict[str, str]) -> str:
 
 
 def goal_line(item, target_text: str | None) -> str:
+    """One goal or objective: id, statement, target and deadline; a GAS goal's five levels below it."""
     line = f"{escape(item.id)}: {escape(item.statement)}"
     details = [d for d in (target_text and f"target {escape(target_text)}",
                            item.deadline and f"by {escape(item.deadline.isoformat())}") if d]
-    return line + (f" ({', '.join(details)})" if details else "")
+    line += f" ({', '.join(details)})" if details else ""
+    levels = getattr(item, "levels", None)
+    if levels:
+        line += "<ul>" + "".join(f"<li>{level:+d}: {escape(text)}</li>" if level else f"<li>0: {escape(text)}</li>"
+                                 for level, text in sorted(levels.items())) + "</ul>"
+    return line
 
 
 def _intervention(item) -> str:
