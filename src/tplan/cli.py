@@ -15,7 +15,7 @@ app = typer.Typer(
     name="tplan",
     help="Treatment plans as code: scaffold, lint and render mental-health treatment plans kept as YAML.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -37,7 +37,7 @@ def parse_date(value: str | None, option: str) -> _dt.date | None:
 
 @app.command()
 def lint(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml)."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml); - reads a plan from standard input."),
     today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
     select: Optional[str] = typer.Option(None, "--select", metavar="CODES", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
     ignore: Optional[str] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rules: comma-separated codes, prefixes or names."),
@@ -48,12 +48,16 @@ def lint(
     config: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
     isolated: bool = typer.Option(False, "--isolated", help="Ignore every config file: defaults and the command line only."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="PATH", help="With -: the plan's file name, for config matching (per-file-ignores, exclude) and in messages."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
     Settings come from the tool.tplan table of pyproject.toml or from .tplan.toml (the nearest found from
     the current folder upwards); options given here override them. Inline `# tplan: disable=CODE`
     at the end of a line, or `# tplan: disable-file=CODE` anywhere, silences findings.
+
+    `tplan lint -` reads one plan from standard input (an editor's unsaved buffer, a generated
+    plan); --stdin-filename gives the path it stands for, so the config applies as to that file.
 
     Exit codes: 0 no failing findings; 1 findings at or above --fail-on; 2 a file could not be read
     or parsed, the config is wrong, or the command line is wrong.
@@ -73,6 +77,7 @@ def lint(
             config_file=config,
             isolated=isolated,
             jobs=jobs,
+            stdin_filename=stdin_filename,
         )
     )
 
@@ -317,8 +322,12 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and the YAML parser in use, then exit."),
+    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback (also TPLAN_DEBUG=1). A traceback can quote the plan: check it before sharing."),
 ) -> None:
-    pass
+    if debug:
+        from tplan.debug import enable
+
+        enable()
 
 
 @app.command()
@@ -347,6 +356,10 @@ def main() -> None:
     except KeyboardInterrupt:
         print("tplan: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # a bug: say so in one line, not a traceback
-        print(f"tplan: internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
+    except Exception as exc:  # a bug: one line naming the type (its message can quote the plan)
+        from tplan.debug import enabled, show_traceback
+
+        show_traceback(exc)
+        hint = "" if enabled() else "; run with --debug for the traceback"
+        print(f"tplan: internal error ({type(exc).__name__}); please report this{hint}", file=sys.stderr)
         sys.exit(2)

@@ -54,7 +54,7 @@ def lint_in_workers(files: list[str], settings, catalogue: Catalogue, jobs: int)
         futures = {pool.submit(_lint_chunk, chunk): chunk for chunk in chunks}
         for future, chunk in futures.items():
             try:
-                results += _received(future.result())
+                results += future.result()
             except BrokenProcessPool:
                 unfinished += chunk
     finally:
@@ -74,16 +74,6 @@ def _pool(jobs: int, settings, catalogue: Catalogue) -> ProcessPoolExecutor:
 def _start_worker(settings, catalogue: Catalogue) -> None:
     global _settings, _catalogue
     _settings, _catalogue = settings, catalogue
-
-
-def _received(results: list[FileResult]) -> list[FileResult]:
-    """A worker's results with their goal statements interned: plans started from one template
-    share statements, and the cross-file pass (D702) holds every plan's until the end of the run.
-    Unpickling makes a new string per plan; interning keeps one of each."""
-    for result in results:
-        if result.goal_statements:
-            result.goal_statements = [(sys.intern(s), line, col) for s, line, col in result.goal_statements]
-    return results
 
 
 def _lint_chunk(files: list[str]) -> list[FileResult]:
