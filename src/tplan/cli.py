@@ -190,6 +190,31 @@ def render(
     raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today")))
 
 
+# ---- export (issue 14) ------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to export."),
+    fhir: bool = typer.Option(False, "--fhir", help="A FHIR R4 transaction Bundle in JSON (CarePlan, Goals, Conditions, ServiceRequests, Observations, Provenance)."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists, and export even when the plan has lint errors."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and emergency contacts removed."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself does not depend on it."),
+) -> None:
+    """Export a plan for EHRs, payers and care coordinators as one FHIR R4 transaction Bundle.
+
+    Example: `tplan export plans/TP-0042.yaml --fhir -o TP-0042.fhir.json`. The same plan always
+    gives the same file (ids are derived from the plan and element ids), so a re-export diffs
+    cleanly; docs/fhir.md lists the mapping. Exit codes: 0 exported; 2 the plan has lint errors
+    (without --force), cannot be read or matched to the plan format, or the output exists without
+    --force.
+    """
+    from tplan.commands.export import run_export
+
+    raise typer.Exit(run_export(plan, fhir=fhir, output=output, force=force, redact=redact, today=parse_date(today, "--today")))
+
+
 # ---- workflow: progress, reviews and the caseload (issue 7) ------------------------------------
 
 progress_app = typer.Typer(
