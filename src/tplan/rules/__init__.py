@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tplan.rules import compliance, loading, privacy, repo, review, smart, suppression, template, thread
+from tplan.rules import outcomes
 from tplan.rules.base import Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -15,6 +16,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *privacy.RULES,
     *repo.RULES,
     *suppression.RULES,
+    *outcomes.RULES,
 )
 CROSS_FILE_RULES: tuple[Rule, ...] = repo.CROSS_FILE_RULES
 
