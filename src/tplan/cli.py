@@ -78,11 +78,14 @@ def lint(
 
 
 @app.command()
-def measures() -> None:
+def measures(
+    ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Only these instruments, e.g. PHQ-9 (default: all)."),
+    details: bool = typer.Option(False, "--details", help="Each instrument's MCID, reliability, reliable change and clinical cut-off, with the source of every value."),
+) -> None:
     """List the measures catalogue: instrument ids, ranges, better direction and severity bands."""
     from tplan.commands.measures import run_measures
 
-    raise typer.Exit(run_measures())
+    raise typer.Exit(run_measures(ids, details=details))
 
 
 # ---- templates (issue 4): `tplan new`, `tplan templates`, `tplan templates show` -------------------

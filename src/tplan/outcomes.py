@@ -60,6 +60,17 @@ def s_diff(p: Psychometrics) -> float | None:
     return None
 
 
+def basis(p: Psychometrics) -> str | None:
+    """Which published values S_diff comes from, in words (for `tplan measures --details` and docs)."""
+    if p.sd is not None and p.reliability is not None:
+        return "the reference SD and reliability"
+    if p.sem is not None:
+        return "the standard error of measurement"
+    if p.reliable_change is not None:
+        return "the published reliable change"
+    return None
+
+
 def reliable_change_points(p: Psychometrics) -> float | None:
     """The smallest change in points that is reliable (1.96 × S_diff), for display."""
     sd = s_diff(p)
