@@ -190,3 +190,59 @@ def test_mcid_rule_on_the_done_when_example(tplan, tmp_path):
     result = tplan("lint", "--today", "2026-04-01", str(path))
     assert result.returncode == 1
     assert f"{path}:26:13: M501 warning G1's target is 2 points from its baseline, less than PHQ-9's minimal clinically important difference of 5" in result.stdout
+
+
+# ---- the class wherever a goal's progress is shown: status (table, plain, JSON) and render ----
+
+# PHQ-9 (S_diff 3.5355, smallest reliable change 6.93, recovered below 10): one plan per class.
+PHQ9_CASES = [
+    ("recovered", 20, 9, "recovered"),  # 11 points, RC 3.11, 9 < 10
+    ("improved", 20, 12, "reliable improvement"),  # 8 points, RC 2.26, 12 is still clinical
+    ("nochange", 20, 15, "no reliable change"),  # 5 points, RC 1.41
+    ("worse", 12, 20, "reliable deterioration"),  # 8 points worse, RC -2.26
+]
+
+
+def phq9_plan(tmp_path, name: str, baseline: int, score: int):
+    from tests.test_status import MINIMAL
+
+    text = MINIMAL.replace("TP-TEST-0001", f"TP-{name}")
+    text = text.replace("    measure: GAD-7\n    baseline: 14\n    target: \"<= 9\"", f"    measure: PHQ-9\n    baseline: {baseline}\n    target: \"<= 4\"")
+    text = text.replace("measure: GAD-7, score: 12", f"measure: PHQ-9, score: {score}")
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, baseline, score, label", PHQ9_CASES)
+def test_status_shows_each_class(tplan, tmp_path, name, baseline, score, label):
+    import json
+
+    path = phq9_plan(tmp_path, name, baseline, score)
+    plain = tplan("status", "--today", "2026-04-01", str(path)).stdout
+    assert f"G1 PHQ-9: {score} → <= 4 (" in plain and f", {label})" in plain
+    (row,) = json.loads(tplan("status", "--today", "2026-04-01", "--format", "json", str(path)).stdout)["plans"]
+    assert row["goals"][0]["change"] == label
+
+
+@pytest.mark.parametrize("name, baseline, score, label", PHQ9_CASES)
+def test_render_shows_each_class(tplan, tmp_path, name, baseline, score, label):
+    path = phq9_plan(tmp_path, name, baseline, score)
+    md = tplan("render", "--today", "2026-04-01", str(path)).stdout
+    html = tplan("render", "--html", "--today", "2026-04-01", str(path)).stdout
+    goal_row = next(line for line in md.splitlines() if line.startswith("| G1 goal |"))
+    assert goal_row.endswith(f", {label} |")  # in the status cell, after status and trend
+    assert f'<span class="trend change">{label}</span>' in html
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert f">{label} (RC " in svg  # the chart labels the change with its RC
+    assert 'class="mcid-band"' in svg  # PHQ-9 has a published MCID: the band around the baseline
+    assert "<script" not in html
+    assert f"; {label} (RC " in md  # the chart's text alternative says it too
+
+
+def test_status_without_a_basis_shows_no_class(tplan, tmp_path):
+    from tests.test_status import MINIMAL
+
+    path = tmp_path / "gad.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")  # GAD-7: an MCID, but no published reliability basis
+    assert "G1 GAD-7: 12 → <= 9 (on track, improving)\n" in tplan("status", "--today", "2026-04-01", str(path)).stdout
