@@ -13,7 +13,8 @@ from typing import Iterator
 from tplan.attainment import measure_key
 from tplan.diagnostics import Finding, Severity
 from tplan.measures import fmt_number
-from tplan.outcomes import Change, classify, instrument_of, mcid_gap, outcome
+from tplan.outcomes import Change, classify, instrument_of, mcid_gap, outcome, s_diff
+from tplan.rules import standards
 from tplan.rules.base import DRAFT_OR_CLOSED, RuleContext, collect, rule
 from tplan.targets import absolute_target, is_improvement
 
@@ -58,7 +59,7 @@ def target_within_mcid(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("M502", "deterioration-not-reviewed", WARN, skip_status=DRAFT_OR_CLOSED)
+@rule("M502", "deterioration-not-reviewed", WARN, skip_status=DRAFT_OR_CLOSED, requirement=standards.PROGRESS)
 def deterioration_not_reviewed(ctx: RuleContext) -> Iterator[Finding]:
     """A score shows reliable deterioration (from baseline or from the last review) and no review is recorded after it.
 
@@ -82,8 +83,8 @@ def deterioration_not_reviewed(ctx: RuleContext) -> Iterator[Finding]:
     reviewed = [r.date for r in ctx.plan.reviews.history]
     for path, item, _ in ctx.goals_and_objectives():
         inst = instrument_of(item, ctx.catalogue)
-        if inst is None:
-            continue
+        if inst is None or s_diff(inst.psychometrics) is None:
+            continue  # no published reliability basis: no judgement
         key = measure_key(item.measure, ctx.catalogue)
         ids = {item.id} | {o.id for o in getattr(item, "objectives", [])}
         entries = sorted(
