@@ -167,7 +167,7 @@ th, td { border-bottom: 1px solid #d6dae3; padding: .3rem .6rem; text-align: lef
 td.num, th.num { text-align: right; }
 figure { margin: 0 0 1.5rem; }
 .recovered { fill: #1b7f4b; } .improved { fill: #7cc49a; } .nochange { fill: #c5cad6; } .deteriorated { fill: #c0392b; }
-svg text { font-size: 12px; fill: #1d2330; }
+svg text { font-size: 12px; fill: #1d2330; } svg text.measure { font-size: 14px; font-weight: 600; }
 .note { color: #5b6273; font-size: .9rem; }
 """
 
@@ -179,34 +179,38 @@ def measure_chart(m: MeasureSummary) -> str:
     if not m.assessable:
         return ""
     counts = {"recovered": m.recovered, "improved": m.improved - m.recovered, "nochange": m.no_change, "deteriorated": m.deteriorated}
-    width, x, parts, legend = 600.0, 0.0, [], []
+    left, width, parts, legend = 90.0, 600.0, [], []
+    x = left
+    parts.append(f'<text x="0" y="19" class="measure">{escape(m.measure)}</text>')
     for n, (cls, label) in enumerate(BAR):
         share = counts[cls] / m.assessable
         w = round(width * share, 1)
         if w:
-            parts.append(f'<rect class="{cls}" x="{round(x, 1)}" y="0" width="{w}" height="28"><title>{escape(label)}: {counts[cls]} ({_pct(round(100 * share, 1))})</title></rect>')
+            parts.append(f'<rect class="{cls}" x="{round(x - left, 1)}" y="0" width="{w}" height="28" transform="translate({left} 0)"><title>{escape(label)}: {counts[cls]} ({_pct(round(100 * share, 1))})</title></rect>')
         x += w
-        legend.append(f'<rect class="{cls}" x="{n * 150}" y="40" width="12" height="12"/><text x="{n * 150 + 18}" y="50">{escape(label)} {_pct(round(100 * share, 1))}</text>')
+        lx, ly = left + (n % 2) * 300, 44 + (n // 2) * 18
+        legend.append(f'<rect class="{cls}" x="{lx}" y="{ly - 10}" width="12" height="12"/><text x="{lx + 18}" y="{ly}">{escape(label)} {_pct(round(100 * share, 1))}</text>')
     alt = "; ".join(f"{label} {counts[cls]} of {m.assessable}" for cls, label in BAR)
     ident = "chart-" + "".join(ch if ch.isalnum() else "-" for ch in m.measure)
     return (
-        f'<figure><svg viewBox="0 0 600 60" width="600" height="60" role="img" aria-labelledby="{ident}" xmlns="http://www.w3.org/2000/svg">'
+        f'<figure><svg viewBox="0 0 700 72" width="700" height="72" role="img" aria-labelledby="{ident}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ident}">{escape(m.measure)} outcomes: {escape(alt)}</title>{"".join(parts)}{"".join(legend)}</svg>'
         f"<figcaption>{escape(m.measure)}: {escape(alt)}.</figcaption></figure>"
     )
 
 
-def _html_table(header, rows) -> str:
+def _html_table(header, rows, numeric: set[int]) -> str:
+    """A table; the `numeric` columns are right-aligned."""
     num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if i else ""}>{escape(h)}</th>' for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(f"<td{num if i else ''}>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
+    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f"<td{num if i in numeric else ''}>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def to_html(s: Summary, by_plan: bool) -> str:
-    measures = _html_table(MEASURE_HEADER, [measure_row(m) for m in s.measures]) if s.measures else "<p>No goal uses a catalogue measure.</p>"
+    measures = _html_table(MEASURE_HEADER, [measure_row(m) for m in s.measures], set(range(1, len(MEASURE_HEADER)))) if s.measures else "<p>No goal uses a catalogue measure.</p>"
     charts = "".join(measure_chart(m) for m in s.measures)
-    plans = f"<h2>By plan</h2>{_html_table(PLAN_HEADER, [plan_row(p) for p in s.by_plan])}" if by_plan else ""
+    plans = f"<h2>By plan</h2>{_html_table(PLAN_HEADER, [plan_row(p) for p in s.by_plan], {2, 3, 4})}" if by_plan else ""
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in _notes(s))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -214,7 +218,7 @@ def to_html(s: Summary, by_plan: bool) -> str:
         '<meta name="referrer" content="no-referrer">\n<meta name="robots" content="noindex, nofollow">\n'
         f"<title>Caseload outcomes</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<h1>Caseload outcomes</h1>\n<p>{s.plans} plan{'s' if s.plans != 1 else ''}; period: {escape(_period(s))}; report date {s.today}.</p>\n"
-        f"<h2>By measure</h2>\n{measures}\n{charts}\n<h2>Goals and reviews</h2>\n{_html_table(('count', 'number'), _totals(s))}\n{plans}\n{notes}\n"
+        f"<h2>By measure</h2>\n{measures}\n{charts}\n<h2>Goals and reviews</h2>\n{_html_table(('count', 'number'), _totals(s), {1})}\n{plans}\n{notes}\n"
         "</body>\n</html>\n"
     )
 
