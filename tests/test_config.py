@@ -95,7 +95,7 @@ def test_lint_settings_merge():
     values = ConfigFile.model_validate({"select": ["S"], "extend-select": ["G201"], "ignore": ["S109"], "fail-on": "error", "short-term-days": 120})
     settings = lint_settings(Config(values, Path("/clinic/pyproject.toml")))
     assert settings.select == ("S",) and settings.extend_select == ("G201",) and settings.ignore == ("S109",)
-    assert settings.fail_on is Severity.ERROR and settings.limits.short_term_days == 120 and settings.limits.long_term_days == 365
+    assert settings.fail_on is Severity.ERROR and settings.limits.short_term_days == 120 and settings.limits.long_term_days is None and settings.limits.long_term_months == 12
     assert settings.root == "/clinic"
     cli = lint_settings(Config(values), select=("C",), ignore=(), fail_on=Severity.INFO)
     assert cli.select == ("C",) and cli.extend_select == () and cli.ignore == () and cli.fail_on is Severity.INFO

@@ -72,7 +72,7 @@ def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> tupl
     out = [
         Score(entry.date, float(entry.score))
         for entry in plan.progress
-        if measure_key(entry.measure, catalogue) == key and (not entry.goals or ids & set(entry.goals))
+        if entry.score is not None and measure_key(entry.measure, catalogue) == key and (not entry.goals or ids & set(entry.goals))
     ]
     return tuple(sorted(out, key=lambda s: s.date))
 

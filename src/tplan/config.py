@@ -43,15 +43,26 @@ class ConfigFile(BaseModel):
     fail_on: Literal["error", "warning", "info"] | None = Field(default=None, alias="fail-on")
     exclude: list[str] = Field(default_factory=list)
     max_review_interval_days: PositiveInt | None = Field(default=None, alias="max-review-interval-days")
+    short_term_months: PositiveInt | None = Field(default=None, alias="short-term-months")
+    long_term_months: PositiveInt | None = Field(default=None, alias="long-term-months")
     short_term_days: PositiveInt | None = Field(default=None, alias="short-term-days")
     long_term_days: PositiveInt | None = Field(default=None, alias="long-term-days")
+    minor_consent_age: PositiveInt | None = Field(default=None, alias="minor-consent-age")
     max_identical_goals: PositiveInt | None = Field(default=None, alias="max-identical-goals")
     measures: str | None = None
     template_dirs: list[str] = Field(default_factory=list, alias="template-dirs")
 
 
 KNOWN_KEYS = sorted(f.alias or name for name, f in ConfigFile.model_fields.items())
-LIMIT_KEYS = ("max_review_interval_days", "short_term_days", "long_term_days", "max_identical_goals")
+LIMIT_KEYS = (
+    "max_review_interval_days",
+    "short_term_months",
+    "long_term_months",
+    "short_term_days",
+    "long_term_days",
+    "max_identical_goals",
+    "minor_consent_age",
+)
 
 
 @dataclass(frozen=True)

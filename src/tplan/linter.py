@@ -214,7 +214,7 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
     # The validated status; without a valid plan, the raw one only when it is text (a list or a
     # mapping written as the status would break the skip_status lookup: E003 reports it).
     status = plan.status if plan is not None else data.get("status") if isinstance(data.get("status"), str) else None
-    ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders)
+    ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc)
     file_ignores = settings.ignored_in(file)
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
     # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.

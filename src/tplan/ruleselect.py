@@ -20,7 +20,9 @@ def is_known(selector: str) -> bool:
 
 def suggestion(value: str) -> str:
     """' (did you mean S103 goal-without-deadline?)', or '' when nothing is close."""
-    codes = difflib.get_close_matches(value.upper(), list(BY_CODE), n=1, cutoff=0.6)
+    code = value.upper()
+    code = code[:1] + code[1:].replace("O", "0")  # a letter O typed for a zero (S1O7) is the commonest slip
+    codes = difflib.get_close_matches(code, list(BY_CODE), n=1, cutoff=0.6)
     if codes:
         return f" (did you mean {codes[0]} {BY_CODE[codes[0]].name}?)"
     names = difflib.get_close_matches(value.lower(), list(BY_NAME), n=1, cutoff=0.6)

@@ -178,7 +178,7 @@ def build(
     if client.date_of_birth and not redacted:
         born += f" (age {_age(client.date_of_birth, today)})"
     contact = client.contact
-    emergency = client.emergency_contact
+    emergency = "; ".join(_person(e.name, e.relationship, e.phone) for e in client.emergency_contacts)
     return Document(
         plan=plan,
         title=f"Treatment plan {plan.id}",
@@ -191,7 +191,7 @@ def build(
             ("Phone", contact.phone if contact else None),
             ("Email", contact.email if contact else None),
             ("Address", contact.address if contact else None),
-            ("Emergency contact", _person(emergency.name, emergency.relationship, emergency.phone) if emergency else None),
+            ("Emergency contact", emergency or None),
         ),
         clinician=c.name + (f", {c.credentials}" if c.credentials else ""),
         clinician_facts=_facts(("License", c.license), ("NPI", c.npi), ("Phone", c.phone), ("Email", c.email)),
@@ -220,7 +220,7 @@ def build(
             {
                 "date": fmt_date(p.date),
                 "measure": p.measure,
-                "score": num(p.score),
+                "score": num(p.score) if p.score is not None else "",
                 "goals": [Ref(g, anchor("goal", g) if g in goals_by_id else None) for g in p.goals],
                 "note": p.note,
             }
@@ -283,9 +283,9 @@ def _assessment(a, catalogue: Catalogue) -> dict:
         "date": fmt_date(a.date),
         "instrument": inst.id if inst else a.instrument,
         "name": inst.name if inst else "",
-        "score": num(a.score),
-        "range": inst.range_text if inst else "",
-        "band": (inst.band(a.score) or "") if inst else "",
+        "score": num(a.score) if a.score is not None else a.result,
+        "range": inst.range_text if inst and a.score is not None else "",
+        "band": (inst.band(a.score) or "") if inst and a.score is not None else "",
         "note": a.note or "",
     }
 

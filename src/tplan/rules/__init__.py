@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tplan.rules import compliance, loading, privacy, repo, review, smart, suppression, template, thread
+from tplan.rules import comments, compliance, episode, loading, privacy, repo, review, smart, suppression, template, thread
 from tplan.rules import outcomes
 from tplan.rules.base import Limits, Rule, RuleContext
 
@@ -12,6 +12,8 @@ ALL_RULES: tuple[Rule, ...] = (
     *thread.RULES,
     *review.RULES,
     *compliance.RULES,
+    *episode.RULES,
+    *comments.RULES,
     *template.RULES,
     *privacy.RULES,
     *repo.RULES,

@@ -28,9 +28,12 @@ class Limits:
     """Numbers rules compare against; a clinic can change them in its config."""
 
     max_review_interval_days: int = 90
-    short_term_days: int = 90
-    long_term_days: int = 365
+    short_term_months: int = 3  # calendar months: 2026-11-02 → 2027-02-02 is within three
+    long_term_months: int = 12
+    short_term_days: int | None = None  # a clinic that counts days instead sets these
+    long_term_days: int | None = None
     max_identical_goals: int = 5
+    minor_consent_age: int = 18  # below this age at `created`, a guardian consents
 
 
 @dataclass
@@ -42,6 +45,7 @@ class RuleContext:
     catalogue: Catalogue
     limits: Limits = field(default_factory=Limits)
     placeholders: list[tuple[Path, str]] = field(default_factory=list)
+    doc: Any = None  # the LoadedDoc, for the few rules that look at how the YAML was written
 
     def unfilled(self, path: Path) -> bool:
         """Whether the value at `path` is a template placeholder: T601 reports it, other rules skip it."""

@@ -6,6 +6,7 @@ import math
 import re
 from typing import Iterator
 
+from tplan.dates import age_on
 from tplan.diagnostics import Finding, Severity
 from tplan.frequency import days_between_sessions
 from tplan.rules import standards
@@ -16,27 +17,51 @@ ERR, WARN = Severity.ERROR, Severity.WARNING
 
 @rule("C401", "missing-consent", ERR, skip_status=DRAFT_OR_CLOSED, requirement=standards.PARTICIPATION)
 def missing_consent(ctx: RuleContext) -> Iterator[Finding]:
-    """An active plan lacks the client's agreement and both signature dates.
+    """An active plan lacks the agreement and the dated signatures it needs.
 
     ## Why it matters
     Care is delivered under a plan the client agreed to. Payers and surveyors look for the
     client's agreement and the dated signatures of client and clinician: the evidence that the
-    plan was developed with the active participation of the person served (CARF 2.C). Drafts and
-    closed plans are exempt.
+    plan was developed with the active participation of the person served (CARF 2.C). Who signs
+    depends on who may consent: for a minor (younger than `minor-consent-age`, default 18, at
+    `created`) or a client with a `guardian`, the guardian signs (`guardian_signed`, and
+    `client.guardian` says who); the client's own signature is then their assent, welcome but
+    not required. A clinician with a `supervisor` needs the supervisor's co-signature
+    (`supervisor_signed`). Drafts and closed plans are exempt.
     ## Example
     consent: {client_agreed: true}
     ## Use instead
     consent: {client_agreed: true, client_signed: 2026-03-02, clinician_signed: 2026-03-02}
     """
-    consent = ctx.plan.consent
+    plan = ctx.plan
+    consent = plan.consent
+    needed = _signatures_needed(ctx)
     if consent is None:
-        yield Finding(("consent",), "active plan has no consent: record client_agreed: true and both signature dates")
+        yield Finding(("consent",), f"active plan has no consent: record client_agreed: true and {', '.join(needed)}")
         return
-    missing = [k for k in ("client_signed", "clinician_signed") if getattr(consent, k) is None]
+    missing = [k for k in needed if getattr(consent, k) is None]
     if not consent.client_agreed:
         missing.insert(0, "client_agreed: true")
+    if "guardian_signed" in needed and plan.client.guardian is None:
+        missing.append("client.guardian (who signs for the client)")
     if missing:
         yield Finding(("consent",), f"active plan's consent is incomplete: missing {', '.join(missing)}")
+
+
+def is_minor(ctx: RuleContext) -> bool:
+    """Whether the client is below the consent age on the day the plan was created."""
+    born = ctx.plan.client.date_of_birth
+    return born is not None and age_on(born, ctx.plan.created) < ctx.limits.minor_consent_age
+
+
+def _signatures_needed(ctx: RuleContext) -> list[str]:
+    """The signature dates this plan needs: the guardian's instead of the client's for a minor or
+    a client with a guardian, and the supervisor's for a supervised clinician."""
+    guarded = is_minor(ctx) or ctx.plan.client.guardian is not None
+    needed = ["guardian_signed" if guarded else "client_signed", "clinician_signed"]
+    if ctx.plan.clinician.supervisor is not None:
+        needed.append("supervisor_signed")
+    return needed
 
 
 @rule("C402", "incomplete-safety-plan", ERR, requirement=standards.SAFETY_PLAN)
@@ -72,6 +97,7 @@ def incomplete_safety_plan(ctx: RuleContext) -> Iterator[Finding]:
 
 
 ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+_UNDOTTED = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}$")  # F411: a claim form's spelling of F41.1
 
 
 @rule("C403", "malformed-icd10", ERR, requirement=standards.DIAGNOSIS_CODES)
@@ -87,12 +113,24 @@ def malformed_icd10(ctx: RuleContext) -> Iterator[Finding]:
     diagnoses: [{code: 300.02}]
     ## Use instead
     diagnoses: [{code: F41.1, description: Generalized anxiety disorder}]
+
+    A code written without its dot (`F411`, as on a claim form) is well formed: it is a warning
+    that shows the dotted form (`F41.1`), which is how the code set and most systems print it.
     """
     for i, diagnosis in enumerate(ctx.plan.diagnoses):
         code = diagnosis.code.strip()
-        if not ICD10CM.match(code):
-            hint = " (use capital letters)" if ICD10CM.match(code.upper()) else ""
-            yield Finding(("diagnoses", i, "code"), f"diagnosis code '{code}' is not a well-formed ICD-10-CM code{hint}")
+        if ICD10CM.match(code):
+            continue
+        if _UNDOTTED.match(code.upper()):
+            upper = code.upper()
+            yield Finding(
+                ("diagnoses", i, "code"),
+                f"diagnosis code is written without its dot; write {upper[:3]}.{upper[3:]}",
+                severity=WARN,
+            )
+            continue
+        hint = " (use capital letters)" if ICD10CM.match(code.upper()) else ""
+        yield Finding(("diagnoses", i, "code"), f"diagnosis code is not a well-formed ICD-10-CM code{hint}")
 
 
 def npi_is_valid(npi: str) -> bool:

@@ -175,13 +175,17 @@ def bad_entry_date(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("R306", "deadline-passed-without-review", ERR, skip_status=DRAFT_OR_CLOSED, requirement=standards.REVIEW)
 def deadline_passed_without_review(ctx: RuleContext) -> Iterator[Finding]:
-    """A goal's deadline has passed on an active plan and the plan has not been reviewed since.
+    """A goal's deadline has passed, the plan has not been reviewed since, and the review is due.
 
     ## Why it matters
     When a goal's date comes, the plan has to say what happened: met, carried on with a new
     date, or changed. Until a review records that, the plan promises care against a goal that
     has expired, which surveyors cite (Joint Commission CTS.03.01.03; Medicaid's review
-    requirement, 42 CFR 456.180).
+    requirement, 42 CFR 456.180). The review that records it is the one planned in
+    `reviews.next`: between a deadline and that review the finding is an info saying when the
+    review is due (templates put short-term deadlines a week before the first review, and a
+    new plan must not fail CI for that week). Goals whose `status` is no longer `active` (met,
+    revised, discontinued…) have already been dealt with and never trigger it.
     ## Example
     goals:
       - {id: G1, deadline: 2026-05-25}     # today is 2026-06-10
@@ -195,16 +199,24 @@ def deadline_passed_without_review(ctx: RuleContext) -> Iterator[Finding]:
     plan, today = ctx.plan, ctx.today
     reviewed = [r.date for r in plan.reviews.history if r.date <= today]
     last_review = max(reviewed, default=None)
+    due = plan.reviews.next
     for i, goal in enumerate(plan.goals):
-        if goal.deadline is None or goal.deadline >= today:
+        if goal.status != "active" or goal.deadline is None or goal.deadline >= today:
             continue
         if last_review is not None and last_review >= goal.deadline:
             continue
         met = attainment(goal, plan, ctx.catalogue, today).status is Status.MET
+        passed = f"goal {goal.id}'s deadline {goal.deadline} has passed ({'met' if met else 'not met'})"
+        if due is not None and due > today:
+            yield Finding(
+                ("goals", i, "deadline"),
+                f"{passed}; record it at the review due {due} (tplan review --goal {goal.id} --status …)",
+                severity=Severity.INFO,
+            )
+            continue
         yield Finding(
             ("goals", i, "deadline"),
-            f"goal {goal.id}'s deadline {goal.deadline} has passed ({'met' if met else 'not met'}) and the plan "
-            "has not been reviewed since; record a review and update the goal",
+            f"{passed} and the plan has not been reviewed since; record a review and update the goal",
         )
 
 

@@ -7,6 +7,7 @@ import difflib
 import re
 from typing import Iterator
 
+from tplan.dates import add_months
 from tplan.diagnostics import Finding, Severity
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
@@ -112,10 +113,12 @@ def score_out_of_range(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(path + ("target",), f"target {fmt_number(absolute.value)} is outside {info.label}'s range {info.range_text}")
     for i, assessment in enumerate(plan.assessments):
         inst = ctx.catalogue.get(assessment.instrument)
-        if inst is not None and not (inst.min <= assessment.score <= inst.max):
+        if inst is not None and assessment.score is not None and not (inst.min <= assessment.score <= inst.max):
             yield Finding(("assessments", i, "score"), f"score {fmt_number(assessment.score)} is outside {inst.id}'s range {inst.range_text}")
     customs = _custom_measures(ctx)
     for i, entry in enumerate(plan.progress):
+        if entry.measure is None or entry.score is None:  # a narrative note
+            continue
         info = measure_info(customs.get(entry.measure.casefold(), entry.measure), ctx.catalogue)
         if info is not None and not info.in_range(entry.score):
             yield Finding(("progress", i, "score"), f"score {fmt_number(entry.score)} is outside {info.label}'s range {info.range_text}")
@@ -182,16 +185,18 @@ def deadline_before_start(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("S107", "deadline-too-far", WARN, requirement=standards.TIME_SPECIFIC)
 def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
-    """A deadline is too far away: short-term over 90 days, long-term over 365 days after `created`.
+    """A deadline is too far away: short-term over 3 months, long-term over 12 months after `created`.
 
     ## Why it matters
     Goals that run past the review cycle are never judged. Short-term goals should be reachable
     within a review period, long-term goals within a year (CARF 2.C: objectives that are
-    achievable and time-specific). Objectives follow their goal's term.
-    The limits are configurable (`short-term-days`, `long-term-days`).
+    achievable and time-specific). Objectives follow their goal's term. Months are calendar
+    months, as a clinician counts them: "within three months" of 2 November is 2 February.
+    The limits are configurable (`short-term-months`, `long-term-months`; a clinic that counts
+    days sets `short-term-days` / `long-term-days` instead).
     ## Example
     term: short
-    deadline: 2026-12-01      # created 2026-03-02: 274 days
+    deadline: 2026-12-01      # created 2026-03-02: nine months
     ## Use instead
     term: short
     deadline: 2026-05-25
@@ -202,10 +207,20 @@ def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
         if item.deadline is None:
             continue
         term = goal.term or "long"
-        limit = limits.short_term_days if term == "short" else limits.long_term_days
-        days = (item.deadline - created).days
-        if days > limit:
-            yield Finding(path + ("deadline",), f"deadline is {days} days after the plan was created; {term}-term deadlines should be within {limit} days")
+        days_limit = limits.short_term_days if term == "short" else limits.long_term_days
+        if days_limit is not None:
+            days = (item.deadline - created).days
+            if days > days_limit:
+                yield Finding(path + ("deadline",), f"deadline is {days} days after the plan was created; {term}-term deadlines should be within {days_limit} days")
+            continue
+        months = limits.short_term_months if term == "short" else limits.long_term_months
+        latest = add_months(created, months)
+        if item.deadline > latest:
+            yield Finding(
+                path + ("deadline",),
+                f"deadline is more than {months} months after the plan was created; {term}-term deadlines should be "
+                f"on or before {latest}",
+            )
 
 
 @rule("S108", "objective-after-goal", ERR)
@@ -240,28 +255,50 @@ _OBSERVABLE = re.compile(
     r"|no more than|fewer|reduce|increase|decrease|attend|complete|practi[cs]e|use|identify|list|record|log|schedule)\b",
     re.I,
 )
+# A statement with none of these has no amount, no time frame and no observable behaviour
+# ("Reduce anxiety.", "Improve mental health."): nothing a reviewer could check.
+_CHECKABLE = re.compile(
+    r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|half|once|most|all|none|no longer"
+    r"|per|each|every|daily|weekly|monthly|times?|days?|nights?|weeks?|months?|sessions?|hours?|minutes?"
+    r"|by|within|before|after|until|when|while|without|consecutive|again"
+    r"|score|scores|measured|range|level|below|above|fewer|less than|more than|at least|at most|or less|or more"
+    r"|attend|complete|practi[cs]e|use|identify|list|record|log|schedule|track|keep|follow|return|resume"
+    r"|sleep|walk|exercise|go|visit|call|write|read|say|state|ask|tell|name|describe|explain|plan|make|take"
+    r"|spend|eat|drink|abstain|stop|start|limit|cut|hold|arrange|decline|join|engage|participate|share|report"
+    r"|demonstrate|apply|finish|reach|raise|bring|lower|drop|maintain|express|communicate|contact|set)\b",
+    re.I,
+)
+
+
+def vague_phrase(statement: str) -> str | None:
+    """Why a statement is vague, in tplan's own words (never the statement itself), or None."""
+    vague = _VAGUE.search(statement)
+    if vague and not _OBSERVABLE.search(statement):
+        return f'it says "{vague.group(0).lower()}" and names no observable behaviour or amount'
+    if not _CHECKABLE.search(statement):
+        return "it names no amount, no time frame and no observable behaviour"
+    return None
 
 
 @rule("S109", "vague-goal", WARN, requirement=standards.MEASURABLE)
 def vague_goal(ctx: RuleContext) -> Iterator[Finding]:
-    """A goal statement is vague ("feel better", "be happier") and names no observable behaviour.
+    """A goal statement is vague ("feel better", "Reduce anxiety.") and names no observable behaviour.
 
     ## Why it matters
-    "Feel better" cannot be observed or counted. A statement should say what the client will do
-    or what will change, by how much: that is what makes a goal measurable for the client, the
-    clinician and a surveyor (Joint Commission CTS.03.01.03, CARF 2.C).
+    "Feel better" cannot be observed or counted, and neither can "Reduce anxiety." or "Improve
+    mental health.", the SMART guides' own examples of vague goals: no amount, no time frame, no
+    behaviour. A statement should say what the client will do or what will change, by how much:
+    that is what makes a goal measurable for the client, the clinician and a surveyor (Joint
+    Commission CTS.03.01.03, CARF 2.C).
     ## Example
-    statement: Client will feel better.
+    statement: Reduce anxiety.
     ## Use instead
     statement: Reduce depressive symptoms to the mild range (PHQ-9 at or below 9).
     """
     for path, item, parent in ctx.goals_and_objectives():
-        vague = _VAGUE.search(item.statement)
-        if vague and not _OBSERVABLE.search(item.statement):
-            yield Finding(
-                path + ("statement",),
-                f"{_kind(parent)} {item.id}'s statement is vague (\"{vague.group(0).lower()}\") and names no observable behaviour or amount",
-            )
+        why = vague_phrase(item.statement)
+        if why and not ctx.unfilled(path + ("statement",)):
+            yield Finding(path + ("statement",), f"{_kind(parent)} {item.id}'s statement is vague: {why}")
 
 
 @rule("S110", "relative-target-no-baseline", ERR, requirement=standards.MEASURABLE)

@@ -37,26 +37,55 @@ def as_date(value: Any) -> _dt.date | None:
 def _date(value: Any) -> _dt.date:
     day = as_date(value)
     if day is None:
+        if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
+            raise ValueError(f"is not a real date: {_why_not_a_day(value.strip())}")
         raise ValueError("must be a date written as YYYY-MM-DD, e.g. 2026-03-02")
     return day
 
 
+def _why_not_a_day(text: str) -> str:
+    """Why a YYYY-MM-DD string names no day (2026-02-30), in words; the digits are tplan's format."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}"
+    import calendar
+
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days, not {day}"
+
+
 PlanDate = Annotated[_dt.date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 
-_YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", re.ASCII)
+
+
+def _language(value: Any) -> str:
+    if isinstance(value, str) and _BCP47.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError("must be a language tag such as en, es or pt-BR (BCP 47)")
+
+
+BCP47 = Annotated[str, PlainValidator(_language), WithJsonSchema({"type": "string", "pattern": _BCP47.pattern})]
+
+_YEAR_MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 
 def _onset(value: Any) -> _dt.date | str:
+    """A full date, a year and month (`2025-07`) or a year alone (`2025`, which YAML reads as a number)."""
+    if type(value) is int and 1900 <= value <= 2999:
+        return str(value)
     if isinstance(value, str) and _YEAR_MONTH.match(value.strip()):
         return value.strip()
     try:
         return _date(value)
     except ValueError:
-        raise ValueError("must be a date (YYYY-MM-DD) or a year and month (YYYY-MM)") from None
+        raise ValueError("must be a date (YYYY-MM-DD), a year and month (YYYY-MM) or a year (YYYY)") from None
 
 
 Onset = Annotated[
-    Union[_dt.date, str], PlainValidator(_onset), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"})
+    Union[_dt.date, str],
+    PlainValidator(_onset),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
 ]
 
 Number = Union[int, float]
@@ -75,7 +104,8 @@ Direction = Literal["lower", "higher"]
 # ---- targets ---------------------------------------------------------------------------------
 
 Comparator = Literal["<=", "<", ">=", ">", "=="]
-_TARGET = re.compile(r"^\s*(<=|>=|==|<|>|=)?\s*([+-]?\d+(?:\.\d+)?)\s*(%?)\s*$")
+_TARGET = re.compile(r"^\s*(<=|>=|==|<|>|=|≤|≥)?\s*([+-−]?\d+(?:\.\d+)?)\s*(%?)\s*$")
+_UNICODE_COMPARATOR = {"≤": "<=", "≥": ">=", "=": "=="}  # tplan itself prints ≤ and ≥
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,17 +133,30 @@ def parse_target(value: Any) -> Target:
         match = _TARGET.match(value)
         if match:
             op, number, percent = match.groups()
+            number = number.replace("−", "-")
             signed = number[0] in "+-"
+            if percent and not signed:
+                raise ValueError(_ambiguous_percent(number, op))
             if percent or (signed and not op):
                 if op:
                     raise ValueError(_TARGET_HELP)
                 return Target(value.strip(), None, float(number), "percent" if percent else "points")
-            return Target(value.strip(), "==" if op == "=" else op, float(number))
+            return Target(value.strip(), _UNICODE_COMPARATOR.get(op, op), float(number))
     raise ValueError(_TARGET_HELP)
 
 
+def _ambiguous_percent(number: str, op: str | None) -> str:
+    """An unsigned percentage has two readings; tplan guesses neither (a wrong guess marks goals met)."""
+    shown = f"{op or ''}{number}%"
+    absolute = f"{_UNICODE_COMPARATOR.get(op, op) or '>='} {number}"
+    return (
+        f"is ambiguous: '{shown}' could mean a score of {number} on a 0–100 scale (write \"{absolute}\") "
+        f"or a change of {number}% from the baseline (write \"+{number}%\" or \"-{number}%\")"
+    )
+
+
 _TARGET_HELP = (
-    'is not a target tplan understands; write a comparison such as "<= 13" or ">= 5", '
+    'is not a target tplan understands; write a comparison such as "<= 13" or ">= 5" (≤ and ≥ work too), '
     'a change from baseline such as "-50%" or "+3", or a plain number'
 )
 
@@ -140,3 +183,20 @@ Measure = Annotated[
     Union[Annotated[str, Tag("catalogue")], Annotated[CustomMeasure, Tag("custom")]],
     Discriminator(_measure_kind),
 ]
+
+
+# ---- Goal Attainment Scaling -------------------------------------------------------------------
+
+GAS_LEVELS = (-2, -1, 0, 1, 2)
+
+
+def _gas_level(value: Any) -> int:
+    """A GAS level as written: -2…+2, as a number or quoted text ("+1"); YAML reads `+1:` as 1."""
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d", value.strip()):
+        value = int(value.strip())
+    if type(value) is int and value in GAS_LEVELS:
+        return value
+    raise ValueError('must be a level from -2 to +2 ("-2", "-1", "0", "+1", "+2")')
+
+
+GasLevel = Annotated[int, PlainValidator(_gas_level), WithJsonSchema({"type": ["string", "integer"]})]

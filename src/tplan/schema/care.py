@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tplan.schema.base import PlanDate, Score, Strict
 
@@ -26,11 +26,25 @@ class Schedule(Strict):
 
 
 class ProgressEntry(Strict):
+    """A score on a measure (with an optional note), or a narrative note alone."""
+
     date: PlanDate
-    measure: str
-    score: Score
+    measure: str | None = None
+    score: Score | None = None
     goals: list[str] = []
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _score_or_note(self) -> "ProgressEntry":
+        if (self.measure is None) != (self.score is None):
+            raise ValueError("a score needs both 'measure' and 'score'; a narrative entry has a 'note' and neither")
+        if self.measure is None and not self.note:
+            raise ValueError("needs a 'measure' and 'score', or a 'note'")
+        return self
+
+    @property
+    def narrative(self) -> bool:
+        return self.score is None
 
 
 class ReviewEntry(Strict):
@@ -54,6 +68,7 @@ class Referral(Strict):
 class FollowUp(Strict):
     referrals: list[Referral] = []
     next_steps: list[str] = []
+    resources: list[str] = []  # crisis lines and community resources given to the client
 
 
 class SafetyContact(Strict):
@@ -73,6 +88,7 @@ class Risk(Strict):
     level: Literal["low", "moderate", "high"]
     assessed: PlanDate | None = None
     notes: str | None = None
+    protective_factors: list[str] = []
     safety_plan: SafetyPlan | None = None
 
 
@@ -81,3 +97,16 @@ class Consent(Strict):
     client_signed: PlanDate | None = None
     clinician_signed: PlanDate | None = None
     guardian_signed: PlanDate | None = None
+    supervisor_signed: PlanDate | None = None
+
+
+DischargeReason = Literal["goals-met", "client-withdrew", "referred", "moved", "administrative", "other"]
+
+
+class Discharge(Strict):
+    """How and why care ended: required on a closed plan."""
+
+    date: PlanDate
+    reason: DischargeReason
+    summary: str
+    referrals: list[Referral] = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from tplan.schema.base import PlanDate, Strict
+from tplan.schema.base import BCP47, PlanDate, Strict
 
 
 class Contact(Strict):
@@ -32,13 +34,44 @@ class Insurance(Strict):
     authorization: Authorization | None = None
 
 
+class Guardian(Strict):
+    """Who may consent for the client: a minor's parent, or an adult's court-appointed guardian."""
+
+    name: str
+    relationship: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    authority: Literal["parent", "legal-guardian", "conservator", "other"] | None = None
+
+
 class Client(Strict):
     name: str
+    preferred_name: str | None = None
     date_of_birth: PlanDate | None = None
     pronouns: str | None = None
+    language: BCP47 | None = None
     contact: Contact | None = None
-    emergency_contact: EmergencyContact | None = None
+    # One contact as a mapping (format 1 as first written), or several as a list.
+    emergency_contact: EmergencyContact | list[EmergencyContact] | None = None
+    guardian: Guardian | None = None
     insurance: Insurance | None = None
+
+    @property
+    def emergency_contacts(self) -> list[EmergencyContact]:
+        """The emergency contacts as a list, however the plan wrote them."""
+        contact = self.emergency_contact
+        if contact is None:
+            return []
+        return contact if isinstance(contact, list) else [contact]
+
+
+class Supervisor(Strict):
+    """The licensed clinician who supervises a pre-licensed one and co-signs the plan."""
+
+    name: str
+    credentials: str | None = None
+    license: str | None = None
+    npi: str | None = None
 
 
 class Clinician(Strict):
@@ -48,3 +81,4 @@ class Clinician(Strict):
     npi: str | None = None
     email: str | None = None
     phone: str | None = None
+    supervisor: Supervisor | None = None

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from tplan.schema.base import PlanDate, Strict
-from tplan.schema.care import Consent, FollowUp, Intervention, ProgressEntry, Reviews, Risk, Schedule
+from tplan.schema.care import Consent, Discharge, FollowUp, Intervention, ProgressEntry, Reviews, Risk, Schedule
 from tplan.schema.client import Client, Clinician
 from tplan.schema.clinical import Assessment, Diagnosis, History, PresentingProblem
 from tplan.schema.goals import Goal
@@ -39,6 +39,7 @@ class Plan(Strict):
     accommodations: list[str] = []
     risk: Risk | None = None
     consent: Consent | None = None
+    discharge: Discharge | None = None
     # Top-level `x-` keys, kept aside and never validated: a private attribute, so no key a file
     # can hold (not even `extensions:`) is taken for it.
     _extensions: dict[str, Any] = PrivateAttr(default_factory=dict)
