@@ -9,6 +9,7 @@ PHQ-9 (S_diff = sqrt(2) x 2.5 = 3.5355, so a reliable change is 6.93 points; rec
   → plans 5, clients 4, mean (-11 - 8 + 8 - 1) / 4 = -3, median of -11 -8 -1 8 = -4.5,
     improvement 2/4 = 50%, recovered 1/4 = 25%, deterioration 25%, no change 25%.
 GAD-7 (no published reliability basis): case-0005 14 → 12, change -2; no percentages.
+Goals: case-0001 met (2026-05-20), case-0003 revised (2026-04-10), case-0004 discontinued (2026-06-20).
 Reviews (interval 90 days from 2026-03-02, due 2026-05-31): case-0001 on 2026-05-20 (on time),
 case-0002 on 2026-06-15 (late); on 2026-07-01 four active plans are still at reviews.next 2026-05-30.
 """
@@ -37,9 +38,9 @@ MEASURES = """\
 TOTALS = """\
 | count | number |
 |---|--:|
-| goals met | 0 |
-| goals revised | 0 |
-| goals discontinued | 0 |
+| goals met | 1 |
+| goals revised | 1 |
+| goals discontinued | 1 |
 | reviews held on time | 1 |
 | reviews held late | 1 |
 | active plans with a review overdue now | 4 |
@@ -67,7 +68,7 @@ def test_json_has_the_same_figures(tplan):
     assert (phq9["improved"], phq9["recovered"], phq9["deteriorated"], phq9["no_change"]) == (2, 1, 1, 1)
     assert phq9["percent"] == {"reliable_improvement": 50.0, "recovered": 25.0, "reliable_deterioration": 25.0, "no_reliable_change": 25.0}
     assert (gad7["measure"], gad7["clients"], gad7["assessable"], gad7["percent"]["recovered"]) == ("GAD-7", 1, 0, None)
-    assert data["goals"] == {"met": 0, "revised": 0, "discontinued": 0}
+    assert data["goals"] == {"met": 1, "revised": 1, "discontinued": 1}
     assert (data["reviews_on_time"], data["reviews_late"], data["reviews_overdue_now"]) == (1, 1, 4)
     assert data["plans"] == 6 and data["not_counted"] == {}
     assert "by_plan" not in data
@@ -140,6 +141,7 @@ def test_period_limits_scores_and_reviews(tplan):
     # Up to 2026-06-01 the late review of 2026-06-15 is not counted.
     data = json.loads(report(tplan, "--to", "2026-06-01", "--format", "json"))
     assert (data["reviews_on_time"], data["reviews_late"]) == (1, 0)
+    assert data["goals"] == {"met": 1, "revised": 1, "discontinued": 0}  # discontinued on 2026-06-20
     assert data["measures"][0]["clients"] == 4
 
 

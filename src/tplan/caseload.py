@@ -38,7 +38,7 @@ class PlanFacts:
 
     plan_id: str
     series: tuple[Series, ...] = ()
-    goal_statuses: tuple[str, ...] = ()  # status of each goal and objective whose status_date is in the period
+    goal_statuses: tuple[str, ...] = ()  # status of each goal (not objective) whose status_date is in the period
     reviews: tuple[bool, ...] = ()  # each recorded review in the period: held on time?
     overdue_now: bool = False  # an active plan whose reviews.next is before today
 
@@ -79,7 +79,7 @@ def plan_facts(plan, catalogue: Catalogue, period: Period, today: _dt.date) -> P
         series.append(Series(measure, tuple((d, s) for d, s in scores if d in period)))
 
     statuses = []
-    for item, _ in items:
+    for item in plan.goals:
         status, when = getattr(item, "status", None), getattr(item, "status_date", None)
         if status and status != "active" and (when is None or when in period):
             statuses.append(status)
