@@ -168,8 +168,8 @@ def test_measures_file_is_relative_to_the_config(repo):
     [
         ('[tool.tplan]\nselct = ["S1"]\n', "pyproject.toml:2: tool.tplan.selct: unknown key; did you mean 'select'?"),
         ('[tool.tplan]\nmax_review_interval_days = 60\n', "did you mean 'max-review-interval-days'?"),
-        ('[tool.tplan]\nignore = ["S1O7"]\n', "pyproject.toml:2: tool.tplan.ignore: unknown rule 'S1O7' (did you mean S107 deadline-too-far?)"),
-        ('[tool.tplan]\nselect = ["no-deadlin"]\n', "unknown rule 'no-deadlin' (did you mean S103 no-deadline?)"),
+        ('[tool.tplan]\nignore = ["S1O7"]\n', "pyproject.toml:2: tool.tplan.ignore: unknown rule 'S1O7'; did you mean 'S107' (deadline-too-far)?"),
+        ('[tool.tplan]\nselect = ["no-deadlin"]\n', "unknown rule 'no-deadlin'; did you mean 'S103' (no-deadline)?"),
         ('[tool.tplan.per-file-ignores]\n"a/*" = ["Z999"]\n', "tool.tplan.per-file-ignores['a/*']: unknown rule 'Z999'"),
         ('[tool.tplan]\nshort-term-days = "ninety"\n', "pyproject.toml:2: tool.tplan.short-term-days: must be a whole number"),
         ('[tool.tplan]\nlong-term-days = 0\n', "tool.tplan.long-term-days: must be a whole number above 0"),

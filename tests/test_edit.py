@@ -11,7 +11,7 @@ import pytest
 
 from tplan.commands.progress import run_progress_add
 from tplan.commands.review import run_review
-from tplan.edit import yaml_value
+from tplan.yamltext import yaml_value
 from tplan.errors import TplanError
 
 HERE = Path(__file__).parent
@@ -247,6 +247,12 @@ def test_a_second_edit_is_still_minimal(tmp_path):
         ("line one\nline two", False, '"line one\\nline two"'),
         ("- dash first", False, '"- dash first"'),
         ("Café ☕", False, "Café ☕"),
+        ("Slept\x85better", False, '"Slept\\Nbetter"'),  # NEL: a line break to YAML 1.1 readers
+        ("Line\u2028break", True, '"Line\\Lbreak"'),
+        ("Deleted\x7f", False, '"Deleted\\x7F"'),
+        ("Bell\x07 and \x1b", False, '"Bell\\a and \\e"'),
+        ('Say "no"', False, 'Say "no"'),
+        ('"quoted" start', False, '"\\"quoted\\" start"'),
         (dt.date(2026, 4, 1), True, "2026-04-01"),
         (4.5, True, "4.5"),
         (7.0, True, "7"),

@@ -54,6 +54,8 @@ def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
     assert "rich.table" not in imported and "rich.console" not in imported
     # one file never pays for a process pool
     assert "concurrent.futures.process" not in imported and "tplan.workers" not in imported
+    # no config globs, no pattern library
+    assert "pathspec" not in imported and "tplan.debug" not in imported
 
 
 def test_linting_uses_only_the_safe_loader_never_round_trip():
@@ -153,21 +155,21 @@ def test_jobs_really_lints_in_other_processes(tmp_path, monkeypatch):
 
     def tagging(text, file, settings, catalogue):  # runs in the worker (inherited by fork)
         result = real(text, file, settings, catalogue)
-        result.plan_id = f"pid {os.getpid()}"
+        result.facts["test-pid"] = os.getpid()  # facts travel back from workers with the result
         return result
 
     monkeypatch.setattr(linter, "lint_text", tagging)
     report = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=2))
-    pids = {f.plan_id for f in report.files if f.plan_id}
-    assert len([f for f in report.files if f.plan_id]) == 46
-    assert pids and f"pid {os.getpid()}" not in pids
+    pids = {f.facts["test-pid"] for f in report.files if "test-pid" in f.facts}
+    assert len([f for f in report.files if "test-pid" in f.facts]) == 46
+    assert pids and os.getpid() not in pids
 
 
 def test_results_from_workers_keep_every_field(tmp_path):
     mixed_folder(tmp_path)
     one = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=1))
     two = lint_paths([str(tmp_path)], LintSettings(today=TODAY, jobs=2))
-    assert one.files == two.files  # FileResult equality: diagnostics, fatal, plan_id, goal_statements
+    assert one.files == two.files  # FileResult equality: diagnostics, fatal, facts, silenced
     assert [f.file for f in two.files] == sorted(f.file for f in two.files)
 
 

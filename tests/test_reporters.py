@@ -252,7 +252,7 @@ def test_quiet_prints_findings_only_and_nothing_when_clean(tmp_path):
     result = run("lint", "--today", "2026-04-01", "-q", "plans", cwd=tmp_path)
     assert result.stdout.splitlines() == [
         "plans/a.yaml:19:5: S103 error goal G1 has no deadline",
-        "plans/a.yaml:30:18: S112 warning custom measure 'relaxation practice' has no unit",
+        "plans/a.yaml:30:18: S112 warning the custom measure of objective G1.1 has no unit",
     ]
     assert "Found" not in result.stdout and result.returncode == 1
     clean = run("lint", "--today", "2026-04-01", "--quiet", "plans/clean.yaml", cwd=tmp_path)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from tplan.docgen import generate, replace_block, rules_table
+from docgen import generate, replace_block, rules_table
 from tplan.commands.rules import severity_text
 from tplan.rules import ALL_RULES, BY_CODE
 
@@ -60,7 +60,7 @@ def test_explain_shows_where_a_rule_does_not_apply(tplan):
     assert tplan("explain", "C401").stdout.startswith("C401 missing-consent (error (not on closed/draft plans))")
 
 
-@pytest.mark.parametrize("asked, hint", [("S1O7", "did you mean S107 deadline-too-far?"), ("no-deadlin", "did you mean S103 no-deadline?"), ("zzz", "`tplan rules` lists every rule")])
+@pytest.mark.parametrize("asked, hint", [("S1O7", "did you mean 'S107' (deadline-too-far)?"), ("no-deadlin", "did you mean 'S103' (no-deadline)?"), ("zzz", "`tplan rules` lists every rule")])
 def test_explain_unknown_rule_is_a_clear_error(tplan, asked, hint):
     result = tplan("explain", asked)
     assert result.returncode == 2
@@ -70,7 +70,7 @@ def test_explain_unknown_rule_is_a_clear_error(tplan, asked, hint):
 
 def test_readme_rule_table_is_up_to_date():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert generate(readme) == readme, "README.md is out of date: run `python -m tplan.docgen`"
+    assert generate(readme) == readme, "README.md is out of date: run `python scripts/docgen.py`"
 
 
 def test_readme_table_has_one_row_per_rule():
@@ -87,7 +87,7 @@ def test_replace_block_rewrites_only_between_markers():
 
 
 def test_docgen_check_fails_on_a_stale_readme(tmp_path, monkeypatch):
-    import tplan.docgen as docgen
+    import docgen
 
     stale = tmp_path / "README.md"
     stale.write_text("# x\n<!-- rules:start -->\n| old |\n<!-- rules:end -->\n<!-- surveyor:start -->\n<!-- surveyor:end -->\n")

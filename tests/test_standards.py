@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from tplan.docgen import replace_block, surveyor_table
+from docgen import replace_block, surveyor_table
 from tplan.rules import ALL_RULES, BY_CODE, standards
 
 JC, CARF, CFR = "Joint Commission CTS.03.01.03", "CARF Section 2.C", "42 CFR 456.180"
@@ -13,7 +13,7 @@ JC, CARF, CFR = "Joint Commission CTS.03.01.03", "CARF Section 2.C", "42 CFR 456
 
 def test_readme_surveyor_table_is_up_to_date():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert replace_block(readme, "surveyor", surveyor_table()) == readme, "run: python -m tplan.docgen"
+    assert replace_block(readme, "surveyor", surveyor_table()) == readme, "run: python scripts/docgen.py"
 
 
 @pytest.mark.parametrize("code,refs", [

@@ -64,6 +64,6 @@ def test_unused_suppression_through_the_cli(tplan, tmp_path):
     result = tplan("lint", "--today", "2026-04-01", str(plan))
     assert result.returncode == 1
     assert (
-        f"{plan}:27:27: X901 warning unused suppression '# tplan: disable=S1O7': 'S1O7' is not a rule code "
-        "(did you mean S107 deadline-too-far?)" in result.stdout
+        f"{plan}:27:27: X901 warning unused suppression '# tplan: disable=S1O7': 'S1O7' is not a rule code"
+        "; did you mean 'S107' (deadline-too-far)?" in result.stdout
     )

@@ -39,12 +39,16 @@ def test_a_quarter_of_care(tplan, tmp_path):
         assert result.returncode == 0, result.stderr
     assert "Recorded GAD-7 8 on 2026-05-22" in result.stdout and "G1: met, target <= 9, improving" in result.stdout
 
-    # the goal's deadline (2026-05-25) has passed without a review: lint and status both say so
+    # the goal's deadline (2026-05-25) has passed without a review: lint and status both say so,
+    # as an info naming the review due on 2026-05-30 (not yet a failure: the review is not due)
     lint = tplan("lint", "--today", "2026-05-26", str(path))
-    assert lint.returncode == 1 and "R306" in lint.stdout
+    assert lint.returncode == 0 and "R306 info" in lint.stdout and "review due 2026-05-30" in lint.stdout
     status = json.loads(tplan("status", "--today", "2026-05-26", "--format", "json", str(path.parent)).stdout)
     assert status["plans"][0]["review"] == "due in 4 days"
-    assert status["plans"][0]["findings"]["error"] == 1
+    assert (status["plans"][0]["findings"]["error"], status["plans"][0]["findings"]["info"]) == (0, 1)
+    # once the review is due and still not recorded, it is an error
+    late = tplan("lint", "--today", "2026-05-31", str(path))
+    assert late.returncode == 1 and "R306 error" in late.stdout
 
     result = tplan(
         "review", str(path), "--summary", "G1 met: GAD-7 14 to 8.", "--changes", "Sleep goal to be added",

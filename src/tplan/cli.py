@@ -15,7 +15,7 @@ app = typer.Typer(
     name="tplan",
     help="Treatment plans as code: scaffold, lint and render mental-health treatment plans kept as YAML.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -37,7 +37,7 @@ def parse_date(value: str | None, option: str) -> _dt.date | None:
 
 @app.command()
 def lint(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml)."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml); - reads a plan from standard input."),
     today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
     select: Optional[str] = typer.Option(None, "--select", metavar="CODES", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
     ignore: Optional[str] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rules: comma-separated codes, prefixes or names."),
@@ -48,12 +48,16 @@ def lint(
     config: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
     isolated: bool = typer.Option(False, "--isolated", help="Ignore every config file: defaults and the command line only."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="PATH", help="With -: the plan's file name, for config matching (per-file-ignores, exclude) and in messages."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
     Settings come from the tool.tplan table of pyproject.toml or from .tplan.toml (the nearest found from
     the current folder upwards); options given here override them. Inline `# tplan: disable=CODE`
     at the end of a line, or `# tplan: disable-file=CODE` anywhere, silences findings.
+
+    `tplan lint -` reads one plan from standard input (an editor's unsaved buffer, a generated
+    plan); --stdin-filename gives the path it stands for, so the config applies as to that file.
 
     Exit codes: 0 no failing findings; 1 findings at or above --fail-on; 2 a file could not be read
     or parsed, the config is wrong, or the command line is wrong.
@@ -73,6 +77,7 @@ def lint(
             config_file=config,
             isolated=isolated,
             jobs=jobs,
+            stdin_filename=stdin_filename,
         )
     )
 
@@ -172,7 +177,7 @@ def render(
     md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html)."),
     output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
-    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency contact and insurance ids removed."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency contacts, guardian and insurance ids removed, and every written form of them scrubbed from free text (docs/privacy.md)."),
     strict: bool = typer.Option(False, "--strict", help="Refuse to render a plan with lint errors (exit 1) instead of adding a warning banner."),
     today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible output."),
 ) -> None:
@@ -199,19 +204,21 @@ app.add_typer(progress_app, name="progress")
 
 @progress_app.command("add")
 def progress_add(
-    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the score in."),
-    measure: str = typer.Option(..., "--measure", metavar="MEASURE", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom measures."),
-    score: str = typer.Option(..., "--score", metavar="SCORE", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
-    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the score was taken (YYYY-MM-DD); default today."),
-    goal: List[str] = typer.Option([], "--goal", metavar="ID", help="Goal or objective id the score belongs to (repeat, or comma-separate); default: every goal on this measure."),
-    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A short note for the entry (no need for quotes inside; tplan quotes it in the file when needed)."),
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the entry in."),
+    measure: Optional[str] = typer.Option(None, "--measure", metavar="MEASURE", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom measures; a catalogue instrument listed under assessments also works (monitoring)."),
+    score: Optional[str] = typer.Option(None, "--score", metavar="SCORE", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the score was taken or the session held (YYYY-MM-DD); default today."),
+    goal: List[str] = typer.Option([], "--goal", metavar="ID", help="Goal or objective id the entry belongs to (repeat, or comma-separate); default: every goal on this measure."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A short note for the entry; alone (no --measure/--score) it is a narrative entry. No need for quotes inside: tplan quotes it in the file when needed."),
     today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
-    """Append a progress entry: `tplan progress add plans/TP-0042.yaml --measure PHQ-9 --score 12`.
+    """Append a progress entry: `tplan progress add plans/TP-0042.yaml --measure PHQ-9 --score 12`,
+    or a narrative one: `tplan progress add plans/TP-0042.yaml --note "Slept better this week"`.
 
-    The plan must pass the schema, the measure must be one its goals use and the score must be in
-    the instrument's range; otherwise nothing is written (exit 2). The entry goes in date order and
-    `updated` moves to its date. Only the inserted lines change in the file.
+    The plan must pass the schema, the measure must be one its goals use (or a catalogue instrument
+    listed under assessments), the score must be in the instrument's range and the date between the
+    plan's `created` and today; otherwise nothing is written (exit 2). The entry goes in date order
+    and `updated` moves to its date. Only the inserted lines change in the file.
     """
     from tplan.commands.progress import run_progress_add
 
@@ -225,24 +232,59 @@ def progress_add(
 @app.command()
 def review(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the review in."),
-    summary: str = typer.Option(..., "--summary", metavar="TEXT", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\"."),
+    summary: Optional[str] = typer.Option(None, "--summary", metavar="TEXT", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\" (optional with --goal)."),
     changes: Optional[str] = typer.Option(None, "--changes", metavar="TEXT", help="What changed in the plan at this review."),
     date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the review was held (YYYY-MM-DD); default today."),
     next_review: Optional[str] = typer.Option(None, "--next", metavar="YYYY-MM-DD", help="Date of the next review; default the review date plus reviews.interval_days."),
+    goal: Optional[str] = typer.Option(None, "--goal", metavar="ID", help="A goal or objective (G1, G1.2) whose status, target or deadline this review changes."),
+    status: Optional[str] = typer.Option(None, "--status", metavar="STATUS", help="The goal's new status: met, partially-met, revised, discontinued, deferred or active."),
+    target: Optional[str] = typer.Option(None, "--target", metavar="TARGET", help="The goal's new target, e.g. \"<= 7\" (written as targets are in plans)."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", metavar="YYYY-MM-DD", help="The goal's new deadline."),
+    reason: Optional[str] = typer.Option(None, "--reason", metavar="TEXT", help="Why the goal changed (required with --goal); recorded under the goal's changes."),
     today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Record a plan review: adds it to reviews.history, moves reviews.next and updated.
 
+    With --goal, the review also changes that goal or objective: `--status met`, `--target`,
+    `--deadline`, each with `--reason`. The goal's status_date becomes the review date and each
+    change is appended to its `changes` list (date, field, from, to, reason). Changing several
+    goals at one review: run it once per goal with the same --date (one review entry is kept).
+
     The plan must pass the schema first; otherwise nothing is written (exit 2). Only the inserted
     or changed lines change in the file.
     """
-    from tplan.commands.review import run_review
+    from tplan.commands.review import GoalChange, run_review
 
+    change = None
+    if goal is not None or status is not None or target is not None or deadline is not None or reason is not None:
+        change = GoalChange(goal, status, target, parse_date(deadline, "--deadline"), reason)
     raise typer.Exit(
         run_review(
             plan, summary, changes=changes, date=parse_date(date, "--date"),
-            next_review=parse_date(next_review, "--next"), today=parse_date(today, "--today"),
+            next_review=parse_date(next_review, "--next"), today=parse_date(today, "--today"), goal=change,
         )
+    )
+
+
+@app.command()
+def close(
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to close."),
+    reason: str = typer.Option(..., "--reason", metavar="REASON", help="Why care ended: goals-met, client-withdrew, referred, moved, administrative or other."),
+    summary: str = typer.Option(..., "--summary", metavar="TEXT", help="How care ended, e.g. \"PSS-10 at 11 and 12 at the last two reviews\"."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="The discharge date (YYYY-MM-DD); default today."),
+    referral: List[str] = typer.Option([], "--referral", metavar="\"TO: REASON\"", help="A referral made at discharge, e.g. \"Peer support group: maintenance\" (repeatable)."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+) -> None:
+    """Close a plan at discharge: sets `status: closed` and writes the `discharge` record.
+
+    Refused (exit 2, the file untouched) while the plan would have lint errors as a closed plan: it
+    is linted as closed, with the project's config, before anything is written. Only the touched
+    lines change (`status:`, `updated:` and the new `discharge:` block).
+    """
+    from tplan.commands.close import run_close
+
+    raise typer.Exit(
+        run_close(plan, reason, summary, date=parse_date(date, "--date"), referrals=referral, today=parse_date(today, "--today"))
     )
 
 
@@ -324,8 +366,12 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and the YAML parser in use, then exit."),
+    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback (also TPLAN_DEBUG=1). A traceback can quote the plan: check it before sharing."),
 ) -> None:
-    pass
+    if debug:
+        from tplan.debug import enable
+
+        enable()
 
 
 @app.command()
@@ -344,6 +390,21 @@ def schema(
     raise typer.Exit(run_schema(output, force=force))
 
 
+# ---- editors (issue 15): `tplan lsp` ------------------------------------------------------------
+
+
+@app.command()
+def lsp() -> None:
+    """Run the language server over stdin/stdout, for editors: live findings, hover, quick fixes.
+
+    Start it from your editor's LSP settings (docs/editors.md shows VS Code, Neovim and Helix);
+    it is not meant to be run by hand. Needs the extra: pip install 'tplan[lsp]' (exit 2 without).
+    """
+    from tplan.commands.lsp import run_lsp
+
+    raise typer.Exit(run_lsp())
+
+
 def main() -> None:
     """Entry point: one clear line and exit 2 for anything the user must fix; never a traceback."""
     try:
@@ -354,6 +415,10 @@ def main() -> None:
     except KeyboardInterrupt:
         print("tplan: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # a bug: say so in one line, not a traceback
-        print(f"tplan: internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
+    except Exception as exc:  # a bug: one line naming the type (its message can quote the plan)
+        from tplan.debug import enabled, show_traceback
+
+        show_traceback(exc)
+        hint = "" if enabled() else "; run with --debug for the traceback"
+        print(f"tplan: internal error ({type(exc).__name__}); please report this{hint}", file=sys.stderr)
         sys.exit(2)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import difflib
 import os
 import re
 import tomllib
@@ -27,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
+from tplan.suggest import closest, did_you_mean
 
 CONFIG_NAMES = (".tplan.toml", "pyproject.toml")
 
@@ -49,6 +49,7 @@ class ConfigFile(BaseModel):
     long_term_days: PositiveInt | None = Field(default=None, alias="long-term-days")
     minor_consent_age: PositiveInt | None = Field(default=None, alias="minor-consent-age")
     max_identical_goals: PositiveInt | None = Field(default=None, alias="max-identical-goals")
+    max_file_bytes: PositiveInt | None = Field(default=None, alias="max-file-bytes")
     measures: str | None = None
     template_dirs: list[str] = Field(default_factory=list, alias="template-dirs")
 
@@ -62,6 +63,7 @@ LIMIT_KEYS = (
     "long_term_days",
     "max_identical_goals",
     "minor_consent_age",
+    "max_file_bytes",
 )
 
 
@@ -191,8 +193,7 @@ class _Where:
         loc = [str(p) for p in error["loc"]]
         key = loc[0] if loc else ""
         if error["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(key.replace("_", "-").lower(), KNOWN_KEYS, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KNOWN_KEYS)}"
+            hint = did_you_mean(closest(key, KNOWN_KEYS)) or f"; known keys: {', '.join(KNOWN_KEYS)}"
             return f"{self.at(key)}: unknown key{hint}"
         sub = "".join(f"[{p}]" if p.isdigit() else f"[{p!r}]" for p in loc[1:])
         what = _WHAT.get(error["type"], error["msg"].lower())

@@ -19,13 +19,18 @@ class Severity(str, Enum):
 
 
 def format_path(path: Path) -> str:
-    """Render a path the way clinicians read it in messages: goals[0].target."""
+    """Render a path the way clinicians read it in messages: goals[0].target. A key the plan
+    format does not know is shown as `<unknown key>`: it may be a mis-indented line of client text,
+    and paths end up in CI logs and SARIF uploads (docs/privacy.md)."""
+    from tplan.schema.adapt import is_shown_key
+
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = part if is_shown_key(str(part), top=not out) else "<unknown key>"
+            out += f".{name}" if out else name
     return out
 
 
@@ -36,7 +41,7 @@ class Finding:
     path: Path
     message: str
     key: bool = False  # point at the key itself rather than its value (unknown keys, duplicates)
-    severity: "Severity | None" = None  # overrides the rule's default (e.g. T601 on drafts)
+    severity: Severity | None = None  # overrides the rule's default (e.g. T601 on drafts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +57,7 @@ class Diagnostic:
     end_column: int | None = None
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, str, str]:
         return (self.line, self.column, self.code, self.message)
 
     @property
@@ -67,9 +72,9 @@ class FileResult:
     file: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fatal: bool = False
-    plan_id: str | None = None
-    goal_statements: list[tuple[str, int, int]] = field(default_factory=list)  # for cross-file rules
-    plan_id_position: tuple[int, int] | None = None  # line, column of the `id` value (D701)
+    # What each cross-file rule's `collect` found in this file, by rule code: small, picklable and
+    # comparable values, so results from worker processes equal those made in this one.
+    facts: dict[str, object] = field(default_factory=dict)
     # Cross-file codes silenced by inline comments, as (line, code); line 0 = the whole file.
     # Kept because the D7xx findings are made after the file's text is gone.
     silenced: tuple[tuple[int, str], ...] = ()

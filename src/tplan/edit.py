@@ -3,34 +3,35 @@
 Why not load, change and dump with ruamel's round-trip mode: dumping rewrites lines nobody
 touched. A flow mapping spread over two lines is joined into one, the blank line before the next
 section moves below an appended entry, one indentation is imposed on the whole file and CRLF
-becomes LF. So the file is composed with ruamel's round-trip parser only for the positions of its
-nodes, and the new text is inserted at those positions in the file's own style: its indentation,
-flow (`- {date: …}`) or block entries, quoting and line endings. Every other character stays.
+becomes LF. So the node tree that `tplan lint` composes anyway (one parse, tplan.linter.check_text)
+gives only the positions of the nodes, and the new text is inserted at those positions in the
+file's own style: its indentation, flow (`- {date: …}`) or block entries, quoting and line endings
+(tplan.yamltext writes the values). Every other character stays.
 
 Each edit is then proved: the new text must load to exactly the old data plus the intended change
-and pass the schema, or nothing is written. Files are written atomically (tplan.fsio).
+and pass the schema, or nothing is written. Edits run under the plan's edit lock and files are
+written atomically, never over a change another program made meanwhile (tplan.fsio).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, Iterator
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tplan.diagnostics import Path, Severity
 from tplan.errors import TplanError
-from tplan.fsio import atomic_write
+from tplan.fsio import UNCHANGED as _UNCHANGED, atomic_write, check_writable, edit_lock
 from tplan.loader import LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.plan import Plan
+from tplan.yamltext import quoted, yaml_value
 
 BOM = "\ufeff"
 
@@ -42,6 +43,8 @@ class Style:
     newline: str = "\n"
     seq_offset: int = 2  # dash column minus the column of the key that holds the list
     item_gap: int = 2  # key column minus dash column for a mapping inside a list item
+    map_indent: int = 2  # key column of a nested block mapping minus its parent key's column
+    flow_gap: int = 2  # `{` column minus dash column for a `- {…}` item
 
 
 @dataclass
@@ -56,28 +59,32 @@ class PlanFile:
     plan: Plan
     root: MappingNode
     style: Style
+    cr_only: bool = False  # `text` has LF where the file has CR; written back with CR
+
+
+@contextlib.contextmanager
+def editing(path: str, catalogue: Catalogue | None = None) -> Iterator[PlanFile]:
+    """The plan, read for editing while this process holds the plan's edit lock: a second tplan
+    edit of the same file waits, then reads the first one's result (never a lost update). A plan
+    the user marked read-only or cannot write is refused before anything else is done."""
+    with edit_lock(path):
+        check_writable(path)
+        yield open_plan(path, catalogue)
 
 
 def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
     """Read and validate a plan for editing. A plan that cannot be read, does not parse or fails
-    the schema raises TplanError (exit 2): tplan never edits a file it cannot fully understand."""
-    from tplan.linter import LintSettings, lint_text, validate
+    the schema raises TplanError (exit 2): tplan never edits a file it cannot fully understand.
+    One parse: the node tree that `check_text` composed gives the positions the edit needs."""
+    from tplan.linter import LintSettings, check_text
 
-    file = FsPath(path)
-    if file.is_dir():
-        raise TplanError(f"{path} is a folder; give the plan's file, e.g. {path.rstrip('/')}/TP-0042.yaml")
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise TplanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    raw = _read_bytes(path)
     try:
         text = decode(raw)
-        result = lint_text(text, path, LintSettings(select=("E",)), catalogue or load_catalogue())
+        checked = check_text(text, path, LintSettings(select=("E",)), catalogue or load_catalogue())
     except LoadError as exc:
         raise TplanError(f"{_where(path, exc.line, exc.column)}{exc.code} {exc.message}; {_UNCHANGED}") from None
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in checked.result.diagnostics if d.severity is Severity.ERROR]
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -85,19 +92,58 @@ def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
             f"{_where(path, first.line, first.column)}{first.code} {first.message}{more}; tplan edits only "
             f"plans that pass the schema: fix this first (`tplan lint {path}` lists every problem); {_UNCHANGED}"
         )
-    doc = load_text(text)
-    plan, _ = validate(doc.data, doc)
-    if plan is None:
+    if checked.plan is None:
         raise TplanError(f"{path}: fill in the template placeholders first (`tplan lint {path}` lists them); {_UNCHANGED}")
-    try:
-        root = YAML(typ="rt").compose(text)
-    except YAMLError as exc:  # the C parser accepted it, so this should not happen
-        raise TplanError(f"{path}: cannot read this plan for editing ({exc}); {_UNCHANGED}") from None
+    # A file with CR-only line endings is edited as if it had LF ones (one character for one, so
+    # every position stays valid) and written back with CRs.
+    cr_only = "\r" in text and "\n" not in text
+    work = text.replace("\r", "\n") if cr_only else text
     bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
-    return PlanFile(file, raw, text, bom, doc.data, plan, root, _measure_style(text, root))
+    root = checked.doc.root
+    return PlanFile(FsPath(path), raw, work, bom, checked.doc.data, checked.plan, root, _measure_style(work, root), cr_only)
 
 
-_UNCHANGED = "the file was not changed"
+def check_not_before_created(plan: Plan, when: _dt.date, what: str) -> None:
+    """Refuse a date before the plan existed: a year typo (2025 for 2026) must not pass."""
+    if when < plan.created:
+        raise TplanError(f"--date {when} is before the plan was created ({plan.created}); {what}; {_UNCHANGED}")
+
+
+def check_option_text(option: str, value: str | None) -> None:
+    """Refuse text from the command line that is not valid UTF-8: Python hands such argv bytes over
+    as lone surrogates, which cannot be written to a UTF-8 plan (and guessing would change them)."""
+    if value is None:
+        return
+    bad = next((c for c in value if "\udc80" <= c <= "\udcff"), None)
+    if bad is not None:
+        raise TplanError(
+            f"{option} is not valid UTF-8 text (byte 0x{ord(bad) - 0xDC00:02x}); check your terminal's encoding; {_UNCHANGED}"
+        )
+
+
+def shown(path: str) -> str:
+    """A path as it can be printed: a file name that is not valid UTF-8 gets U+FFFD, not a crash."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+# Larger than any plan (a busy two-year plan is ~60 KB); a bigger file is not read into memory.
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+
+
+def _read_bytes(path: str) -> bytes:
+    """The plan's bytes through the shared guarded reader (tplan.reading): a regular file only (a
+    named pipe would block, a device never end) and no larger than MAX_PLAN_BYTES."""
+    from tplan.reading import read_plan_bytes
+
+    try:
+        return read_plan_bytes(path, _EditLimits(MAX_PLAN_BYTES))
+    except LoadError as exc:
+        raise TplanError(f"{path}: {exc.message}; {_UNCHANGED}") from None
+
+
+@dataclass(frozen=True)
+class _EditLimits:
+    max_file_bytes: int
 
 
 def _where(path: str, line: int, column: int) -> str:
@@ -111,35 +157,39 @@ def _newline(text: str) -> str:
     cut = text.find("\n")
     if cut > 0 and text[cut - 1] == "\r":
         return "\r\n"
-    if cut < 0 and "\r" in text:
-        return "\r"
-    return "\n"
+    return "\n"  # CR-only files are edited with LF (PlanFile.cr_only)
 
 
 def _measure_style(text: str, root: Node) -> Style:
     offsets: Counter[int] = Counter()
     gaps: Counter[int] = Counter()
-
-    def walk(node: Node) -> None:
+    flow_gaps: Counter[int] = Counter()
+    indents: Counter[int] = Counter()
+    stack = [root]  # a loop, not recursion: a deeply nested `x-` extension must not overflow
+    while stack:
+        node = stack.pop()
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 if isinstance(value, SequenceNode) and not value.flow_style and value.value:
                     dash = _dash_column(text, value.value[0])
                     if dash is not None:
-                        offsets[dash - key.start_mark.column] += 1
-                walk(value)
+                        offsets[dash - _column(text, key)] += 1
+                elif isinstance(value, MappingNode) and not value.flow_style and value.value:
+                    indents[_column(text, value.value[0][0]) - _column(text, key)] += 1
+                stack.append(value)
         elif isinstance(node, SequenceNode):
             for item in node.value:
-                if isinstance(item, MappingNode) and not item.flow_style and not node.flow_style:
+                if isinstance(item, MappingNode) and not node.flow_style:
                     dash = _dash_column(text, item)
                     if dash is not None:
-                        gaps[item.start_mark.column - dash] += 1
-                walk(item)
+                        (flow_gaps if item.flow_style else gaps)[_column(text, item) - dash] += 1
+                stack.append(item)
 
-    walk(root)
     offset = offsets.most_common(1)[0][0] if offsets else 2
     gap = gaps.most_common(1)[0][0] if gaps else 2
-    return Style(_newline(text), max(offset, 0), max(gap, 1))
+    indent = indents.most_common(1)[0][0] if indents else 2
+    flow_gap = flow_gaps.most_common(1)[0][0] if flow_gaps else 2
+    return Style(_newline(text), max(offset, 0), max(gap, 1), max(indent, 1), max(flow_gap, 1))
 
 
 def _dash_column(text: str, item: Node) -> int | None:
@@ -152,41 +202,6 @@ def _dash_column(text: str, item: Node) -> int | None:
     if j >= line_start and text[j] == "-":
         return j - line_start
     return None
-
-
-# ---- writing values in YAML ----------------------------------------------------------------------
-
-_probe_yaml: YAML | None = None
-
-
-def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether text can be written unquoted and read back as the same string."""
-    global _probe_yaml
-    if not text or text != text.strip() or any(c in text for c in "\r\n\t"):
-        return False
-    if _probe_yaml is None:
-        _probe_yaml = YAML(typ="safe")
-    try:
-        got = _probe_yaml.load(f"[{text}]" if flow else f"k: {text}")
-    except YAMLError:
-        return False
-    return got == ([text] if flow else {"k": text})
-
-
-def yaml_value(value: Any, flow: bool) -> str:
-    """One value as YAML text on one line: plain where safe, double-quoted otherwise."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (_dt.date, int)):
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(yaml_value(v, True) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {yaml_value(v, True)}" for k, v in value.items()) + "}"
-    text = str(value)
-    return text if _plain_ok(text, flow) else json.dumps(text, ensure_ascii=False)
 
 
 # ---- the edit --------------------------------------------------------------------------------------
@@ -213,21 +228,39 @@ class PlanEdit:
 
     # -- public operations --
 
-    def set_value(self, path: Path, value: Any, *, after: str | None = None) -> None:
-        """Set a scalar at path (its parent mapping must exist); a new key goes after `after`."""
+    def set_value(self, path: Path, value: Any, *, after: str | tuple[str, ...] | None = None) -> None:
+        """Set a scalar at path (its parent mapping must exist); a new key goes after `after`.
+        A value the clinician quoted keeps its quotes."""
         parent_path, key = path[:-1], path[-1]
         parent = self._node(parent_path)
         found = _entry(parent, key)
+        flow = not _is_block(parent)
         if found is not None:
             node = found[1]
             if not isinstance(node, ScalarNode):
                 raise TplanError(f"{self.pf.path}: {key} is not a single value; {_UNCHANGED}")
-            text = yaml_value(value, False)
-            if node.style in ("'", '"') and isinstance(value, _dt.date):  # keep the clinician's quotes
-                text, value = f"{node.style}{text}{node.style}", value.isoformat()
+            text = yaml_value(value, flow)
+            if node.style in ("'", '"') and isinstance(value, (_dt.date, str)):  # keep the clinician's quotes
+                plain = value.isoformat() if isinstance(value, _dt.date) else value
+                text, value = quoted(plain, node.style), plain
             self._replace(node.start_mark.index, node.end_mark.index, text)
         else:
-            self._add_key(parent, key, [yaml_value(value, not _is_block(parent))], after=after, before=None)
+            self._add_key(parent, key, [yaml_value(value, flow)], after=after, before=None)
+        _data_at(self.expected, parent_path)[key] = value
+
+    def add_mapping(self, path: Path, value: dict, *, after: tuple[str, ...] = ()) -> None:
+        """Add a new key holding a mapping (e.g. `discharge:`), one key per line in a block file,
+        after the first of `after` that the parent has (else after its last key). Lists of
+        mappings inside it get one `- {…}` line per item."""
+        parent_path, key = path[:-1], path[-1]
+        parent = self._node(parent_path)
+        if _entry(parent, key) is not None:
+            raise TplanError(f"{self.pf.path}: the plan already has {key}; {_UNCHANGED}")
+        if _is_block(parent):
+            column = _key_column(self.pf.text, parent) + self.pf.style.map_indent
+            self._add_key(parent, key, self._block_mapping(column, value), after=after, before=None, block_value=True)
+        else:
+            self._add_key(parent, key, [yaml_value(value, True)], after=after, before=None)
         _data_at(self.expected, parent_path)[key] = value
 
     def insert_item(
@@ -238,47 +271,50 @@ class PlanEdit:
         The entry copies the style of its neighbour in the list; a new or empty list gets
         `new_style` ("flow": one `- {…}` line per entry, "block": one key per line). A missing
         list key goes before the key `before` (or after the parent's last key)."""
+        self.insert_items(path, index, [entry], new_style=new_style, before=before)
+
+    def insert_items(
+        self, path: Path, index: int, entries: list[dict], *, new_style: str = "flow", before: str | None = None
+    ) -> None:
+        """insert_item for several entries in a row (in the order given)."""
         parent_path, key = path[:-1], path[-1]
         parent = self._node(parent_path)
         found = _entry(parent, key)
         parent_data = _data_at(self.expected, parent_path)
         if found is None:
             if _is_block(parent):
-                column = _key_column(parent)
-                lines = self._block_items(column + self.pf.style.seq_offset, None, entry, new_style)
+                dash = _key_column(self.pf.text, parent) + self.pf.style.seq_offset
+                lines = [line for e in entries for line in self._block_items(dash, None, e, new_style)]
                 self._add_key(parent, key, lines, after=None, before=before, block_value=True)
             else:
-                self._add_key(parent, key, ["[" + yaml_value(entry, True) + "]"], after=None, before=None)
-            parent_data[key] = [entry]
+                items = ", ".join(yaml_value(e, True) for e in entries)
+                self._add_key(parent, key, ["[" + items + "]"], after=None, before=None)
+            parent_data[key] = list(entries)
             return
         key_node, seq = found
         if not isinstance(seq, SequenceNode):
             raise TplanError(f"{self.pf.path}: {key} is not a list; {_UNCHANGED}")
         if seq.flow_style and not seq.value and _is_block(parent):
-            self._empty_flow_to_block(key_node, seq, entry, new_style)
+            self._empty_flow_to_block(key_node, seq, entries, new_style)
         elif seq.flow_style:
-            self._insert_flow_item(seq, index, entry)
+            self._insert_flow_items(seq, index, entries)
         else:
-            self._insert_block_item(seq, index, entry, new_style)
-        parent_data[key].insert(index, entry)
+            self._insert_block_items(seq, index, entries, new_style)
+        parent_data[key][index:index] = entries
 
     def new_text(self) -> str:
+        """The edited text as it will be written (without the byte-order mark)."""
         text = self.pf.text
         for edit in sorted(self._edits, key=lambda e: (e.offset, e.order), reverse=True):
             text = text[: edit.offset] + edit.text + text[edit.end :]
-        return text
+        return text.replace("\n", "\r") if self.pf.cr_only else text
 
     def save(self) -> Plan:
-        """Prove the edit (same data plus the change, schema passes) and write it atomically."""
+        """Prove the edit (same data plus the change, schema passes) and write it atomically,
+        unless the file no longer holds the bytes it was read from (another program saved it)."""
         text = self.new_text()
         plan = self._verify(text)
-        current = self.pf.path.read_bytes()
-        if current != self.pf.raw:
-            raise TplanError(f"{self.pf.path} changed while tplan was editing it; run the command again")
-        try:
-            atomic_write(self.pf.path, self.pf.bom + text)
-        except OSError as exc:
-            raise TplanError(f"{self.pf.path}: cannot write the file ({exc.strerror or exc}); {_UNCHANGED}") from None
+        atomic_write(self.pf.path, self.pf.bom + text, expected=self.pf.raw)
         return plan
 
     # -- checks --
@@ -336,11 +372,14 @@ class PlanEdit:
         return node
 
     def _add_key(
-        self, mapping: MappingNode, key: str, value_lines: list[str], *, after: str | None, before: str | None,
-        block_value: bool = False,
+        self, mapping: MappingNode, key: str, value_lines: list[str], *, after: str | tuple[str, ...] | None,
+        before: str | None, block_value: bool = False,
     ) -> None:
         """Add `key` to a mapping. Block: value_lines are the value (one line) or, with
-        block_value, the lines below `key:`. Flow: value_lines[0] is the flow value."""
+        block_value, the lines below `key:`. Flow: value_lines[0] is the flow value. `after` may
+        name several keys: the first the mapping has is the anchor (else its last key)."""
+        if isinstance(after, tuple):
+            after = next((a for a in after if _entry(mapping, a) is not None), None)
         if not _is_block(mapping):
             anchor = _entry(mapping, after) if after else None
             last = (anchor or mapping.value[-1])[1] if mapping.value else None
@@ -349,7 +388,7 @@ class PlanEdit:
             else:
                 self._replace(last.end_mark.index, last.end_mark.index, f", {key}: {value_lines[0]}")
             return
-        pad = " " * _key_column(mapping)
+        pad = " " * _key_column(self.pf.text, mapping)
         lines = [f"{pad}{key}:", *value_lines] if block_value else [f"{pad}{key}: {value_lines[0]}"]
         target = _entry(mapping, before) if before else None
         if target is not None:
@@ -359,8 +398,21 @@ class PlanEdit:
         anchor = _entry(mapping, after) if after else None
         self._insert_after((anchor or mapping.value[-1])[1], lines)
 
+    def _block_mapping(self, column: int, value: dict) -> list[str]:
+        pad = " " * column
+        lines = []
+        for k, v in value.items():
+            if isinstance(v, list) and v and all(isinstance(i, dict) for i in v):
+                lines.append(f"{pad}{k}:")
+                for item in v:
+                    lines += self._block_items(column + self.pf.style.seq_offset, None, item, "flow")
+            else:
+                lines.append(f"{pad}{k}: {yaml_value(v, False)}")
+        return lines
+
     def _block_items(self, dash: int, gap: int | None, entry: dict, style: str) -> list[str]:
-        gap = self.pf.style.item_gap if gap is None else gap
+        if gap is None:
+            gap = self.pf.style.flow_gap if style == "flow" else self.pf.style.item_gap
         prefix = " " * dash + "-" + " " * (gap - 1)
         if style == "flow":
             return [prefix + yaml_value(entry, True)]
@@ -370,49 +422,48 @@ class PlanEdit:
         lines += [f"{pad}{k}: {yaml_value(v, False)}" for k, v in items[1:]]
         return lines
 
-    def _insert_block_item(self, seq: SequenceNode, index: int, entry: dict, new_style: str) -> None:
+    def _insert_block_items(self, seq: SequenceNode, index: int, entries: list[dict], new_style: str) -> None:
         items = seq.value
         neighbour = items[index - 1] if index > 0 else items[0]
         dash = _dash_column(self.pf.text, neighbour)
         if dash is None:
             dash, gap = _dash_column(self.pf.text, items[0]) or 0, None
         else:
-            gap = neighbour.start_mark.column - dash
+            gap = _column(self.pf.text, neighbour) - dash
         if isinstance(neighbour, MappingNode):
             style = "flow" if neighbour.flow_style else "block"
         else:
             style = new_style
-        lines = self._block_items(dash, gap, entry, style)
+        lines = [line for e in entries for line in self._block_items(dash, gap, e, style)]
         if index > 0:
             self._insert_after(neighbour, lines)
         else:
             self._insert_lines(_line_start(self.pf.text, items[0].start_mark.index), lines)
 
-    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entry: dict, style: str) -> None:
+    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entries: list[dict], style: str) -> None:
         """`progress: []` becomes `progress:` with the entry on the lines below (one changed line)."""
         text = self.pf.text
         start = seq.start_mark.index
         while start > 0 and text[start - 1] == " ":
             start -= 1
         self._replace(start, seq.end_mark.index, "")
-        dash = key_node.start_mark.column + self.pf.style.seq_offset
-        self._insert_after(seq, self._block_items(dash, None, entry, style))
+        dash = _column(text, key_node) + self.pf.style.seq_offset
+        self._insert_after(seq, [line for e in entries for line in self._block_items(dash, None, e, style)])
 
-    def _insert_flow_item(self, seq: SequenceNode, index: int, entry: dict) -> None:
+    def _insert_flow_items(self, seq: SequenceNode, index: int, entries: list[dict]) -> None:
         text, items = self.pf.text, seq.value
-        item_text = yaml_value(entry, True)
         own_lines = len(items) > 1 and all(_first_on_line(text, i) for i in items[1:])
         nl = self.pf.style.newline
         if not items:
-            self._replace(seq.end_mark.index - 1, seq.end_mark.index - 1, item_text)
+            self._replace(seq.end_mark.index - 1, seq.end_mark.index - 1, ", ".join(yaml_value(e, True) for e in entries))
         elif index >= len(items):
             last = items[-1]
-            sep = "," + nl + " " * last.start_mark.column if own_lines else ", "
-            self._replace(last.end_mark.index, last.end_mark.index, sep + item_text)
+            sep = "," + nl + " " * _column(text, last) if own_lines else ", "
+            self._replace(last.end_mark.index, last.end_mark.index, "".join(sep + yaml_value(e, True) for e in entries))
         else:
             nxt = items[index]
-            sep = "," + nl + " " * nxt.start_mark.column if own_lines and _first_on_line(text, nxt) else ", "
-            self._replace(nxt.start_mark.index, nxt.start_mark.index, item_text + sep)
+            sep = "," + nl + " " * _column(text, nxt) if own_lines and _first_on_line(text, nxt) else ", "
+            self._replace(nxt.start_mark.index, nxt.start_mark.index, "".join(yaml_value(e, True) + sep for e in entries))
 
 
 # ---- node and text helpers ------------------------------------------------------------------------
@@ -432,8 +483,15 @@ def _is_block(node: Node) -> bool:
     return not getattr(node, "flow_style", False)
 
 
-def _key_column(mapping: MappingNode) -> int:
-    return mapping.value[0][0].start_mark.column if mapping.value else mapping.start_mark.column
+def _key_column(text: str, mapping: MappingNode) -> int:
+    return _column(text, mapping.value[0][0] if mapping.value else mapping)
+
+
+def _column(text: str, node: Node) -> int:
+    """0-based column of the node's start, counted from the last LF (the parser's own column also
+    restarts after NEL, LS and PS, which editors and this module do not treat as line breaks)."""
+    start = node.start_mark.index
+    return start - _line_start(text, start)
 
 
 def _data_at(data: Any, path: Path) -> Any:
@@ -488,7 +546,7 @@ def _start_of_key_block(text: str, key: Node) -> tuple[int, bool]:
     whether a blank line separates that block from what comes before (so an inserted section gets
     one too). Comments indented deeper belong to the section above and stay with it."""
     start = _line_start(text, key.start_mark.index)
-    indent = " " * key.start_mark.column
+    indent = " " * _column(text, key)
     while start > 0:
         prev = _line_start(text, start - 1)
         line = text[prev:start]

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import dataclasses
+import datetime as _dt
 import os
 import stat
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import Any
 
 from pydantic import ValidationError
 
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
-from tplan.loader import LoadedDoc, LoadError, decode, load_text
+from tplan.diagnostics import Path as YamlPath
+from tplan.loader import LoadedDoc, LoadError, load_text
 from tplan.measures import Catalogue, load_catalogue
+from tplan.pathmatch import matches as path_matches
 from tplan.pathmatch import matches_any, relative
-from tplan.rules import ALL_RULES, BY_CODE, CROSS_FILE_RULES, Limits, Rule, RuleContext
-from tplan.rules.loading import ALWAYS_REPORTED, RULES as LOADING_RULES
-from tplan.rules.repo import normalise_statement
+from tplan.rules import (
+    ALL_RULES,
+    BY_CODE,
+    CROSS_FILE_RULES,
+    DataContext,
+    Limits,
+    Rule,
+    RuleContext,
+)
+from tplan.rules.loading import ALWAYS_REPORTED
+from tplan.rules.loading import RULES as LOADING_RULES
+from tplan.reading import decode, read_plan_bytes
 from tplan.ruleselect import matches
-from tplan.schema.adapt import schema_findings
+from tplan.schema.adapt import duplicate_key_message, schema_findings
 from tplan.schema.plan import Plan
 
 CROSS_FILE_CODES = frozenset(r.code for r in CROSS_FILE_RULES)
@@ -54,10 +66,11 @@ class LintSettings:
         if not self.per_file_ignores:
             return ()
         rel = relative(file, self.root)
-        return tuple(s for pattern, selectors in self.per_file_ignores if matches_any(rel, (pattern,)) for s in selectors)
+        return tuple(s for pattern, selectors in self.per_file_ignores if path_matches(rel, pattern) for s in selectors)
 
     def excluded(self, file: str) -> bool:
-        return bool(self.exclude) and matches_any(relative(file, self.root), self.exclude)
+        """Whether the config's `exclude` list (read as one .gitignore) leaves out this file or folder."""
+        return bool(self.exclude) and matches_any(relative(file, self.root), self.exclude, is_dir=os.path.isdir(file))
 
 
 def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[list[str], list[FileResult]]:
@@ -118,22 +131,32 @@ def _fatal(file: str, code: str, message: str, line: int = 0, column: int = 0) -
     return FileResult(file, [Diagnostic(code, rule.severity, message, file, line, column)], fatal=True)
 
 
-def lint_paths(paths: list[str], settings: LintSettings) -> Report:
+STDIN = "-"  # the path that means standard input, and its name in messages unless one is given
+
+
+def lint_paths(paths: list[str], settings: LintSettings, stdin: tuple[str, bytes] | None = None) -> Report:
+    """Lint the files and folders in `paths`, and with `stdin` = (name, bytes) a plan read from
+    standard input: `name` (--stdin-filename) is matched by the config's globs and named in
+    messages, as if the plan were that file; it takes part in the cross-file rules."""
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
     results = lint_files(files, settings, catalogue)
+    if stdin is not None and not settings.excluded(stdin[0]):
+        results.append(lint_bytes(stdin[1], stdin[0], settings, catalogue))
     return Report(files=cross_file_pass(sorted(problems + results, key=lambda r: r.file), settings), fail_on=settings.fail_on)
 
 
 def cross_file_pass(results: list[FileResult], settings: LintSettings) -> list[FileResult]:
-    """Run the D7xx rules over every file's result (sorted by path) and add their findings to the
-    files they concern. A pure function of the results: the same output however they were made."""
+    """Run each cross-file rule's check over the facts its `collect` found in every file (sorted by
+    path; unreadable files take no part) and add the findings to the files they concern. A pure
+    function of the results: the same output however they were made."""
     added: dict[str, list[Diagnostic]] = {}
     silenced = {r.file: r.silenced for r in results}
     for rule in CROSS_FILE_RULES:
-        if not settings.enabled(rule):
+        if not settings.enabled(rule) or rule.cross_check is None:
             continue
-        for f in rule.cross_check(results, settings.limits):
+        facts = [(r.file, r.facts[rule.code]) for r in results if not r.fatal and rule.code in r.facts]
+        for f in rule.cross_check(facts, settings.limits):
             off = silenced.get(f.file, ())
             if (f.line, rule.code) in off or (0, rule.code) in off or not settings.enabled(rule, settings.ignored_in(f.file)):
                 continue
@@ -160,14 +183,42 @@ def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -
             results = lint_in_workers(files, settings, catalogue, jobs)
             if results is not None:
                 return results
-    return [lint_file(f, settings, catalogue) for f in files]
+    return [_lint_one(f, settings, catalogue) for f in files]
+
+
+# A plan is a few kilobytes. In a run too small for a worker pool, a file this large is checked in a
+# process of its own, so that an input crashing the YAML C library (a segmentation fault no guard
+# foresaw) costs that file only, never the other files' results.
+ISOLATE_BYTES = 64 * 1024
+
+
+def _lint_one(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
+    if settings.jobs != 1 and _size(file) >= ISOLATE_BYTES:
+        from tplan.workers import lint_isolated
+
+        result = lint_isolated(file, settings, catalogue)
+        if result is not None:
+            return result
+    return lint_file(file, settings, catalogue)
+
+
+def _size(file: str) -> int:
+    try:
+        return os.stat(file).st_size
+    except OSError:
+        return 0
 
 
 def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     try:
-        raw = FsPath(file).read_bytes()
-    except OSError as exc:
-        return _fatal(file, "E000", f"cannot read the file ({exc.strerror or exc})")
+        raw = read_plan_bytes(file, settings.limits)
+    except LoadError as exc:
+        return _fatal(file, exc.code, exc.message, exc.line, exc.column)
+    return lint_bytes(raw, file, settings, catalogue)
+
+
+def lint_bytes(raw: bytes, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
+    """Lint a plan's bytes read from `file` (or from standard input, named `file`)."""
     try:
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:
@@ -175,6 +226,9 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
     except RecursionError:  # one pathological file must not stop the run
         return _fatal(file, "E000", "tplan could not check this file: it is nested too deeply")
     except Exception as exc:  # a bug in tplan: report it on this file and check the others
+        from tplan.debug import show_traceback
+
+        show_traceback(exc)
         return _fatal(file, "E000", f"tplan failed while checking this file ({type(exc).__name__}); please report it")
 
 
@@ -207,14 +261,19 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         line, col, *_ = doc.locate(("tplan",))
         raise LoadError("E005", "unsupported format version; this tplan reads 'tplan: 1'", line, col)
 
-    found: list[tuple[Rule, Finding]] = [(BY_CODE["E006"], Finding(d.path, f"key '{d.path[-1]}' appears twice; only the last value counts", key=True)) for d in doc.duplicates]
+    found: list[tuple[Rule, Finding]] = [(BY_CODE["E006"], Finding(d.path, duplicate_key_message(d.path), key=True)) for d in doc.duplicates]
     plan, schema = validate(data, doc)
     found += [(BY_CODE[code], finding) for code, finding in schema]
 
     # The validated status; without a valid plan, the raw one only when it is text (a list or a
     # mapping written as the status would break the skip_status lookup: E003 reports it).
     status = plan.status if plan is not None else data.get("status") if isinstance(data.get("status"), str) else None
-    ctx = RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc)
+    position = _positions(doc)
+    ctx: DataContext = (
+        RuleContext(plan, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc, position)
+        if plan is not None
+        else DataContext(None, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc, position)
+    )
     file_ignores = settings.ignored_in(file)
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
     # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
@@ -228,7 +287,18 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         try:
             found += [(rule, f) for f in rule(ctx)]
         except Exception as exc:  # a bug in one check must not hide the others
-            found.append((rule, Finding((), f"tplan could not run this check ({type(exc).__name__}: {exc}); please report it")))
+            found.append((rule, _crash_finding(exc, "this check")))
+    facts = {}
+    for rule in CROSS_FILE_RULES:  # their findings come later, from all files' facts (cross_file_pass)
+        if rule.collect is None or status in rule.skip_status or not settings.enabled(rule):
+            continue
+        try:
+            fact = rule.collect(ctx)
+        except Exception as exc:
+            found.append((rule, _crash_finding(exc, "this cross-file check")))
+            continue
+        if fact is not None:
+            facts[rule.code] = fact
 
     # `found` holds only E0xx findings (always reported) and those of checks enabled above.
     diagnostics = [_diagnostic(rule, f, file, doc) for rule, f in found]
@@ -240,38 +310,29 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         diagnostics = apply(diagnostics, text, file, ran, report_unused, doc.root)
         silenced = silenced_codes(text, CROSS_FILE_CODES, doc.root)
     diagnostics.sort(key=lambda d: d.sort_key)
-    plan_id = data.get("id") if isinstance(data.get("id"), str) else None
-    if plan_id is not None and any(path == ("id",) for path, _ in doc.placeholders):
-        plan_id = None  # "<plan id>" in unfilled drafts is T601's business, not a duplicate id
-    result = FileResult(
-        file,
-        diagnostics,
-        plan_id=plan_id,
-        goal_statements=_goal_statements(data, doc) if settings.enabled(BY_CODE["D702"]) else [],
-        plan_id_position=doc.locate(("id",))[:2] if plan_id is not None else None,
-        silenced=silenced,
-    )
-    return Checked(result, doc, plan)
+    return Checked(FileResult(file, diagnostics, facts=facts, silenced=silenced), doc, plan)
 
 
-def _goal_statements(data: dict, doc: LoadedDoc) -> list[tuple[str, int, int]]:
-    """(normalised statement, line, column) of each goal, for D702. Placeholders are left out:
-    an unfilled template is T601's business."""
-    goals = data.get("goals")
-    if not isinstance(goals, list):
-        return []
-    holes = {path for path, _ in doc.placeholders}
-    out = []
-    for i, goal in enumerate(goals):
-        statement = goal.get("statement") if isinstance(goal, dict) else None
-        path = ("goals", i, "statement")
-        if isinstance(statement, str) and statement.strip() and path not in holes:
-            line, column, *_ = doc.locate(path)
-            out.append((sys.intern(normalise_statement(statement)), line, column))
-    return out
+def _positions(doc: LoadedDoc) -> Callable[[YamlPath], tuple[int, int]]:
+    """(line, column) of the value at a path: what a cross-file fact records of the document."""
+
+    def position(path: YamlPath) -> tuple[int, int]:
+        line, column, _, _ = doc.locate(path)
+        return line, column
+
+    return position
 
 
-def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, Finding]]]:
+def _crash_finding(exc: Exception, what: str) -> Finding:
+    """A bug in tplan, reported on the file it happened in. Only the exception's type: its text
+    can quote the plan (a value in a KeyError or a ValueError). --debug prints the traceback."""
+    from tplan.debug import show_traceback
+
+    show_traceback(exc)
+    return Finding((), f"tplan could not run {what} ({type(exc).__name__}); please report it")
+
+
+def validate(data: dict[str, Any], doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, Finding]]]:
     """The Plan, or None, and the schema findings. Placeholders are T601's business: a `<baseline
     score>` where a number belongs is not also reported as a wrong type."""
     try:
@@ -298,7 +359,7 @@ def validate(data: dict, doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, F
     return None, findings
 
 
-def _without(data, holes: set, path: tuple = ()):
+def _without(data: Any, holes: set[YamlPath], path: YamlPath = ()) -> Any:
     """A copy of data with the placeholder values removed (treated as not yet filled)."""
     if isinstance(data, dict):
         return {k: _without(v, holes, path + (k,)) for k, v in data.items() if path + (k,) not in holes}

@@ -8,13 +8,16 @@ never pay for them. The round-trip loader (≈6.5x slower) is kept for the editi
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, Resolver
 from ruamel.yaml.tag import Tag
@@ -85,6 +88,19 @@ def _safe_yaml() -> YAML:
     return _yaml
 
 
+_pure: YAML | None = None
+
+
+def _pure_yaml() -> YAML:
+    """ruamel's pure-Python parser: it reads valid YAML 1.2 that the C parser (libyaml, YAML 1.1)
+    rejects, such as a colon inside a flow list. Asked only when the C parser rejects a file."""
+    global _pure
+    if _pure is None:
+        _pure = YAML(typ="safe", pure=True)
+        _pure.Resolver = _CoreSchemaResolver
+    return _pure
+
+
 def using_c_parser() -> bool:
     """True when ruamel.yaml.clib's C parser is in use (the fast path)."""
     return _safe_yaml().Parser.__name__ == "CParser"
@@ -104,6 +120,36 @@ class LoadError(Exception):
         self.code, self.message, self.line, self.column = code, message, line, column
 
 
+# ruamel counts U+0085, U+2028 and U+2029 as line breaks in its marks; editors, LSP clients and
+# GitHub count only \n, \r\n and \r. Only a text holding one of them needs its own line table.
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class Positions:
+    """(line, column), 1-based, of a character offset or a ruamel mark, as an editor counts them."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        if any(ch in text for ch in _ODD_BREAKS):
+            self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+    def of_mark(self, mark: Any) -> tuple[int, int]:
+        if self._starts is None:
+            return mark.line + 1, mark.column + 1
+        return self.of_index(mark.index)
+
+    def of_index(self, index: int) -> tuple[int, int]:
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(self.text)]
+        line = bisect.bisect_right(starts, index) - 1
+        return line + 1, index - starts[line] + 1
+
+
 @dataclass(slots=True)
 class Duplicate:
     path: Path  # path of the duplicated key (its second occurrence)
@@ -120,6 +166,10 @@ class LoadedDoc:
     root: Node
     duplicates: list[Duplicate] = field(default_factory=list)
     placeholders: list[tuple[Path, str]] = field(default_factory=list)
+    positions: Positions | None = None
+    # id(mapping node) → {key: (key node, value node)}, built the first time a large mapping is
+    # searched: 20,000 duplicate keys made locating each one a scan of all of them (quadratic).
+    _keys: dict[int, dict[Any, tuple[Node, Node]]] = field(default_factory=dict, repr=False)
 
     def locate(self, path: Path, key: bool = False) -> tuple[int, int, int | None, int | None]:
         """(line, col, end_line, end_col), 1-based, of the value at `path`.
@@ -131,50 +181,47 @@ class LoadedDoc:
         node: Node = self.root
         key_node: Node | None = None
         for part in path:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 break
             key_node, node = child
         target = key_node if key and key_node is not None else node
-        start, end = target.start_mark, target.end_mark
-        end_line = end.line + 1 if end is not None else None
-        end_col = end.column + 1 if end is not None else None
-        return start.line + 1, start.column + 1, end_line, end_col
+        if self.positions is None:
+            self.positions = Positions(self.text)
+        line, col = self.positions.of_mark(target.start_mark)
+        if target.end_mark is None:
+            return line, col, None, None
+        return (line, col, *self.positions.of_mark(target.end_mark))
 
 
-def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
-    if isinstance(node, MappingNode) and isinstance(part, str):
-        found = None
-        for k, v in node.value:
-            if k.value == part:
-                found = (k, v)  # the last occurrence wins, as in the data
-        return found
-    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return (None, node.value[part])
-    return None
+    def _child(self, node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            if len(node.value) <= 16:
+                found = None
+                for k, v in node.value:
+                    if k.value == part:
+                        found = (k, v)  # the last occurrence wins, as in the data
+                return found
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+            return keys.get(part)
+        if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return (None, node.value[part])
+        return None
 
 
 def decode(raw: bytes) -> str:
-    """Bytes → text, or a LoadError (E000) a clinician can act on."""
-    if b"\x00" in raw:
-        raise LoadError("E000", "this is a binary file, not a text plan; plans are UTF-8 YAML text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(
-            "E000",
-            f"the file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-            "save it as UTF-8 in your editor",
-            line,
-            col,
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    """Bytes → text, or a LoadError (E000): kept for callers that read files themselves; new code
+    reads through tplan.reading.read_plan_text, which also refuses pipes and oversized files."""
+    from tplan.reading import decode as _decode
+
+    return _decode(raw)
 
 
 # Parser wording → what a clinician should do, matched as a substring of the parser's problem or
-# context (the C and pure-Python parsers word things slightly differently). First match wins.
+# context (the C and pure-Python parsers word things slightly differently). First match wins. The
+# parser's own words are shown only when no hint matches; they name tokens, never the plan's text.
 TAB_HINT = "a tab is used for indentation; indent with spaces only"
 _PARSER_HINTS = (
     ("mapping values are not allowed", "a ': ' inside a value starts a new key; put the whole value in quotes, or fix this line's indentation"),
@@ -183,16 +230,20 @@ _PARSER_HINTS = (
     ("could not find expected ':'", "a line has no ': ' after its key, or a quote is not closed"),
     ("did not find expected key", "this line does not line up with the keys around it, or a quoted value has text after its closing quote"),
     ("did not find expected '-' indicator", "list items and keys are mixed at one indentation; start every item with '- ' in the same column"),
-    ("did not find expected ',' or ']'", "a [ … ] list is not closed; add ']' (and ',' between items)"),
-    ("did not find expected ',' or '}'", "a { … } group is not closed; add '}' (and ',' between entries)"),
+    ("expected ',' or ']'", "a [ … ] list is not closed; add ']' (and ',' between items)"),
+    ("expected ',' or '}'", "a { … } group is not closed; add '}' (and ',' between entries)"),
     ("found undefined alias", "a value starting with '*' is read as a reference; put it in quotes"),
     ("while scanning an alias", "a value starting with '*' is read as a reference; put it in quotes"),
-    ("found character that cannot start any token", "a value cannot start with '@', '`' or '%'; put it in quotes"),
+    ("that cannot start any token", "a value cannot start with '@', '`' or '%'; put it in quotes"),
     ("found unknown escape character", "a backslash inside \"double quotes\" starts an escape; use 'single quotes' or write \\\\"),
     ("did not find expected comment or line break", "text right after '|' or '>'; start the text on the next line, indented"),
+    ("expected a comment or a line break", "text right after '|' or '>'; start the text on the next line, indented"),
     ("expected a single document", "a second '---' document; keep one plan per file"),
     ("but found another document", "a second '---' document; keep one plan per file"),
     ("found duplicate anchor", "the same '&name' anchor is defined twice; rename one"),
+    # The pure-Python parser (asked when the C parser rejects a file) words these two by context.
+    ("while parsing a block collection", "list items and keys are mixed at one indentation; start every item with '- ' in the same column"),
+    ("while parsing a block mapping", "this line does not line up with the keys around it, or a quoted value has text after its closing quote"),
 )
 
 
@@ -200,7 +251,13 @@ def _hint(problem: str, context: str) -> str | None:
     return next((hint for words, hint in _PARSER_HINTS if words in problem or words in context), None)
 
 
-def _yaml_error(exc: YAMLError, text: str = "") -> LoadError:
+def _yaml_error(exc: YAMLError, positions: Positions) -> LoadError:
+    text = positions.text
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, such as a control character
+        line, col = positions.of_index(exc.position) if 0 <= exc.position <= len(text) else (0, 0)
+        char = text[exc.position] if 0 <= exc.position < len(text) else ""
+        code = f"U+{ord(char):04X}" if char else "a character"
+        return LoadError("E001", f"invalid YAML: {code} (a control character) is not allowed in a plan; delete it", line, col)
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or str(exc)).strip()
@@ -209,13 +266,15 @@ def _yaml_error(exc: YAMLError, text: str = "") -> LoadError:
         context = f" ({exc.context})" if exc.context else ""
         message = f"invalid YAML: {hint}" if hint else f"invalid YAML: {problem}{context}"
         if mark is not None:
-            return LoadError("E001", message, mark.line + 1, mark.column + 1)
+            return LoadError("E001", message, *positions.of_mark(mark))
         return LoadError("E001", message)
     return LoadError("E001", f"invalid YAML: {str(exc).strip()}")
 
 
-# Deeper flow nesting ([[[…]]]) than any plan needs; tens of thousands of levels crash ruamel's C
-# composer (a segmentation fault that would end the whole run), so it is refused before composing.
+# Deeper nesting than any plan needs. Tens of thousands of levels crash ruamel's C composer (a
+# segmentation fault that would end the whole run), so it is refused before composing. Flow nesting
+# ([[[…]]]) and block nesting (indentation, `- - - x`, `? ? x`) are each limited to MAX_NESTING;
+# the C composer was measured to survive 20,000 levels, so the sum of both stays well clear.
 MAX_NESTING = 1000
 # Quoted text and comments, where brackets do not count, and the brackets themselves. A quote
 # opens a quoted value only at the start of one (so the apostrophe in "client's" is just a letter).
@@ -233,50 +292,131 @@ def _check_nesting(text: str) -> None:
         if token in "[{":
             depth += 1
             if depth > MAX_NESTING:
-                at = match.start()
-                line = text.count("\n", 0, at) + 1
                 raise LoadError(
                     "E001",
                     f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels of [ ] or {{ }})",
-                    line,
-                    at - (text.rfind("\n", 0, at) + 1) + 1,
+                    *Positions(text).of_index(match.start()),
                 )
         elif token in "]}":
             depth = max(depth - 1, 0)
+
+
+# A line's leading run of spaces, tabs and indicators (`- `, `? `, `: `): every level of block
+# nesting needs a column of it, at most two levels per column (a list at its mapping's indentation),
+# so only a file with a run at least MAX_NESTING // 2 long can nest too deeply. The patterns start
+# with a line break (or match at the start) so the regex engine can skip ahead: ~50 µs per plan.
+_RUN = "[ \t?:-]{%d}" % (MAX_NESTING // 2 - 1)
+_LONG_RUN_AT_START = re.compile(_RUN)
+_LONG_RUN_AFTER_BREAK = re.compile("[\r\n\x85\u2028\u2029]" + _RUN)  # ruamel's line breaks
+_ANY_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
+
+
+def _may_nest_deeply(text: str) -> bool:
+    return bool(_LONG_RUN_AFTER_BREAK.search(text) or _LONG_RUN_AT_START.match(text))
+
+
+def _check_block_nesting(text: str) -> None:
+    """A LoadError (E001) at the first line whose block nesting is deeper than MAX_NESTING.
+
+    The depth is worked out the way YAML's block structure works: a stack of open collections
+    (column, is a list); a line closes those indented deeper than it, and each `- `, `? ` or `: `
+    it starts with opens one more. Text inside block scalars and multi-line strings is counted as
+    if it were keys, which can only overestimate: plans never come near the limit.
+    """
+    stack: list[tuple[int, bool]] = []
+    parts = _ANY_BREAK.split(text)  # lines as ruamel sees them: its breaks include U+2028 and co.
+    offset = 0
+    for i in range(0, len(parts), 2):
+        body, start = parts[i], offset
+        offset += len(body) + (len(parts[i + 1]) if i + 1 < len(parts) else 0)
+        col = len(body) - len(body.lstrip(" "))
+        if col == len(body) or body[col] == "#":
+            continue
+        while stack and stack[-1][0] > col:
+            stack.pop()
+        while col < len(body):
+            ch = body[col]
+            is_list = ch == "-"
+            indicator = ch in "-?:" and (col + 1 == len(body) or body[col + 1] in " \t")
+            if stack and stack[-1][0] == col:
+                if is_list and indicator and not stack[-1][1]:
+                    stack.append((col, True))  # a list at the indentation of its mapping's keys
+                elif not is_list and stack[-1][1] and len(stack) > 1 and stack[-2][0] == col:
+                    stack.pop()  # that list has ended: back to the mapping's keys
+            else:
+                stack.append((col, is_list and indicator))
+            if len(stack) > MAX_NESTING:
+                raise LoadError(
+                    "E001",
+                    f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels of indentation or '- ')",
+                    *Positions(text).of_index(start + col),
+                )
+            if not indicator:
+                break
+            col += 1
+            while col < len(body) and body[col] in " \t":
+                col += 1
 
 
 def load_text(text: str) -> LoadedDoc:
     """Text → LoadedDoc. Raises LoadError for anything that is not a YAML mapping."""
     if text.count("[") + text.count("{") > MAX_NESTING:  # only then can it be nested that deep
         _check_nesting(text)
-    yaml = _safe_yaml()
-    try:
-        root = yaml.compose(text)
-    except YAMLError as exc:
-        raise _yaml_error(exc, text) from None
-    except (ValueError, TypeError) as exc:  # the C reader rejects some control characters
-        raise LoadError("E001", f"invalid YAML: {exc}") from None
-    finally:
-        yaml.doc_infos.clear()  # ruamel keeps one entry per document composed: memory would grow per file
+    if _may_nest_deeply(text):
+        _check_block_nesting(text)
+    positions = Positions(text)
+    root = _compose(text, positions)
     if root is None:
         raise LoadError("E005", "the file is empty; a plan starts with 'tplan: 1' and an 'id'", 1, 1)
     if not isinstance(root, MappingNode):
-        mark = root.start_mark
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         raise LoadError(
             "E005",
             f"the top level is {kind}, not a plan; a plan is a mapping of keys such as 'tplan:', 'id:', 'client:'",
-            mark.line + 1,
-            mark.column + 1,
+            *positions.of_mark(root.start_mark),
         )
-    builder = _Builder()
-    data = builder.build(root, ())
-    return LoadedDoc(text=text, data=data, root=root, duplicates=builder.duplicates, placeholders=builder.placeholders)
+    builder = _Builder(positions)
+    try:
+        data = builder.build(root, ())
+    except RecursionError:
+        raise LoadError("E001", f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels)") from None
+    return LoadedDoc(text, data, root, builder.duplicates, builder.placeholders, positions)
+
+
+def _compose(text: str, positions: Positions) -> Node | None:
+    """The node tree from the C parser, or from the pure-Python parser when the C parser rejects
+    the text: E001 only when both reject it, with the pure parser's position and hint."""
+    try:
+        return _compose_with(_safe_yaml(), text)
+    except (YAMLError, ValueError, TypeError) as exc:
+        c_error = exc
+    try:
+        with warnings.catch_warnings():  # e.g. a redefined anchor: valid YAML 1.2, not worth a word
+            warnings.simplefilter("ignore")
+            return _compose_with(_pure_yaml(), text)
+    except YAMLError as exc:
+        raise _yaml_error(exc, positions) from None
+    except RecursionError:
+        raise LoadError("E001", f"invalid YAML: nested too deeply (more than {MAX_NESTING} levels)") from None
+    except Exception:  # the pure parser failing in its own way (an AssertionError on %YAML 1.3)
+        if isinstance(c_error, YAMLError):
+            raise _yaml_error(c_error, positions) from None
+        raise LoadError("E001", f"invalid YAML: {c_error}") from None
+
+
+def _compose_with(yaml: YAML, text: str) -> Node | None:
+    try:
+        return yaml.compose(text)
+    finally:
+        yaml.doc_infos.clear()  # ruamel keeps one entry per document composed: memory would grow per file
 
 
 # Values an alias (*name) may add by repeating its anchor's content. Plans repeat a list or a
 # mapping now and then; a "billion laughs" file (aliases of aliases) would expand to billions.
 MAX_ALIAS_VALUES = 10_000
+# Aliases are counted by size, not only by node count: a text weighs one value per this many
+# characters, so 20,000 aliases of a 1 MB text are refused as soon as they repeat ~1 MB.
+CHARS_PER_VALUE = 100
 
 
 class _Builder:
@@ -284,16 +424,19 @@ class _Builder:
 
     An alias is the very node its anchor names: it is built once and the value shared, so a file
     of nested aliases costs no more to build than its text. Each repeat still counts the values it
-    stands for, and too many is an E001, because every later step would walk them all.
+    stands for (long texts by their size), and too many is an E001, because every later step
+    would walk them all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, positions: Positions) -> None:
+        self.positions = positions
         self.duplicates: list[Duplicate] = []
         self.placeholders: list[tuple[Path, str]] = []
         self._building: set[int] = set()
         # id(node) → (value, values in it, where it was first built, its slice of self.placeholders)
         self._built: dict[int, tuple[Any, int, Path, int, int]] = {}
         self._repeated = 0
+        self._long_scalars: set[int] = set()  # id(node) of texts long enough to weigh more than 1
 
     def build(self, node: Node, path: Path) -> Any:
         return self._build(node, path)[0]
@@ -305,13 +448,19 @@ class _Builder:
                 match = PLACEHOLDER.search(value)
                 if match:
                     self.placeholders.append((path, match.group(0)))
-            return value, 1
+            weight = 1
+            if isinstance(value, str) and len(value) >= CHARS_PER_VALUE:
+                weight += len(value) // CHARS_PER_VALUE
+                if id(node) in self._long_scalars:  # an alias of a long text: counted by its size
+                    self._count_repeat(weight, node)
+                else:
+                    self._long_scalars.add(id(node))
+            return value, weight
         ident = id(node)
         if ident in self._built:
             return self._repeat(node, path)
         if ident in self._building:  # an alias that refers to itself
-            mark = node.start_mark
-            raise LoadError("E001", "invalid YAML: a recursive alias (*) refers to itself", mark.line + 1, mark.column + 1)
+            raise LoadError("E001", "invalid YAML: a recursive alias (*) refers to itself", *self.positions.of_mark(node.start_mark))
         self._building.add(ident)
         first_placeholder = len(self.placeholders)
         size = 1
@@ -321,8 +470,7 @@ class _Builder:
                 for key_node, value_node in node.value:
                     key = key_node.value if isinstance(key_node, ScalarNode) else str(_scalar_or_text(key_node))
                     if key in out:
-                        mark = key_node.start_mark
-                        self.duplicates.append(Duplicate(path + (key,), mark.line + 1, mark.column + 1))
+                        self.duplicates.append(Duplicate(path + (key,), *self.positions.of_mark(key_node.start_mark)))
                     out[key], n = self._build(value_node, path + (key,))
                     size += n
                 value: Any = out
@@ -341,19 +489,21 @@ class _Builder:
         """An alias of a list or mapping already built: the same value, its placeholders again
         under this path (T601 and the schema check look them up by path)."""
         value, size, first_path, start, end = self._built[id(node)]
-        self._repeated += size
-        if self._repeated > MAX_ALIAS_VALUES:
-            mark = node.start_mark
-            raise LoadError(
-                "E001",
-                f"invalid YAML: too many aliases (*): they repeat more than {MAX_ALIAS_VALUES:,} values; "
-                "write the repeated parts out instead",
-                mark.line + 1,
-                mark.column + 1,
-            )
+        self._count_repeat(size, node)
         cut = len(first_path)
         self.placeholders += [(path + p[cut:], text) for p, text in self.placeholders[start:end]]
         return value, size
+
+
+    def _count_repeat(self, size: int, node: Node) -> None:
+        self._repeated += size
+        if self._repeated > MAX_ALIAS_VALUES:
+            raise LoadError(
+                "E001",
+                f"invalid YAML: too many aliases (*): they repeat more than {MAX_ALIAS_VALUES:,} values "
+                f"(a text counts one per {CHARS_PER_VALUE} characters); write the repeated parts out instead",
+                *self.positions.of_mark(node.start_mark),
+            )
 
 
 def _scalar_or_text(node: Node) -> Any:

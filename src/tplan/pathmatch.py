@@ -1,55 +1,46 @@
 """Glob patterns for `exclude` and `per-file-ignores`, matched against paths relative to the config.
 
-The semantics are gitignore's, which clinics' CI engineers already know:
+The semantics are .gitignore's, which clinics' CI engineers already know, through `pathspec`
+(the library yamllint uses for the same job) rather than a hand-written copy:
 
-- `*` and `?` stay inside one folder name, `**` spans folders (`archive/**`, `**/drafts/*.yaml`);
-- a pattern without a `/` matches a file or folder name anywhere (`*.draft.yaml`, `old`);
-  one with a `/` is anchored at the config's folder (`plans/old`, `/old`);
-- a pattern that matches a folder matches everything inside it (`archive` = `archive/**`).
+- `*` and `?` stay inside one folder name; `**` spans folders only as a whole path part
+  (`archive/**`, `**/drafts/*.yaml`); inside a name (`a**b`) it is a plain `*`;
+- a pattern without a `/` (other than a trailing one) matches a name anywhere (`*.draft.yaml`,
+  `old`); one with a `/` is anchored at the config's folder (`plans/old`, `/old`);
+- a trailing `/` matches folders only (`old/`: the folder and everything in it, not a file `old`);
+- a pattern that matches a folder matches everything inside it;
+- `!pattern` re-includes what an earlier pattern of the same list excluded (the last match
+  wins); as in git, a file inside an excluded folder cannot be re-included (the folder is not
+  entered);
+- `\\` escapes the next character (`\\#notes.yaml`, `\\!x.yaml`); it is not a folder separator.
 
-Python 3.11's fnmatch lets `*` cross folders and PurePath.match has no `**`, hence this module.
+One addition: a leading `./` is dropped, since people write `./plans/old` meaning `plans/old`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 @lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.strip().replace("\\", "/")
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    pattern = pattern.rstrip("/")
-    if "/" not in pattern:
-        pattern = "**/" + pattern
-    pattern = pattern.lstrip("/")  # a leading "/" anchors the pattern at the config's folder
-    out, i = "", 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2 :]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1 : end]
-            out += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
-            i = end + 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    # The pattern may name a folder: then everything below it matches too.
-    return re.compile(out + "(?:/.*)?")
+def _spec(patterns: tuple[str, ...]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # only runs with `exclude` or `per-file-ignores` set
+
+    return GitIgnoreSpec.from_lines([_tidy(p) for p in patterns])
+
+
+def _tidy(pattern: str) -> str:
+    pattern = pattern.strip()
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    while body.startswith("./"):
+        body = body[2:]
+    return ("!" if negated else "") + body
 
 
 def relative(file: str, root: str | None) -> str:
@@ -58,9 +49,15 @@ def relative(file: str, root: str | None) -> str:
     return path.replace(os.sep, "/")
 
 
-def matches(relpath: str, pattern: str) -> bool:
-    return _regex(pattern).fullmatch(relpath) is not None
+def matches_any(relpath: str, patterns: tuple[str, ...], is_dir: bool = False) -> bool:
+    """Whether the list of patterns, read as one .gitignore, selects `relpath` (a folder when
+    is_dir: only then can a pattern ending in `/` match the path itself)."""
+    return _spec(patterns).match_file(relpath + "/" if is_dir else relpath)
 
 
-def matches_any(relpath: str, patterns: tuple[str, ...]) -> bool:
-    return any(matches(relpath, p) for p in patterns)
+def matches(relpath: str, pattern: str, is_dir: bool = False) -> bool:
+    """One pattern on its own. `!pattern` on its own selects the paths the pattern does not match
+    (as a per-file-ignores key: the rules are switched off everywhere else)."""
+    if pattern.strip().startswith("!"):
+        return not matches_any(relpath, (pattern.strip()[1:],), is_dir)
+    return matches_any(relpath, (pattern,), is_dir)

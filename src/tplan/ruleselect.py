@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-import difflib
-
 from tplan.errors import TplanError
 from tplan.rules import ALL_RULES, BY_CODE, BY_NAME, Rule
+from tplan.suggest import closest, did_you_mean
 
 
 def matches(rule: Rule, selector: str) -> bool:
@@ -18,17 +17,21 @@ def is_known(selector: str) -> bool:
     return bool(selector) and any(matches(r, selector) for r in ALL_RULES)
 
 
+def closest_rule(value: str) -> Rule | None:
+    """The rule a mistyped code (`S1O7`) or name (`no-deadlin`) most likely means, or None."""
+    typed = value.upper()
+    typed = typed[:1] + typed[1:].replace("O", "0")  # a letter O typed for a zero (S1O7) is the commonest slip
+    code = closest(typed, BY_CODE)
+    if code is not None:
+        return BY_CODE[code]
+    name = closest(value.lower(), BY_NAME)
+    return BY_NAME[name] if name is not None else None
+
+
 def suggestion(value: str) -> str:
-    """' (did you mean S103 goal-without-deadline?)', or '' when nothing is close."""
-    code = value.upper()
-    code = code[:1] + code[1:].replace("O", "0")  # a letter O typed for a zero (S1O7) is the commonest slip
-    codes = difflib.get_close_matches(code, list(BY_CODE), n=1, cutoff=0.6)
-    if codes:
-        return f" (did you mean {codes[0]} {BY_CODE[codes[0]].name}?)"
-    names = difflib.get_close_matches(value.lower(), list(BY_NAME), n=1, cutoff=0.6)
-    if names:
-        return f" (did you mean {BY_NAME[names[0]].code} {names[0]}?)"
-    return ""
+    """"; did you mean 'S107' (deadline-too-far)?", or '' when nothing is close."""
+    rule = closest_rule(value)
+    return did_you_mean(rule.code, rule.name) if rule is not None else ""
 
 
 def check_selectors(values: list[str] | tuple[str, ...], where: str) -> tuple[str, ...]:

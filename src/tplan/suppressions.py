@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tplan.diagnostics import Diagnostic
 from tplan.rules import BY_CODE, BY_NAME
 from tplan.rules.loading import ALWAYS_REPORTED
+from tplan.suggest import near_miss
 
 # A YAML comment starts with '#' at the start of a line or after a space or tab.
 _COMMENT = re.compile(
@@ -38,7 +39,20 @@ class Suppression:
 
     @property
     def text(self) -> str:
-        return f"# tplan: {'disable-file' if self.whole_file else 'disable'}={','.join(self.codes)}"
+        """The comment as X901 quotes it: a code that names no rule and is not a typo of one is
+        shown as '…', since a comment can hold anything, a client's name included."""
+        codes = ",".join(c if _quotable(c) else "…" for c in self.codes)
+        return f"# tplan: {'disable-file' if self.whole_file else 'disable'}={codes}"
+
+
+def _quotable(written: str) -> bool:
+    """A rule's code or name, or a near miss of one (`S1O7`): safe to repeat in a message."""
+    from tplan.ruleselect import closest_rule
+
+    if _code_of(written) is not None:
+        return True
+    rule = closest_rule(written)
+    return rule is not None and (near_miss(written, rule.code) or near_miss(written, rule.name))
 
 
 def find(text: str, root: Node | None = None) -> list[Suppression]:
@@ -140,7 +154,8 @@ def apply(
             if code is None:
                 from tplan.ruleselect import suggestion
 
-                why = f"'{written}' is not a rule code{suggestion(written)}"
+                what = f"'{written}'" if _quotable(written) else "a name that"
+                why = f"{what} is not a rule code{suggestion(written)}"
             elif code in ALWAYS_REPORTED:
                 why = f"{code} cannot be silenced: fix the plan instead (the other rules cannot check it until it passes the schema)"
             elif s.whole_file:

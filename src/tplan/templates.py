@@ -13,7 +13,6 @@ file:line:col positions, instead of producing a broken plan.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tplan.errors import TplanError
+from tplan.suggest import closest, did_you_mean, hint
 
 BUILTIN_DIR = Path(__file__).with_name("templates")
 TEMPLATE_SUFFIXES = (".yaml", ".yml")
@@ -101,10 +101,9 @@ def find_template(name: str, extra_dirs: Iterable[str | Path] = ()) -> Template:
         key = key.rsplit(".", 1)[0]
     if key in files:
         return load_template(files[key])
-    suggestion = closest_template(key, files)
-    hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+    suggestion = did_you_mean(closest_template(key, files))
     raise TplanError(
-        f"there is no template called '{name}'.{hint} Available templates: {', '.join(files)} "
+        f"there is no template called '{name}'{suggestion or '.'} Available templates: {', '.join(files)} "
         "(`tplan templates` describes each)"
     )
 
@@ -119,9 +118,9 @@ def closest_template(name: str, files: dict[str, Path]) -> str | None:
     for template_name, path in files.items():
         for alias in _read_aliases(path):
             candidates.setdefault(alias, template_name)
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    match = closest(name, candidates)
     if match:
-        return candidates[match[0]]
+        return candidates[match]
     within = [n for n in files if name and (name in n or n in name)]
     return within[0] if within else None
 
@@ -202,8 +201,7 @@ def _check_metadata(meta_text: str, path: Path) -> dict[str, Any]:
     problems = []
     for key in data:
         if key not in METADATA_KEYS:
-            close = difflib.get_close_matches(str(key), list(METADATA_KEYS), n=1)
-            problems.append(f"unknown metadata key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+            problems.append(f"unknown metadata key '{key}'{hint(str(key), METADATA_KEYS)}")
     for key in REQUIRED_METADATA:
         if key not in data:
             problems.append(f"metadata key '{key}' is missing ({METADATA_KEYS[key]})")

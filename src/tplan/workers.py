@@ -54,7 +54,7 @@ def lint_in_workers(files: list[str], settings, catalogue: Catalogue, jobs: int)
         futures = {pool.submit(_lint_chunk, chunk): chunk for chunk in chunks}
         for future, chunk in futures.items():
             try:
-                results += _received(future.result())
+                results += future.result()
             except BrokenProcessPool:
                 unfinished += chunk
     finally:
@@ -74,16 +74,6 @@ def _pool(jobs: int, settings, catalogue: Catalogue) -> ProcessPoolExecutor:
 def _start_worker(settings, catalogue: Catalogue) -> None:
     global _settings, _catalogue
     _settings, _catalogue = settings, catalogue
-
-
-def _received(results: list[FileResult]) -> list[FileResult]:
-    """A worker's results with their goal statements interned: plans started from one template
-    share statements, and the cross-file pass (D702) holds every plan's until the end of the run.
-    Unpickling makes a new string per plan; interning keeps one of each."""
-    for result in results:
-        if result.goal_statements:
-            result.goal_statements = [(sys.intern(s), line, col) for s, line, col in result.goal_statements]
-    return results
 
 
 def _lint_chunk(files: list[str]) -> list[FileResult]:
@@ -118,7 +108,21 @@ def _isolate(files: list[str], settings, catalogue: Catalogue, jobs: int) -> lis
 
 
 def _alone(file: str, settings, catalogue: Catalogue) -> FileResult:
-    pool = _pool(1, settings, catalogue)
+    result = lint_isolated(file, settings, catalogue)
+    if result is None:  # a pool started a moment ago; if none can start now, say so for this file
+        from tplan.linter import crashed
+
+        return crashed(file)
+    return result
+
+
+def lint_isolated(file: str, settings, catalogue: Catalogue) -> FileResult | None:
+    """One file linted in a process of its own: a crash there is reported as this file's E000.
+    None when no process can be started here (the caller then lints it itself)."""
+    try:
+        pool = _pool(1, settings, catalogue)
+    except (OSError, ImportError, NotImplementedError):
+        return None
     try:
         return pool.submit(_lint_chunk, [file]).result()[0]
     except BrokenProcessPool:

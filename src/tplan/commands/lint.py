@@ -38,6 +38,7 @@ def run_lint(
     config_file: str | None = None,
     isolated: bool = False,
     jobs: int | None = None,
+    stdin_filename: str | None = None,
 ) -> int:
     from tplan.config import lint_settings, load_config
     from tplan.linter import lint_paths
@@ -57,7 +58,8 @@ def run_lint(
         fail_on=severity(fail_on) if fail_on is not None else None,
         jobs=jobs,
     )
-    report = lint_paths(paths, settings)
+    paths, stdin = _stdin(paths, stdin_filename)
+    report = lint_paths(paths, settings, stdin)
     if output_format == "text":
         print_text(report, quiet=quiet, statistics=statistics)
     else:
@@ -66,6 +68,23 @@ def run_lint(
             sys.stdout.write(output + "\n")
     _note_slow_parser()
     return report.exit_code
+
+
+def _stdin(paths: list[str], stdin_filename: str | None) -> tuple[list[str], tuple[str, bytes] | None]:
+    """The paths without `-`, and (name, bytes) of the plan on standard input when `-` is one."""
+    from tplan.linter import STDIN
+
+    given = paths.count(STDIN)
+    if given > 1:
+        raise TplanError("'-' (standard input) can be given once only")
+    if not given:
+        if stdin_filename is not None:
+            raise TplanError("--stdin-filename names the plan read from standard input: give '-' as a path too")
+        return paths, None
+    if stdin_filename is not None and not stdin_filename.strip():
+        raise TplanError("--stdin-filename needs a file name, e.g. plans/TP-2026-0042.yaml")
+    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    return [p for p in paths if p != STDIN], (stdin_filename or STDIN, raw)
 
 
 def _note_slow_parser() -> None:
@@ -96,7 +115,7 @@ def print_text(report: Report, *, quiet: bool = False, statistics: bool = False)
             line = Text(f"{text.location(d)}: ", style="bold")
             line.append(d.code, style="bold")
             line.append(f" {d.severity.value}", style=text.STYLE[d.severity])
-            line.append(f" {d.message}")
+            line.append(f" {text.message(d)}")
             console.print(line, soft_wrap=True)
     if not quiet:
         console.print(Text(text.summary(report), style="bold"), soft_wrap=True)

@@ -1,9 +1,10 @@
-"""`tplan progress add`: record a score in a plan's `progress:` list.
+"""`tplan progress add`: record a score, or a narrative note, in a plan's `progress:` list.
 
 Everything is checked before the file is touched: the plan passes the schema, the measure is one
-the plan's goals use, the goals named exist and use it, the score is inside the instrument's
-range and the date is not in the future. Then the entry is inserted in date order and `updated`
-moves to the entry's date (never backwards).
+the plan's goals use (or a catalogue instrument its `assessments` list, for monitoring), the goals
+named exist and use it, the score is inside the instrument's range and the date lies between the
+plan's `created` and today. Then the entry is inserted in date order and `updated` moves to the
+entry's date (never backwards).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import difflib
 import re
 
 from tplan.attainment import attainment, measure_key
-from tplan.edit import PlanEdit, open_plan
+from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.config import project_settings
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
@@ -58,9 +59,13 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
     listed = ", ".join(used) if used else "none"
     inst = catalogue.get(given)
     if inst is not None:
+        # Monitoring: a catalogue instrument the plan assesses (e.g. CORE-10 monthly) but no goal
+        # targets. Its scores count for no goal, so no --goal can take them.
+        if any(measure_key(a.instrument, catalogue) == key for a in plan.assessments):
+            return inst.id, [measure_info(inst.id, catalogue)], []
         raise TplanError(
             f"{inst.id} is not the measure of any goal or objective in this plan (they use: {listed}); "
-            "add it to a goal first, or record a one-off score under assessments"
+            "add it to a goal, or list it under assessments to record monitoring scores"
         )
     close = difflib.get_close_matches(given.casefold(), [u.casefold() for u in used] + [i.casefold() for i in catalogue.ids()], n=1, cutoff=0.6)
     hint = f"; did you mean '{_original(close[0], used + catalogue.ids())}'?" if close else ""
@@ -74,10 +79,11 @@ def _original(folded: str, names: list[str]) -> str:
     return next(n for n in names if n.casefold() == folded)
 
 
-def check_goals(plan: Plan, ids: list[str], using: list, name: str) -> list[str]:
-    """The goal/objective ids given, each checked to exist and to use this measure."""
+def check_goals(plan: Plan, ids: list[str], using: list | None, name: str | None) -> list[str]:
+    """The goal/objective ids given, each checked to exist and (for a score, `using` not None) to
+    use this measure."""
     known = {item.id: item for item in _items(plan)}
-    measured = {item.id for item in using}  # attainment counts an entry only for items on its measure
+    measured = {item.id for item in using} if using is not None else set(known)  # attainment counts an entry only for items on its measure
     out: list[str] = []
     for gid in ids:
         if gid not in known:
@@ -94,43 +100,60 @@ def check_goals(plan: Plan, ids: list[str], using: list, name: str) -> list[str]
 
 def run_progress_add(
     plan_path: str,
-    measure: str,
-    score: str,
+    measure: str | None = None,
+    score: str | None = None,
     date: _dt.date | None = None,
     goals: list[str] | None = None,
     note: str | None = None,
     today: _dt.date | None = None,
 ) -> int:
+    """A score (--measure with --score, optionally --note) or a narrative entry (--note alone)."""
     today = today or _dt.date.today()
     when = date or today
+    if (measure is None) != (score is None):
+        given, missing = ("--measure", "--score") if score is None else ("--score", "--measure")
+        raise TplanError(f"{given} needs {missing} too; or leave both out and give --note for a narrative entry")
+    if measure is None and note is None:
+        raise TplanError("give --measure and --score to record a score, or --note TEXT to record a narrative entry")
     if when > today:
-        raise TplanError(f"--date {when} is in the future (today is {today}); record scores once they are taken")
-    value = parse_score(score)
+        what = "scores once they are taken" if measure is not None else "notes once the session has been held"
+        raise TplanError(f"--date {when} is in the future (today is {today}); record {what}")
+    value = parse_score(score) if score is not None else None
     ids = [g.strip() for part in (goals or []) for g in part.split(",") if g.strip()]
     if note is not None and not note.strip():
         raise TplanError("--note is empty; leave it out or write the note")
+    for option, text in (("--measure", measure), ("--note", note), *(("--goal", g) for g in ids)):
+        check_option_text(option, text)
 
     catalogue = load_catalogue(project_settings().measures_file)
-    pf = open_plan(plan_path, catalogue)
-    name, infos, using = resolve_measure(pf.plan, measure, catalogue)
-    for info in infos:
-        if not info.in_range(value):
-            raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")
-    ids = check_goals(pf.plan, ids, using, name)
+    with editing(plan_path, catalogue) as pf:
+        check_not_before_created(pf.plan, when, "check the year")
+        if measure is None:
+            name, using = None, []
+            ids = check_goals(pf.plan, ids, None, None)
+            entry: dict = {"date": when}
+        else:
+            name, infos, using = resolve_measure(pf.plan, measure, catalogue)
+            for info in infos:
+                if not info.in_range(value):
+                    raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")
+            ids = check_goals(pf.plan, ids, using, name)
+            entry = {"date": when, "measure": name, "score": value}
+        if ids:
+            entry["goals"] = ids
+        if note is not None:
+            entry["note"] = note.strip()
+        index = sum(1 for e in pf.plan.progress if e.date <= when)
+        edit = PlanEdit(pf)
+        edit.insert_item(("progress",), index, entry, new_style="flow", before="reviews")
+        if pf.plan.updated is None or pf.plan.updated < when:
+            edit.set_value(("updated",), when, after="created")
+        plan = edit.save()
 
-    entry: dict = {"date": when, "measure": name, "score": value}
-    if ids:
-        entry["goals"] = ids
-    if note is not None:
-        entry["note"] = note.strip()
-    index = sum(1 for e in pf.plan.progress if e.date <= when)
-    edit = PlanEdit(pf)
-    edit.insert_item(("progress",), index, entry, new_style="flow", before="reviews")
-    if pf.plan.updated is None or pf.plan.updated < when:
-        edit.set_value(("updated",), when, after="created")
-    plan = edit.save()
-
-    print(f"Recorded {name} {value} on {when} in {plan_path}.")
+    if name is None:
+        print(f"Recorded a note on {when} in {shown(plan_path)}.")
+        return 0
+    print(f"Recorded {name} {value} on {when} in {shown(plan_path)}.")
     for item in using:
         if ids and item.id not in ids:
             continue

@@ -1,6 +1,6 @@
 """`tplan render`: one plan → a Markdown or self-contained HTML document.
 
-The plan is linted first (the same `lint_text` as `tplan lint`): lint errors put a warning banner
+The plan is read, linted and validated once (`check_text`, as `tplan lint` does): lint errors put a warning banner
 at the top of the document, or stop the render with --strict. A file that cannot be read or
 parsed, or that does not match the plan format, is not rendered (exit 2): a half-read plan would
 silently drop goals or signatures from a document someone will rely on. Placeholders left by a
@@ -14,12 +14,12 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from tplan.config import project_settings
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
-from tplan.config import project_settings
-from tplan.linter import lint_text, validate
-from tplan.loader import LoadError, decode, load_text
+from tplan.linter import check_text, validate
+from tplan.loader import LoadError
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
 
@@ -48,17 +48,17 @@ def run_render(
     if output:
         check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
-    text = _read(path)
     settings = project_settings(today)
+    text = _read(path, settings.limits)
     catalogue = load_catalogue(settings.measures_file)
     try:
-        result = lint_text(text, path, settings, catalogue)
-        doc = load_text(text)
+        checked = check_text(text, path, settings, catalogue)
     except LoadError as exc:
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}; the plan cannot be rendered") from None
 
-    diagnostics = result.diagnostics
+    doc, plan = checked.doc, checked.plan
+    diagnostics = checked.result.diagnostics
     if redact:  # the banner and the messages below quote the plan: scrub them like its text
         from tplan.render.redact import scrubber
 
@@ -71,12 +71,12 @@ def run_render(
         print(f"tplan: not rendered: {_count(len(errors), 'lint error')} (--strict renders clean plans only)", file=sys.stderr)
         return 1
 
-    data, birth_year = doc.data, None
-    if redact:
+    birth_year = None
+    if redact:  # the document is built from the reduced data, so that is validated too
         from tplan.render.redact import redact as reduce_identifiers
 
-        data, birth_year = reduce_identifiers(data)
-    plan, _ = validate(data, doc)  # placeholders in text stay, for the reader to see
+        data, birth_year = reduce_identifiers(doc.data)
+        plan, _ = validate(data, doc)  # placeholders in text stay, for the reader to see
     if plan is None:
         shown = errors or diagnostics
         for d in shown:
@@ -100,16 +100,11 @@ def run_render(
     return 0
 
 
-def _read(path: str) -> str:
-    p = Path(path)
-    if p.is_dir():
-        raise TplanError(f"{path} is a folder; render takes one plan file")
+def _read(path: str, limits) -> str:
+    from tplan.reading import read_plan_text
+
     try:
-        return decode(p.read_bytes())
-    except FileNotFoundError:
-        raise TplanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        return read_plan_text(path, limits)
     except LoadError as exc:
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}") from None

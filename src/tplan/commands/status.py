@@ -13,15 +13,15 @@ import datetime as _dt
 import json
 import sys
 from dataclasses import asdict, dataclass, field
-from pathlib import Path as FsPath
 
 from tplan.attainment import Status, attainment
-from tplan.diagnostics import FileResult, Severity
 from tplan.config import project_settings
-from tplan.linter import LintSettings, discover, lint_text, validate
-from tplan.loader import PLACEHOLDER, LoadError, decode, load_text
-from tplan.names import initials
+from tplan.diagnostics import FileResult, Severity
+from tplan.linter import LintSettings, check_text, discover
+from tplan.loader import LoadError
 from tplan.measures import Catalogue, fmt_number, load_catalogue
+from tplan.names import initials
+from tplan.schema.goals import Goal
 from tplan.schema.plan import Plan
 
 SORTS = ("urgency", "id")
@@ -69,18 +69,16 @@ def _counts(result: FileResult) -> dict[str, int]:
 
 
 def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
+    from tplan.reading import read_plan_text
+
     try:
-        text = decode(FsPath(file).read_bytes())
-        result = lint_text(text, file, settings, catalogue)
-        doc = load_text(text)
-    except OSError as exc:
-        return _problem_row(file, "unreadable", f"E000 cannot read the file ({exc.strerror or exc})")
+        text = read_plan_text(file, settings.limits)
+        checked = check_text(text, file, settings, catalogue)  # one parse, one validation
     except LoadError as exc:
         where = f" at line {exc.line}" if exc.line else ""
         return _problem_row(file, "unreadable", f"{exc.code}{where}: {exc.message}")
-    data = doc.data
-    plan, _ = validate(data, doc)
-    counts = _counts(result)
+    data, plan = checked.doc.data, checked.plan
+    counts = _counts(checked.result)
     client = data.get("client") if isinstance(data.get("client"), dict) else {}
     plan_id = data.get("id") if isinstance(data.get("id"), str) else None
     if plan is None:
@@ -101,7 +99,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
     )
 
 
-def _goal_row(goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
+def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
     result = attainment(goal, plan, catalogue, today)
     latest = result.latest
     measure = result.measure.label if result.measure else None
@@ -136,7 +134,7 @@ _GROUP = {"unreadable": 0, "invalid": 0, "active": 2, "draft": 3, "closed": 4}
 _WEAK = {Status.OVERDUE.value, Status.BEHIND.value}
 
 
-def urgency(row: PlanRow) -> tuple:
+def urgency(row: PlanRow) -> tuple[int, int, int, int, str]:
     """Unreadable plans first (nothing about them can be trusted), then active plans whose review
     is overdue or unscheduled, then active plans by days until review, then drafts, then closed."""
     group = _GROUP.get(row.status, 1)

@@ -4,19 +4,22 @@
 
 Severity maps to error / warning / notice. The message repeats the code because the log shows the
 message, not the title. Escaping follows GitHub's runner (toolkit `command.ts`): in the message
-`%`, CR and LF are encoded; in property values `:` and `,` are too.
+`%`, CR and LF are encoded (a raw newline in a crafted file name would start a new workflow
+command); in property values `:` and `,` are too. Any other control character is shown escaped, as
+in the text format (escape.py).
 """
 
 from __future__ import annotations
 
 from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.reporters.escape import one_line
 from tplan.reporters.paths import repo_relative
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

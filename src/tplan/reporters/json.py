@@ -10,6 +10,8 @@ fields may be added within a version, never renamed or removed.
 
 Positions are 1-based; `line`/`column` are null for problems with the whole file, `end_*` when
 unknown, `yaml_path` (`goals[0].target`) when the finding is about the whole document.
+Control characters are escaped by JSON itself; a file name that is not valid UTF-8 shows its odd
+bytes as `\\xNN` (reporters/escape.py), so the document can always be written.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import Counter
 
 from tplan import __version__
 from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.reporters.escape import file_name
 
 VERSION = 1
 
@@ -31,7 +34,7 @@ def finding(d: Diagnostic) -> dict:
         "name": BY_CODE[d.code].name,
         "severity": d.severity.value,
         "message": d.message,
-        "path": d.file,
+        "path": file_name(d.file),
         "line": d.line or None,
         "column": d.column if d.line else None,
         "end_line": d.end_line if d.line else None,
@@ -56,7 +59,7 @@ def document(report: Report) -> dict:
             "fail_on": report.fail_on.value,
             "exit_code": report.exit_code,
         },
-        "files": [{"path": f.file, "unreadable": f.fatal, "findings": len(f.diagnostics)} for f in report.files],
+        "files": [{"path": file_name(f.file), "unreadable": f.fatal, "findings": len(f.diagnostics)} for f in report.files],
         "findings": [finding(d) for d in diagnostics],
     }
 

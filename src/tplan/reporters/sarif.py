@@ -4,6 +4,9 @@
   example, use instead, references), so the alert page explains itself.
 - Locations are relative to the repository root (the current folder, as in a CI checkout), with
   `uriBaseId` %SRCROOT%; a file outside it gets an absolute `file://` URI.
+- A file name that is not valid UTF-8 (a surrogate from `os.fsdecode`) has its bytes
+  percent-encoded in the URI (`bad-%FF.yaml`) and shown as U+FFFD in message text, so the log is
+  valid UTF-8 JSON and every other file's results are still written.
 - Columns count Unicode code points (`columnKind`), as tplan's positions do. A problem with the
   whole file (unreadable, not UTF-8) is placed at line 1: GitHub needs a start line to show it.
 - No `snippet` or `contextRegion`, although SARIF suggests them: they would copy lines of the plan,
@@ -17,6 +20,7 @@ notes above and a missing `informationUri` (tplan has no public home page yet).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,7 +72,7 @@ def rule_descriptor(rule) -> dict:
 def location(d: Diagnostic) -> dict:
     rel = repo_relative(d.file)
     if rel is not None:
-        artifact = {"uri": quote(rel), "uriBaseId": SRCROOT}
+        artifact = {"uri": quote(os.fsencode(rel)), "uriBaseId": SRCROOT}  # bytes: any name escapes
     else:
         artifact = {"uri": Path(d.file).resolve().as_uri()}
     region: dict = {"startLine": d.line or 1}
@@ -80,6 +84,15 @@ def location(d: Diagnostic) -> dict:
     if d.yaml_path:
         out["logicalLocations"] = [{"fullyQualifiedName": d.yaml_path}]
     return out
+
+
+def _text(value: str) -> str:
+    """Text that can be written as UTF-8: a file name's undecodable bytes become U+FFFD."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return value
 
 
 def _folder_uri(folder: Path) -> str:
@@ -96,7 +109,7 @@ def document(report: Report) -> dict:
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": LEVEL[d.severity],
-            "message": {"text": d.message},
+            "message": {"text": _text(d.message)},
             "locations": [location(d)],
         }
         for d in report.diagnostics

@@ -10,16 +10,23 @@ from collections import Counter
 from typing import Iterator
 
 from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.reporters.escape import one_line
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def location(d: Diagnostic) -> str:
-    return f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+    file = one_line(d.file)
+    return f"{file}:{d.line}:{d.column}" if d.line else file
+
+
+def message(d: Diagnostic) -> str:
+    return one_line(d.message)
 
 
 def line(d: Diagnostic) -> str:
-    return f"{location(d)}: {d.code} {d.severity.value} {d.message}"
+    """One finding on exactly one line: control characters in any field are escaped (escape.py)."""
+    return f"{location(d)}: {d.code} {d.severity.value} {message(d)}"
 
 
 def summary(report: Report) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tplan.rules import comments, compliance, episode, loading, privacy, repo, review, smart, suppression, template, thread
 from tplan.rules import outcomes
-from tplan.rules.base import Limits, Rule, RuleContext
+from tplan.rules.base import DataContext, Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
     *loading.RULES,
@@ -20,11 +20,12 @@ ALL_RULES: tuple[Rule, ...] = (
     *suppression.RULES,
     *outcomes.RULES,
 )
-CROSS_FILE_RULES: tuple[Rule, ...] = repo.CROSS_FILE_RULES
+# Cross-file rules (a `collect` per file and a check over all files' facts), whatever module holds them.
+CROSS_FILE_RULES: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.cross_check is not None)
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}
 if len(BY_CODE) != len(ALL_RULES) or len(BY_NAME) != len(ALL_RULES):
     raise RuntimeError("two rules share a code or a name")
 
-__all__ = ["ALL_RULES", "BY_CODE", "BY_NAME", "CROSS_FILE_RULES", "Limits", "Rule", "RuleContext"]
+__all__ = ["ALL_RULES", "BY_CODE", "BY_NAME", "CROSS_FILE_RULES", "DataContext", "Limits", "Rule", "RuleContext"]

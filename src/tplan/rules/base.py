@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from tplan.diagnostics import Finding, Path, Severity
 from tplan.measures import Catalogue
 from tplan.schema.plan import Plan
 
 if TYPE_CHECKING:
-    from tplan.diagnostics import FileResult
     from tplan.rules.standards import Requirement
 
 
@@ -34,11 +34,20 @@ class Limits:
     long_term_days: int | None = None
     max_identical_goals: int = 5
     minor_consent_age: int = 18  # below this age at `created`, a guardian consents
+    max_file_bytes: int = 5 * 1024 * 1024  # the guarded reader refuses larger files (tplan.reading)
+
+
+def _nowhere(path: Path) -> tuple[int, int]:
+    """The position in a context made without a document (a test's): the whole file, 0:0."""
+    return (0, 0)
 
 
 @dataclass
-class RuleContext:
-    plan: Plan | None  # None when the plan did not pass the schema (only data rules run then)
+class DataContext:
+    """What a rule that reads the raw data sees (needs_plan=False, and the `collect` half of a
+    cross-file rule): they run even when the plan did not pass the schema, so `plan` may be None."""
+
+    plan: Plan | None
     data: Any
     file: str
     today: _dt.date
@@ -46,14 +55,24 @@ class RuleContext:
     limits: Limits = field(default_factory=Limits)
     placeholders: list[tuple[Path, str]] = field(default_factory=list)
     doc: Any = None  # the LoadedDoc, for the few rules that look at how the YAML was written
+    # (line, column) of the value at a path in this file: for a cross-file fact, which outlives
+    # the file's loaded document.
+    position: Callable[[Path], tuple[int, int]] = _nowhere
 
     def unfilled(self, path: Path) -> bool:
         """Whether the value at `path` is a template placeholder: T601 reports it, other rules skip it."""
         return any(p == path for p, _ in self.placeholders)
 
+
+@dataclass
+class RuleContext(DataContext):
+    """What a plan rule (needs_plan=True, the default) sees: the linter runs it only on a plan
+    that passed the schema, so `plan` is always a Plan."""
+
+    plan: Plan
+
     def goals_and_objectives(self) -> Iterator[tuple[Path, Any, Any]]:
         """(path, item, parent goal or None) for every goal and then each of its objectives."""
-        assert self.plan is not None
         for gi, goal in enumerate(self.plan.goals):
             yield ("goals", gi), goal, None
             for oi, objective in enumerate(goal.objectives):
@@ -61,6 +80,7 @@ class RuleContext:
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]
+DataCheck = Callable[[DataContext], Iterable[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +95,12 @@ class FileFinding:
     path: Path = ()
 
 
-# A cross-file (D7xx) check sees every file's result, sorted by path, and the limits.
-CrossCheck = Callable[[Sequence["FileResult"], Limits], Iterable[FileFinding]]
+# A cross-file (D7xx) rule is a pair. `collect` runs in each file's own pass (in a worker process
+# when there are many files) and returns a small, picklable, comparable fact about the file, or
+# None; the linter keeps it in FileResult.facts under the rule's code. `cross_check` runs once
+# after every file, on the (file, fact) pairs sorted by path, with the limits.
+Collect = Callable[[DataContext], object]
+CrossCheck = Callable[[Sequence[tuple[str, Any]], Limits], Iterable[FileFinding]]
 
 
 # skip_status values: rules about agreement and planning do not apply to a draft still being
@@ -90,7 +114,7 @@ class Rule:
     code: str
     name: str
     severity: Severity
-    check: Check | None  # None: emitted by the loader or schema validation, not by a check
+    check: Check | DataCheck | None  # None: emitted while loading or validating, or a cross-file rule
     summary: str
     why: str
     example: str
@@ -99,11 +123,13 @@ class Rule:
     needs_plan: bool = True  # False: runs on raw data even when the schema fails
     references: tuple[str, ...] = ()  # the standards this rule supports, e.g. "CARF Section 2.C"
     requirement: str = ""  # what those standards ask, in plain words (groups the README surveyor table)
-    cross_check: CrossCheck | None = None  # D7xx: runs once over all files, after the per-file pass
+    collect: Collect | None = None  # D7xx: the per-file half, run in each file's pass
+    cross_check: CrossCheck | None = None  # D7xx: runs once over all files' facts, after the per-file pass
 
-    def __call__(self, ctx: RuleContext) -> Iterable[Finding]:
+    def __call__(self, ctx: DataContext) -> Iterable[Finding]:
+        """Run the check. The linter passes a RuleContext (a Plan) to every rule with needs_plan."""
         assert self.check is not None
-        return self.check(ctx)
+        return cast(DataCheck, self.check)(ctx)
 
 
 _SECTION = re.compile(r"^## (.+)$", re.M)
@@ -126,18 +152,19 @@ def rule(
     skip_status: Iterable[str] = (),
     needs_plan: bool = True,
     references: Iterable[str] = (),
-    requirement: "Requirement | None" = None,
+    requirement: Requirement | None = None,
     emitted: bool = False,
-    cross_file: bool = False,
-) -> Callable[[Callable], Rule]:
+    collect: Collect | None = None,
+) -> Callable[[Callable[..., Any]], Rule]:
     """Turn a check function (or, with emitted=True, a documentation-only stub) into a Rule.
 
     `requirement` (from `tplan.rules.standards`) names what an accreditation or payer standard asks
-    and adds its standards to `references`. With cross_file=True the function is a CrossCheck that
-    the linter calls once per run with every file's result.
+    and adds its standards to `references`. With `collect` (a function of a DataContext returning a
+    fact), the rule is a cross-file rule: the decorated function is its CrossCheck, called once
+    per run with every file's fact.
     """
 
-    def wrap(fn: Callable) -> Rule:
+    def wrap(fn: Callable[..., Any]) -> Rule:
         summary, sections = parse_doc(fn.__doc__ or "")
         refs = tuple(references)
         if requirement is not None:
@@ -146,7 +173,7 @@ def rule(
             code=code,
             name=name,
             severity=severity,
-            check=None if emitted or cross_file else fn,
+            check=None if emitted or collect is not None else fn,
             summary=summary,
             why=sections.get("why it matters", ""),
             example=sections.get("example", ""),
@@ -155,7 +182,8 @@ def rule(
             needs_plan=needs_plan,
             references=refs,
             requirement=requirement.text if requirement is not None else "",
-            cross_check=fn if cross_file else None,
+            collect=collect,
+            cross_check=fn if collect is not None else None,
         )
 
     return wrap

@@ -1,23 +1,26 @@
 """D7xx: rules that look across all the files of one run.
 
-They run once, after every file has been linted, on the files' results sorted by path. Each file's
-own pass records what they need (the plan id and its position, the goal statements and theirs), so
-no file is read twice, and the output is the same whether files were linted in one process or in
-workers. Paths are named as given on the command line.
+Each is a pair: a `collect` function runs in every file's own pass and returns a small fact (the
+plan id and its position; the goal statements and theirs), and the rule's check runs once after
+all files, on those facts sorted by path. So no file is read twice, and the output is the same
+whether files were linted in one process or in workers (facts are pickled back). Paths are named
+as given on the command line.
 """
 
 from __future__ import annotations
 
-import os
 import itertools
+import os
+import sys
 from collections import defaultdict
-from typing import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from tplan.diagnostics import FileResult, Severity
+from tplan.diagnostics import Severity
 from tplan.rules import standards
-from tplan.rules.base import FileFinding, Limits, collect, rule
+from tplan.rules.base import DataContext, FileFinding, Limits, collect, rule
 
-NAMED = 3  # how many other files a D702 message names before "and N more"
+NAMED = 3  # how many other files a D7xx message names before "and N more"
 
 
 def normalise_statement(text: str) -> str:
@@ -25,18 +28,36 @@ def normalise_statement(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _same_file(a: str, b: str) -> bool:
+def _real(file: str) -> str:
     """One file reached by two spellings (plans/a.yaml and ./plans/a.yaml) is not a duplicate."""
-    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+    return os.path.normcase(os.path.realpath(file))
 
 
-def _others(files: list[str]) -> str:
-    shown = ", ".join(files[:NAMED])
-    return shown if len(files) <= NAMED else f"{shown} and {len(files) - NAMED} more"
+def _named(shown: Sequence[str], total: int) -> str:
+    """The first few other files, then "and N more"."""
+    return ", ".join(shown) + (f" and {total - len(shown)} more" if total > len(shown) else "")
 
 
-@rule("D701", "duplicate-plan-id", Severity.ERROR, cross_file=True)
-def duplicate_plan_id(results: Sequence[FileResult], limits: Limits) -> Iterator[FileFinding]:
+@dataclass(frozen=True, slots=True)
+class PlanId:
+    """D701's fact: the plan id and the (line, column) of its value."""
+
+    id: str
+    line: int
+    column: int
+
+
+def _plan_id(ctx: DataContext) -> PlanId | None:
+    """The plan id as written (the schema need not pass). "<plan id>" in unfilled drafts is T601's
+    business, not a duplicate id."""
+    plan_id = ctx.data.get("id") if isinstance(ctx.data, dict) else None
+    if not isinstance(plan_id, str) or ctx.unfilled(("id",)):
+        return None
+    return PlanId(plan_id, *ctx.position(("id",)))
+
+
+@rule("D701", "duplicate-plan-id", Severity.ERROR, collect=_plan_id)
+def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> Iterator[FileFinding]:
     """The same plan `id` is used in two or more files of one run.
 
     ## Why it matters
@@ -50,26 +71,68 @@ def duplicate_plan_id(results: Sequence[FileResult], limits: Limits) -> Iterator
     ## Use instead
     plans/TP-2026-0043.yaml:   id: TP-2026-0043
     """
-    by_id: dict[str, list[FileResult]] = defaultdict(list)
-    for result in results:
-        if result.plan_id is not None and not result.fatal:
-            by_id[result.plan_id].append(result)
+    by_id: dict[str, list[tuple[str, PlanId]]] = defaultdict(list)
+    for file, fact in facts:
+        by_id[fact.id].append((file, fact))
     for plan_id, group in by_id.items():
         if len(group) < 2:
             continue
-        for result in group:
-            others = [o.file for o in group if o is not result and not _same_file(o.file, result.file)]
-            if others:
-                line, column = result.plan_id_position or (0, 0)
-                yield FileFinding(
-                    result.file, line, column,
-                    f"plan id {plan_id} is also used in {_others(others)}; each plan needs its own id",
-                    ("id",),
-                )
+        # Linear in the group: each file's real path is looked up once, and the "also used in"
+        # list depends only on it, so it is built once per real file (a group of 2,000 copies
+        # would otherwise compare every file with every other one).
+        real = [_real(file) for file, _ in group]
+        copies: dict[str, int] = defaultdict(int)
+        for r in real:
+            copies[r] += 1
+        messages: dict[str, str] = {}
+        for (file, fact), r in zip(group, real, strict=True):
+            message = messages.get(r)
+            if message is None:
+                total = len(group) - copies[r]
+                if total == 0:  # one file named twice is not a duplicate of itself
+                    messages[r] = ""
+                    continue
+                shown = list(itertools.islice((f for (f, _), o in zip(group, real, strict=True) if o != r), NAMED))
+                message = messages[r] = f"plan id {plan_id} is also used in {_named(shown, total)}; each plan needs its own id"
+            if message:
+                yield FileFinding(file, fact.line, fact.column, message, ("id",))
 
 
-@rule("D702", "copied-goal", Severity.INFO, cross_file=True, requirement=standards.INDIVIDUALISED)
-def copied_goal(results: Sequence[FileResult], limits: Limits) -> Iterator[FileFinding]:
+Statement = tuple[str, int, int]  # normalised text, line, column
+
+
+class Statements(tuple[Statement, ...]):
+    """D702's fact: (normalised statement, line, column) of each goal. Plans started from one
+    template share statements, and the cross-file pass holds every plan's until the end of the
+    run: statements are interned when made and again when a worker's facts are unpickled (which
+    would otherwise make one new string per plan)."""
+
+    __slots__ = ()
+
+    def __new__(cls, items: Iterable[Statement] = ()) -> Statements:
+        return super().__new__(cls, ((sys.intern(s), line, column) for s, line, column in items))
+
+    def __reduce__(self) -> tuple[type[Statements], tuple[tuple[Statement, ...]]]:
+        return (Statements, (tuple(self),))
+
+
+def _goal_statements(ctx: DataContext) -> Statements | None:
+    """The goals' statements, from the raw data. Placeholders are left out: an unfilled template
+    is T601's business."""
+    goals = ctx.data.get("goals") if isinstance(ctx.data, dict) else None
+    if not isinstance(goals, list):
+        return None
+    out: list[Statement] = []
+    for i, goal in enumerate(goals):
+        statement = goal.get("statement") if isinstance(goal, dict) else None
+        path = ("goals", i, "statement")
+        if isinstance(statement, str) and statement.strip() and not ctx.unfilled(path):
+            out.append((normalise_statement(statement), *ctx.position(path)))
+    return Statements(out) if out else None
+
+
+@rule("D702", "copied-goal", Severity.INFO, collect=_goal_statements, requirement=standards.INDIVIDUALISED)
+def copied_goal(facts: Sequence[tuple[str, Statements]], limits: Limits) -> Iterator[FileFinding]:
     """A goal statement is repeated word for word in many plans of one run (5 or more by default).
 
     ## Why it matters
@@ -84,11 +147,9 @@ def copied_goal(results: Sequence[FileResult], limits: Limits) -> Iterator[FileF
     """
     threshold = max(2, limits.max_identical_goals)
     where: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(dict)  # statement → file → positions
-    for result in results:
-        if result.fatal:
-            continue
-        for statement, line, column in result.goal_statements:
-            where[statement].setdefault(result.file, []).append((line, column))
+    for file, statements in facts:
+        for statement, line, column in statements:
+            where[statement].setdefault(file, []).append((line, column))
     for files in where.values():
         if len(files) < threshold:
             continue
@@ -100,9 +161,8 @@ def copied_goal(results: Sequence[FileResult], limits: Limits) -> Iterator[FileF
             shown = tuple(f for f in head if f != file)[:NAMED]
             message = messages.get(shown)
             if message is None:
-                others = ", ".join(shown) + (f" and {len(files) - 1 - NAMED} more" if len(files) - 1 > NAMED else "")
                 message = messages[shown] = (
-                    f"this goal statement is word for word the same in {len(files)} plans (also {others}); "
+                    f"this goal statement is word for word the same in {len(files)} plans (also {_named(shown, len(files) - 1)}); "
                     "goals copied across clients are not individualised: rewrite it for this client"
                 )
             for line, column in positions:
@@ -110,4 +170,3 @@ def copied_goal(results: Sequence[FileResult], limits: Limits) -> Iterator[FileF
 
 
 RULES = collect(globals())
-CROSS_FILE_RULES = tuple(r for r in RULES if r.cross_check is not None)

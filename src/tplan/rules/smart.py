@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from typing import Iterator
 
@@ -14,6 +13,7 @@ from tplan.rules.base import RuleContext, collect, rule
 from tplan.schema.base import CustomMeasure
 from tplan.measures import fmt_number
 from tplan.targets import absolute_target, is_improvement, measure_info
+from tplan.suggest import closest, did_you_mean, near_miss
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -340,9 +340,10 @@ def unknown_measure(ctx: RuleContext) -> Iterator[Finding]:
     ids = ctx.catalogue.ids()
     for path, item, parent in ctx.goals_and_objectives():
         if isinstance(item.measure, str) and ctx.catalogue.get(item.measure) is None:
-            close = difflib.get_close_matches(item.measure.upper(), [i.upper() for i in ids], n=1, cutoff=0.6)
-            hint = f"; did you mean {ids[[i.upper() for i in ids].index(close[0])]}?" if close else "; see `tplan measures`, or use a custom measure with a unit"
-            yield Finding(path + ("measure",), f"measure '{item.measure}' is not in the catalogue{hint}")
+            meant = closest(item.measure, ids)
+            hint = did_you_mean(meant) or "; see `tplan measures`, or use a custom measure with a unit"
+            what = f"measure '{item.measure}' is" if meant and near_miss(item.measure, meant) else "the measure is a name that is"
+            yield Finding(path + ("measure",), f"{what} not in the catalogue{hint}")
 
 
 @rule("S112", "custom-measure-no-unit", WARN, requirement=standards.MEASURABLE)
@@ -360,7 +361,7 @@ def custom_measure_no_unit(ctx: RuleContext) -> Iterator[Finding]:
     """
     for path, item, parent in ctx.goals_and_objectives():
         if isinstance(item.measure, CustomMeasure) and not item.measure.unit:
-            yield Finding(path + ("measure",), f"custom measure '{item.measure.name}' has no unit")
+            yield Finding(path + ("measure",), f"the custom measure of {_kind(parent)} {item.id} has no unit")
 
 
 @rule("S113", "no-client-words", INFO, requirement=standards.CLIENT_WORDS)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Iterable, Iterator
 
-from tplan.diagnostics import Finding, Severity
+from tplan.diagnostics import Finding, Severity, format_path
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
+from tplan.suggest import closest, did_you_mean, near_miss
 
 ERR, WARN = Severity.ERROR, Severity.WARNING
 
@@ -77,15 +79,29 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
     for gi, goal in enumerate(ctx.plan.goals):
         for k, pid in enumerate(goal.addresses):
             if pid not in problems:
-                yield Finding(("goals", gi, "addresses", k), f"goal {goal.id} addresses {pid}, but there is no presenting problem {pid}")
+                yield Finding(("goals", gi, "addresses", k), f"goal {goal.id} addresses {_missing(pid, problems, 'presenting problem')}")
     for ii, iv in enumerate(ctx.plan.interventions):
         for k, gid in enumerate(iv.goals):
             if gid not in goals:
-                yield Finding(("interventions", ii, "goals", k), f"intervention {iv.id} serves {gid}, but there is no goal or objective {gid}")
+                yield Finding(("interventions", ii, "goals", k), f"intervention {iv.id} serves {_missing(gid, goals, 'goal or objective')}")
     for pi, entry in enumerate(ctx.plan.progress):
         for k, gid in enumerate(entry.goals):
             if gid not in goals:
-                yield Finding(("progress", pi, "goals", k), f"progress entry refers to {gid}, but there is no goal or objective {gid}")
+                yield Finding(("progress", pi, "goals", k), f"progress entry refers to {_missing(gid, goals, 'goal or objective')}")
+
+
+# An unknown reference is quoted only when it looks like a plan id (short, with a digit: P3, G1.2)
+# and is a typo of a declared one; "Renata" is id-shaped too, but a name, not an id.
+_ID_LIKE = re.compile(r"(?=[^0-9]*[0-9])[A-Za-z0-9._-]{1,12}")
+
+
+def _missing(ref: str, known: Iterable[str], kind: str) -> str:
+    """'P3, but there is no presenting problem P3; did you mean 'P1'?' or, for anything that may
+    be client text, 'an id that no presenting problem has'."""
+    meant = closest(ref, known)
+    if meant is not None and _ID_LIKE.fullmatch(ref) and near_miss(ref, meant):
+        return f"{ref}, but there is no {kind} {ref}{did_you_mean(meant)}"
+    return f"an id that no {kind} has{did_you_mean(meant)}"
 
 
 @rule("G204", "duplicate-id", ERR)
@@ -108,7 +124,7 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
         if ident in seen:
             yield Finding(path, f"id {ident} is used twice (first at {seen[ident]})")
         else:
-            seen[ident] = ".".join(str(p) for p in path[:-1])
+            seen[ident] = format_path(path[:-1])
 
 
 @rule("G205", "intervention-without-goal", WARN, requirement=standards.INTERVENTIONS)

@@ -2,19 +2,26 @@
 
 Pydantic's `loc` is already a YAML path, except for union tags it inserts ("custom", "str"); those
 are dropped by walking the path against the data. Messages say what the value must be, never what
-it was (plan values may be client data), except for enum-like values such as a misspelt status.
+it was: a mis-indented line of free text becomes a "key", a name typed as a status becomes a
+"value", and lint output ends up in CI logs. What the user typed is quoted only when it is a near
+miss of a word tplan knows (`deadlin`, `actve`, `Active`), with the "did you mean" hint; a date
+that does not exist (2026-02-30) is quoted too, being digits only. See docs/privacy.md.
 """
 
 from __future__ import annotations
 
-import difflib
+import calendar
+import datetime as _dt
+import re
 import typing
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from tplan.diagnostics import Finding, Path, format_path
 from tplan.schema.plan import Plan
+from tplan.suggest import closest, did_you_mean, near_miss
 
 _KIND = {
     "string_type": "must be text",
@@ -81,14 +88,7 @@ def _finding(error: dict, path: Path, missing: bool) -> tuple[str, Finding]:
         parent = format_path(path[:-1]) or "the top level of the plan"
         return "E002", Finding(path, f"'{key}' is required in {parent} but is missing")
     if kind == "extra_forbidden":
-        key = str(path[-1])
-        message = f"unknown key '{key}' in {format_path(path[:-1]) or 'the top level of the plan'}"
-        suggestion = _closest(key, path[:-1])
-        if suggestion:
-            message += f"; did you mean '{suggestion}'?"
-        if not path[:-1]:
-            message += f"{' Or, for' if suggestion else '; for'} a clinic's own data, start the key with 'x-' (x-{key})"
-        return "E004", Finding(path, message, key=True)
+        return "E004", Finding(path, unknown_key_message(path), key=True)
     message = f"{where} {_explain(error)}"
     if kind == "string_type" and isinstance(error.get("input"), dict):
         message += " (a ': ' inside the text made it a key; put the text in quotes)"
@@ -98,27 +98,118 @@ def _finding(error: dict, path: Path, missing: bool) -> tuple[str, Finding]:
 def _explain(error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         value = error.get("input")
-        shown = f"'{value}' is not allowed; " if isinstance(value, (str, int)) and len(str(value)) <= 30 else ""
-        return f"{shown}must be one of: {ctx.get('expected', '').replace(' or ', ', ')}"
+        typed = value if isinstance(value, str) else None
+        suggestion = closest(typed, allowed) if typed is not None else None
+        listed = ", ".join(f"'{a}'" for a in allowed) or str(ctx.get("expected", ""))
+        if suggestion is not None and near_miss(typed, suggestion):
+            return f"'{typed}' is not one of {listed}{did_you_mean(suggestion)}"
+        return f"is not one of {listed}"
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
+        impossible = _impossible_date(error.get("input"))
+        if impossible:
+            return impossible
+        return _without_input(str(ctx.get("error", error["msg"])), error.get("input"))
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} item(s)"
     if kind in ("greater_than", "greater_than_equal"):
         return f"must be {'above' if kind == 'greater_than' else 'at least'} {ctx.get('gt', ctx.get('ge'))}"
     if kind == "string_pattern_mismatch":
         return "may contain only letters, digits, '.', '_' and '-' (no spaces)"
-    return _KIND.get(kind, error["msg"][0].lower() + error["msg"][1:])
+    return _KIND.get(kind) or _without_input(error["msg"][0].lower() + error["msg"][1:], error.get("input"))
 
 
-def _closest(key: str, parent: Path) -> str | None:
-    model = _model_at(parent)
-    if model is None:
+def _without_input(message: str, value: Any) -> str:
+    """Pydantic's own wording, unless it repeats the value (which may be client text)."""
+    if isinstance(value, str) and value.strip() and value in message:
+        return "is not a valid value here"
+    return message
+
+
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
+
+
+def _impossible_date(value: Any) -> str | None:
+    """'2026-02-30 is not a real date (February 2026 has 28 days)' for a well-written day that
+    does not exist, or None. Only digits are quoted, so this says nothing about the client."""
+    match = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
         return None
-    names = [n for n in model.model_fields if n != "extensions"]
-    match = difflib.get_close_matches(key.lower().replace("-", "_").replace(" ", "_"), names, n=1, cutoff=0.6)
-    return match[0] if match else None
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        _dt.date(year, month, day)
+        return None
+    except ValueError:
+        pass
+    written = f"{year:04d}-{month:02d}-{day:02d}"
+    if not 1 <= month <= 12:
+        return f"{written} is not a real date (there is no month {month:02d}; write YYYY-MM-DD)"
+    days = calendar.monthrange(year, month)[1]
+    return f"{written} is not a real date ({calendar.month_name[month]} {year} has {days} days)"
+
+
+def unknown_key_message(path: Path) -> str:
+    """E004's message: the key is quoted only when it is a typo of a key the format knows."""
+    key = str(path[-1])
+    parent = format_path(path[:-1]) or "the top level of the plan"
+    model = _model_at(path[:-1])
+    known = [n for n in model.model_fields if n != "extensions"] if model is not None else []
+    suggestion = closest(key, known)
+    if suggestion is not None and near_miss(key, suggestion):
+        message = f"unknown key '{key}' in {parent}{did_you_mean(suggestion)}"
+    else:
+        message = f"an unknown key in {parent}{did_you_mean(suggestion)}"
+    if not path[:-1]:
+        message += f"{' Or, for' if suggestion else '; for'} a clinic's own data, start the key with 'x-'"
+    elif suggestion is None:
+        message += " (if this line is text, indent it under the key it belongs to, or put it in quotes)"
+    return message
+
+
+def duplicate_key_message(path: Path) -> str:
+    """E006's message: a key the format knows is named; any other key is named by its path only."""
+    key = path[-1]
+    if isinstance(key, str) and is_shown_key(key, top=len(path) == 1):
+        return f"key '{key}' appears twice; only the last value counts"
+    return f"a key in {format_path(path[:-1]) or 'the top level of the plan'} appears twice; only the last value counts"
+
+
+# A clinic's own top-level key (`x-clinic-room`) is its own vocabulary, not client text, when it is
+# short and id-shaped; a longer or spaced one is treated like any other unknown key.
+_EXTENSION_KEY = re.compile(r"x-[A-Za-z0-9._-]{1,40}")
+
+
+def is_shown_key(key: str, top: bool = False) -> bool:
+    """Whether a path may show this key: one of the plan format's keys, or (at the top level) a
+    short `x-` extension key. Anything else may be a mis-indented line of client text."""
+    return key in known_keys() or (top and _EXTENSION_KEY.fullmatch(key) is not None)
+
+
+@cache
+def known_keys() -> frozenset[str]:
+    """Every key of the plan format, at any depth."""
+    names: set[str] = set()
+    stack: list[type[BaseModel]] = [Plan]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(name)
+            if field.alias:
+                names.add(field.alias)
+            inner = _all_models(field.annotation)
+            stack.extend(inner)
+    return frozenset(names)
+
+
+def _all_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _all_models(arg)]
 
 
 def _model_at(path: Path) -> type[BaseModel] | None:

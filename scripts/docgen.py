@@ -1,7 +1,10 @@
 """Generated parts of README.md, so the docs cannot drift from the code.
 
-    python -m tplan.docgen          # rewrite the generated blocks in README.md
-    python -m tplan.docgen --check  # exit 1 when README.md is out of date (tests do this too)
+    python scripts/docgen.py          # rewrite the generated blocks in README.md
+    python scripts/docgen.py --check  # exit 1 when README.md is out of date (tests do this too)
+
+A maintainer's tool, not part of the installed package (it needs the source checkout's README);
+run it with the project's venv active, so that `tplan` imports.
 
 Each block sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers and comes from one
 small function of the registry. A new generated table is one function plus one BLOCKS entry.
@@ -11,13 +14,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tplan.rules import Rule
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _cell(text: str) -> str:
@@ -35,7 +39,7 @@ def rules_table() -> str:
     return "\n".join(rows)
 
 
-def surveyor_table(rules: "Iterable[Rule] | None" = None) -> str:
+def surveyor_table(rules: Iterable[Rule] | None = None) -> str:
     """One row per requirement: what the standard asks in plain words, the standards, the rules.
 
     Rows follow `standards.ALL`; a rule with references but no named requirement gets a row of its
@@ -77,13 +81,13 @@ def generate(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     if not README.is_file():
-        print(f"{README}: not found; run this from a source checkout (pip install -e .)", file=sys.stderr)
+        print(f"{README}: not found; run this from a source checkout", file=sys.stderr)
         return 2
     current = README.read_text(encoding="utf-8")
     wanted = generate(current)
     if "--check" in argv:
         if wanted != current:
-            print("README.md is out of date: run `python -m tplan.docgen`", file=sys.stderr)
+            print("README.md is out of date: run `python scripts/docgen.py`", file=sys.stderr)
             return 1
         return 0
     if wanted != current:
