@@ -106,6 +106,8 @@ def _read(path: str, limits) -> str:
     try:
         return read_plan_text(path, limits)
     except LoadError as exc:
+        if exc.message == "no such file":
+            raise TplanError(f"{path}: no such file") from None
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}") from None
 
