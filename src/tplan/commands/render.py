@@ -103,6 +103,8 @@ def run_render(
 def _read(path: str, limits) -> str:
     from tplan.reading import read_plan_text
 
+    if Path(path).is_dir():
+        raise TplanError(f"{path} is a folder; render takes one plan file")
     try:
         return read_plan_text(path, limits)
     except LoadError as exc:
