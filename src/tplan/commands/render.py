@@ -89,7 +89,10 @@ def run_render(
     from tplan.render.engine import render_document
     from tplan.render.view import build
 
-    document = build(plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year)
+    document = build(
+        plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year,
+        minor_consent_age=settings.limits.minor_consent_age,
+    )
     rendered = render_document(document, fmt)
     if output:
         atomic_write(output, rendered, overwrite=force)
