@@ -13,8 +13,22 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 
 from tplan.errors import TplanError
+
+# WeasyPrint draws inline SVG with the SVG's own styles only, not the page's (measured: the charts'
+# bands and lines came out solid black), so the chart rules are repeated inside each <svg>.
+# Literal colours: the page's CSS variables do not reach the SVG either. Mirrors style.css.
+CHART_CSS = (
+    ".grid{stroke:#e2e6eb;stroke-width:1}.axis{stroke:#4a5360;stroke-width:1}"
+    ".tick,.label{fill:#4a5360;font-size:11px}.target-band{fill:#e2f1e5}"
+    ".target{stroke:#1d5a2c;stroke-width:1.5;stroke-dasharray:6 4}.target-label{fill:#1d5a2c;font-weight:600}"
+    ".deadline{stroke:#4a5360;stroke-width:1;stroke-dasharray:2 3}.scores{fill:none;stroke:#1f3a5f;stroke-width:2}"
+    ".score{fill:#1f3a5f;stroke:#fff;stroke-width:1.5}.baseline{fill:#fff;stroke:#1f3a5f;stroke-width:2}"
+    "text{font-family:'DejaVu Sans',sans-serif}"
+)
+_SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -66,6 +80,8 @@ def render_pdf(
     size = PAPER_SIZES[paper]
     # A user stylesheet: !important makes it win over the template's `@page { size: auto }`.
     paper_css = weasyprint.CSS(string=f"@page {{ size: {size} !important; }}")
+    # Plan text is HTML-escaped, so every `<svg` here is one of the template's charts.
+    html = _SVG_OPEN.sub(lambda m: f"{m.group(1)}<style>{CHART_CSS}</style>", html)
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetching).render(stylesheets=[paper_css])
 
     meta = document.metadata
