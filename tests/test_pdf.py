@@ -1,9 +1,9 @@
 """`tplan render --pdf` (issue 16): a PDF/A-3b archive copy with the plan's YAML attached.
 
 Read back with pypdf: page counts on Letter and A4 (goal: at most 7 for examples/burnout.yaml),
-the text shows every goal id and the signers, the XMP declares PDF/A-3B, the attachment is the
-source file byte for byte with AFRelationship Source, and a --redact PDF holds no identifier and
-no source. Needs WeasyPrint and Debian's Pango libraries (`.ci/run` installs them); without them
+the text shows every goal id and the signers, the XMP declares PDF/A-3B, the attachments are the
+source file byte for byte (AFRelationship Source) and the FHIR Bundle `tplan export --fhir`
+writes (Alternative), and a --redact PDF holds no identifier and no attachment. Needs WeasyPrint and Debian's Pango libraries (`.ci/run` installs them); without them
 these tests fail rather than skip. The example client is invented.
 """
 
@@ -103,18 +103,26 @@ def _iso(pdf_date) -> str:
 
 def test_the_source_yaml_is_embedded_byte_for_byte_as_source(pdfs):
     embedded = _embedded(pdfs["letter"])
-    assert list(embedded) == ["burnout.yaml"]
+    assert sorted(embedded) == ["burnout.fhir.json", "burnout.yaml"]
     data, relationship = embedded["burnout.yaml"]
     assert data == BURNOUT.read_bytes()
     assert relationship == "/Source"
+    # every embedded file is an associated file of the document (WeasyPrint may list one twice)
     af = pdfs["letter"].trailer["/Root"].get("/AF")
-    # an associated file of the document (WeasyPrint lists the same file spec twice in /AF)
-    assert af is not None and {ref.idnum for ref in af.get_object()} == {_embedded_refs(pdfs["letter"])}
+    assert af is not None and {ref.idnum for ref in af.get_object()} == set(_embedded_refs(pdfs["letter"]))
 
 
-def _embedded_refs(reader: PdfReader) -> int:
+def test_the_fhir_bundle_is_embedded_as_export_writes_it(pdfs):
+    data, relationship = _embedded(pdfs["letter"])["burnout.fhir.json"]
+    exported = run_tplan("export", str(BURNOUT), "--fhir", "--today", TODAY)
+    assert exported.returncode == 0, exported.stderr
+    assert data.decode("utf-8") == exported.stdout
+    assert relationship == "/Alternative"
+
+
+def _embedded_refs(reader: PdfReader) -> list[int]:
     names = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
-    return names[1].idnum
+    return [names[i + 1].idnum for i in range(0, len(names), 2)]
 
 
 def test_redacted_pdf_has_no_identifiers_and_no_source(pdfs):

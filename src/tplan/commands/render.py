@@ -114,7 +114,7 @@ def run_render(
         minor_consent_age=settings.limits.minor_consent_age,
     )
     if fmt == "pdf":
-        rendered = _pdf(document, plan, path, text, paper, embed_source=not redact)
+        rendered = _pdf(document, plan, path, text, paper, embed_source=not redact, catalogue=catalogue, clean=not errors)
     else:
         rendered = render_document(document, fmt)
     if output:
@@ -126,19 +126,26 @@ def run_render(
     return 0
 
 
-def _pdf(document, plan, path: str, text: str, paper: str, embed_source: bool) -> bytes:
-    """The print HTML as PDF/A-3b, with the plan file's bytes attached; a redacted PDF attaches
-    nothing (the source is the unredacted plan, and its comments cannot be scrubbed reliably)."""
+def _pdf(document, plan, path: str, text: str, paper: str, embed_source: bool, catalogue, clean: bool) -> bytes:
+    """The print HTML as PDF/A-3b, with the plan file's bytes attached and, for a plan without lint
+    errors, its FHIR Bundle (as `tplan export --fhir` writes it, which refuses such plans too). A
+    redacted PDF attaches nothing: the source is the unredacted plan, and its comments cannot be
+    scrubbed reliably."""
     from tplan.render.engine import render_document
     from tplan.render.pdf import render_pdf
 
-    source = None
+    source = bundle = None
     if embed_source:
         source = text.encode("utf-8") if path == "-" else Path(path).read_bytes()
-    name = f"{plan.id}.yaml" if path == "-" else Path(path).name
+        if clean:
+            from tplan.export.fhir import build_bundle, bundle_json
+
+            bundle = bundle_json(build_bundle(plan, catalogue)).encode("utf-8")
+    stem = plan.id if path == "-" else Path(path).stem
     return render_pdf(
         render_document(document, "html"), plan_id=plan.id, created=plan.created, updated=plan.updated,
-        paper=paper, source=source, source_name=name,
+        paper=paper, source=source, source_name=f"{plan.id}.yaml" if path == "-" else Path(path).name,
+        bundle=bundle, bundle_name=f"{stem}.fhir.json",
     )
 
 

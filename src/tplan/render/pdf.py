@@ -74,8 +74,11 @@ def render_pdf(
     paper: str = "letter",
     source: bytes | None = None,
     source_name: str = "plan.yaml",
+    bundle: bytes | None = None,
+    bundle_name: str = "plan.fhir.json",
 ) -> bytes:
-    """The PDF/A-3b bytes for `html`, on Letter or A4, with `source` attached (None: nothing)."""
+    """The PDF/A-3b bytes for `html`, on Letter or A4, with `source` attached as its Source and the
+    FHIR `bundle` as an Alternative representation (None: not attached)."""
     weasyprint = _weasyprint()
     size = PAPER_SIZES[paper]
     # A user stylesheet: !important makes it win over the template's `@page { size: auto }`.
@@ -102,6 +105,15 @@ def render_pdf(
                 name=source_name,
                 description=f"Source of treatment plan {plan_id} (tplan YAML)",
                 relationship="Source",
+            )
+        )
+    if bundle is not None:
+        attachments.append(
+            weasyprint.Attachment(
+                string=bundle,
+                name=bundle_name,
+                description=f"Treatment plan {plan_id} as a FHIR R4 Bundle (tplan export --fhir)",
+                relationship="Alternative",
             )
         )
     return document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments, uncompressed_pdf=False)
