@@ -112,3 +112,11 @@ def test_lint_freezes_the_start_up_heap_and_skips_pydantics_plugin_scan():
 
 def test_a_users_own_plugin_setting_is_kept():
     assert start_up({**ENV, "PYDANTIC_DISABLE_PLUGINS": "logfire"})[1] == "logfire"
+
+
+def test_an_exit_with_a_message_keeps_the_normal_exit(monkeypatch):
+    """sys.exit("text") prints the text at teardown: os._exit would drop it."""
+    monkeypatch.setattr(cli, "_is_program_entry", lambda: True)
+    monkeypatch.setattr(os, "_exit", lambda code: pytest.fail("os._exit called"))
+    monkeypatch.setattr(sys, "argv", ["tplan", "lint", "x.yaml"])
+    cli._leave_fast("tplan: a message")  # returns: the caller re-raises the SystemExit

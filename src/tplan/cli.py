@@ -421,7 +421,7 @@ def _leave_fast(code: object) -> None:
     output streams are flushed (a failed flush, e.g. a closed pipe, keeps the normal exit); lint
     writes no files. Embedded callers (tests, scripts calling main()) get the SystemExit as usual."""
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    if command != "lint" or not _is_program_entry():
+    if command != "lint" or not isinstance(code, (int, type(None))) or not _is_program_entry():
         return
     try:
         sys.stdout.flush()
@@ -430,7 +430,7 @@ def _leave_fast(code: object) -> None:
         return
     import os
 
-    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+    os._exit(code or 0)
 
 
 def _is_program_entry() -> bool:
