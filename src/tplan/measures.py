@@ -62,7 +62,7 @@ class Catalogue:
     def ids(self) -> list[str]:
         return [i.id for i in self.instruments]
 
-    def extended(self, extra: "Catalogue") -> "Catalogue":
+    def extended(self, extra: Catalogue) -> Catalogue:
         """This catalogue plus a clinic's own instruments; theirs win on the same id."""
         theirs = {i.id.casefold() for i in extra.instruments}
         return Catalogue(tuple(i for i in self.instruments if i.id.casefold() not in theirs) + extra.instruments)

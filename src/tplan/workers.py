@@ -15,14 +15,18 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from tplan.diagnostics import FileResult
 from tplan.measures import Catalogue
 
+if TYPE_CHECKING:  # the linter is imported in the worker, not when this module loads
+    from tplan.linter import LintSettings
+
 CHUNK_MAX = 64  # files per task: enough to make the cost of a task negligible
 CHUNKS_PER_WORKER = 8  # and enough tasks that no worker is left with a long tail at the end
 
-_settings = None
+_settings: LintSettings | None = None
 _catalogue: Catalogue | None = None
 
 
@@ -79,6 +83,7 @@ def _start_worker(settings, catalogue: Catalogue) -> None:
 def _lint_chunk(files: list[str]) -> list[FileResult]:
     from tplan.linter import lint_file
 
+    assert _settings is not None and _catalogue is not None, "the worker initialiser sets them first"
     return [lint_file(file, _settings, _catalogue) for file in files]
 
 

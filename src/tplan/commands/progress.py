@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+from typing import Any
 
 from tplan.attainment import attainment, measure_key
-from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.config import project_settings
+from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
 from tplan.schema.base import CustomMeasure
@@ -62,7 +63,9 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
         # Monitoring: a catalogue instrument the plan assesses (e.g. CORE-10 monthly) but no goal
         # targets. Its scores count for no goal, so no --goal can take them.
         if any(measure_key(a.instrument, catalogue) == key for a in plan.assessments):
-            return inst.id, [measure_info(inst.id, catalogue)], []
+            info = measure_info(inst.id, catalogue)
+            assert info is not None  # a catalogue instrument always has its info
+            return inst.id, [info], []
         raise TplanError(
             f"{inst.id} is not the measure of any goal or objective in this plan (they use: {listed}); "
             "add it to a goal, or list it under assessments to record monitoring scores"
@@ -129,11 +132,13 @@ def run_progress_add(
     with editing(plan_path, catalogue) as pf:
         check_not_before_created(pf.plan, when, "check the year")
         if measure is None:
-            name, using = None, []
+            name = None
+            using: list[Any] = []
             ids = check_goals(pf.plan, ids, None, None)
             entry: dict = {"date": when}
         else:
             name, infos, using = resolve_measure(pf.plan, measure, catalogue)
+            assert value is not None  # --measure comes with --score (checked above)
             for info in infos:
                 if not info.in_range(value):
                     raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")

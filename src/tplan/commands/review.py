@@ -134,9 +134,10 @@ def _find(pf, gid: str) -> tuple[tuple, dict]:
 def _change_goal(edit: PlanEdit, change: GoalChange, when: _dt.date) -> list[str]:
     """Apply the change to the goal's lines and append it to its `changes`; the sentences that
     say what was done (ids, statuses, targets and dates only: no free text)."""
-    path, item = _find(edit.pf, change.goal)
-    gid = change.goal
-    reason = change.reason.strip()
+    gid, given_reason = change.goal, change.reason
+    assert gid is not None and given_reason is not None  # GoalChange.check() requires both
+    path, item = _find(edit.pf, gid)
+    reason = given_reason.strip()
     recorded: list[dict] = []
     said: list[str] = []
     if change.status is not None:

@@ -19,7 +19,8 @@ import calendar
 import datetime as _dt
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tplan.names import initials
 

@@ -57,7 +57,7 @@ class Assessment(Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _score_or_result(self) -> "Assessment":
+    def _score_or_result(self) -> Assessment:
         if (self.score is None) == (self.result is None):
             raise ValueError("needs exactly one of 'score' (a number) or 'result' (a classification, as text)")
         return self
