@@ -160,6 +160,8 @@ def main() -> int:
         "tplan lint, 1k, --ignore D702": tplan("lint", "--today", TODAY, "--ignore", "D702", str(small)),
         "ruamel safe load, 1k (1 process)": [sys.executable, "-c", SAFE_LOAD, str(small)],
     }
+    if has_command("report"):  # issue 17: the caseload report reads each plan once, like lint
+        commands["tplan report, 1k"] = tplan("report", "--today", TODAY, str(small))
     if tool("yamllint"):
         commands["yamllint, 1k"] = [tool("yamllint"), "-f", "parsable", str(small)]
     schema_file = args.workdir / "tplan.schema.json"
@@ -255,6 +257,11 @@ def report(results: dict[str, Result], render_available: bool, repeat: int, sing
         rows.append(("4. render --html vs single-file lint", "≤ 2.00", f"{ratio:.2f}", ok))
     else:
         rows.append(("4. render --html vs single-file lint", "≤ 2.00", "not available", None))
+    caseload = get("tplan report, 1k")
+    if caseload:
+        ratio = caseload.wall / lint1k.wall
+        cpu = f" (CPU {caseload.cpu / lint1k.cpu:.2f})"
+        rows.append(("5. report 1k vs lint 1k", "≤ 1.50", f"{ratio:.2f}{cpu}", ratio <= 1.5 and all(r.code == 0 for r in caseload.runs)))
     print("\nRatios are of median wall times (CPU-time ratios in brackets: less sensitive to a busy machine).")
     print("\n| target | goal | measured | met |")
     print("|---|---|---|---|")

@@ -66,7 +66,7 @@ def test_json_shape(tplan, tmp_path):
     assert row["goals"] == [
         {
             "id": "G1", "measure": "GAD-7", "latest": 12, "latest_date": "2026-03-20",
-            "target": "<= 9", "status": "on track", "trend": "improving",
+            "target": "<= 9", "status": "on track", "trend": "improving", "change": None,
         }
     ]
 
@@ -141,5 +141,5 @@ def test_piped_status_is_plain_lines(tplan):
     lines = result.stdout.splitlines()
     assert lines[0] == "Caseload on 2026-12-01: 3 plans"
     assert "TP-2026-0127  R.S.  active  due in 66 days (2027-02-05)  findings: none" in lines
-    assert "    G1 PHQ-9: 8 → <= 9 (met, improving)" in lines
+    assert "    G1 PHQ-9: 8 → <= 9 (met, improving, no reliable change)" in lines  # 14 → 8: RC 1.70
     assert not any(ch in result.stdout for ch in "┃│┏")  # no table borders

@@ -86,11 +86,14 @@ def lint(
 
 
 @app.command()
-def measures() -> None:
+def measures(
+    ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Only these instruments, e.g. PHQ-9 (default: all)."),
+    details: bool = typer.Option(False, "--details", help="Each instrument's MCID, reliability, reliable change and clinical cut-off, with the source of every value."),
+) -> None:
     """List the measures catalogue: instrument ids, ranges, better direction and severity bands."""
     from tplan.commands.measures import run_measures
 
-    raise typer.Exit(run_measures())
+    raise typer.Exit(run_measures(ids, details=details))
 
 
 # ---- templates (issue 4): `tplan new`, `tplan templates`, `tplan templates show` -------------------
@@ -194,6 +197,31 @@ def render(
 
     fmt = output_format(html, md, output)
     raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today")))
+
+
+# ---- export (issue 14) ------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to export."),
+    fhir: bool = typer.Option(False, "--fhir", help="A FHIR R4 transaction Bundle in JSON (CarePlan, Goals, Conditions, ServiceRequests, Observations, Provenance)."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists, and export even when the plan has lint errors."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and emergency contacts removed."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself does not depend on it."),
+) -> None:
+    """Export a plan for EHRs, payers and care coordinators as one FHIR R4 transaction Bundle.
+
+    Example: `tplan export plans/TP-0042.yaml --fhir -o TP-0042.fhir.json`. The same plan always
+    gives the same file (ids are derived from the plan and element ids), so a re-export diffs
+    cleanly; docs/fhir.md lists the mapping. Exit codes: 0 exported; 2 the plan has lint errors
+    (without --force), cannot be read or matched to the plan format, or the output exists without
+    --force.
+    """
+    from tplan.commands.export import run_export
+
+    raise typer.Exit(run_export(plan, fhir=fhir, output=output, force=force, redact=redact, today=parse_date(today, "--today")))
 
 
 # ---- workflow: progress, reviews and the caseload (issue 7) ------------------------------------
@@ -314,6 +342,35 @@ def status(
     from tplan.commands.status import run_status
 
     raise typer.Exit(run_status(paths, today=parse_date(today, "--today"), fmt=format, sort=sort))
+
+
+@app.command()
+def report(
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
+    date_from: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="Count scores, reviews and goal status changes from this date."),
+    date_to: Optional[str] = typer.Option(None, "--to", metavar="YYYY-MM-DD", help="Count them up to this date (inclusive)."),
+    format: str = typer.Option("md", "--format", metavar="md|html|json", help="md (Markdown), html (one self-contained file, inline SVG charts, no script) or json."),
+    by_plan: bool = typer.Option(False, "--by-plan", help="Add one row per plan and measure, by plan id (the only way plan ids appear)."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
+    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+) -> None:
+    """Report a caseload's outcomes: per measure, change, reliable improvement, recovery, deterioration.
+
+    Per measure: plans, clients with at least two scores, mean and median change, and the percent
+    with reliable improvement, recovered, reliable deterioration and no reliable change (Jacobson &
+    Truax; `tplan measures --details`). Then goals met, revised and discontinued, and reviews on
+    time and late. Counts and aggregates only: no names, initials or plan ids unless --by-plan.
+    Exit 2 when a plan cannot be read.
+    """
+    from tplan.commands.report import run_report
+
+    raise typer.Exit(
+        run_report(
+            paths, today=parse_date(today, "--today"), start=parse_date(date_from, "--from"), end=parse_date(date_to, "--to"),
+            fmt=format, by_plan=by_plan, output=output, force=force,
+        )
+    )
 
 
 # ---- rules, explain (ci: rule documentation from the registry) ---------------------------------

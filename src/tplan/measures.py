@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +29,7 @@ class Instrument:
     bands: tuple[Band, ...] = ()
     loinc: str | None = None
     reference: str | None = None
+    psychometrics: "Psychometrics" = field(default_factory=lambda: Psychometrics())
 
     def band(self, score: float) -> str | None:
         """The published severity band a score falls in, if the instrument has bands."""
@@ -39,6 +41,46 @@ class Instrument:
     @property
     def range_text(self) -> str:
         return f"{fmt_number(self.min)}–{fmt_number(self.max)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A published psychometric value and where it was published (no value without a source)."""
+
+    value: float
+    source: str
+    kind: str | None = None  # for a reliability coefficient: "test-retest", "internal consistency …"
+
+
+@dataclass(frozen=True, slots=True)
+class Cutoff:
+    """The clinical cut-off as the non-clinical range: a score `comparator value` is "recovered"."""
+
+    comparator: str  # <, <=, >, >=
+    value: float
+    source: str
+
+    def non_clinical(self, score: float) -> bool:
+        return {"<": score < self.value, "<=": score <= self.value, ">": score > self.value, ">=": score >= self.value}[self.comparator]
+
+    def __str__(self) -> str:
+        return f"{self.comparator} {fmt_number(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Psychometrics:
+    """What measurement-based care needs to know about an instrument, each value with its source.
+    Every field is optional: absent means no published value was found (see docs/outcomes.md)."""
+
+    mcid: Cited | None = None
+    sd: Cited | None = None  # reference SD for the reliable change index
+    reliability: Cited | None = None
+    sem: Cited | None = None  # a published standard error of measurement
+    reliable_change: Cited | None = None  # a published smallest reliable change, in points
+    cutoff: Cutoff | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.mcid, self.sd, self.reliability, self.sem, self.reliable_change, self.cutoff))
 
 
 def fmt_number(value: float) -> str:
@@ -86,6 +128,7 @@ def _parse(data: object, source: str) -> Catalogue:
                     bands=tuple(Band(float(b["max"]), str(b["label"])) for b in entry.get("bands", ())),
                     loinc=entry.get("loinc"),
                     reference=entry.get("reference"),
+                    psychometrics=_psychometrics(entry.get("psychometrics")),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -93,6 +136,38 @@ def _parse(data: object, source: str) -> Catalogue:
                 f"{source}: measure #{n} is incomplete or malformed ({exc}); each needs id, name, min, max, better"
             ) from None
     return Catalogue(tuple(out))
+
+
+_CITED = ("mcid", "sd", "reliability", "sem", "reliable_change")
+_CUTOFF = re.compile(r"^\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def _psychometrics(data: object) -> Psychometrics:
+    """The `psychometrics:` mapping of one entry. A value without a `source` is refused: a number
+    nobody can check must not decide whether a client's change is real."""
+    if data is None:
+        return Psychometrics()
+    if not isinstance(data, dict):
+        raise ValueError("'psychometrics' must be a mapping")
+    unknown = set(data) - set(_CITED) - {"cutoff"}
+    if unknown:
+        raise ValueError(f"unknown psychometrics field '{sorted(unknown)[0]}' (known: {', '.join(_CITED)}, cutoff)")
+    values: dict[str, object] = {}
+    for name in _CITED:
+        if name in data:
+            item = data[name]
+            if not isinstance(item, dict) or not item.get("source"):
+                raise ValueError(f"psychometrics.{name} needs a value and its source")
+            values[name] = Cited(float(item["value"]), str(item["source"]), item.get("kind"))
+    if values.get("reliability") is not None and not values["reliability"].kind:  # type: ignore[union-attr]
+        raise ValueError("psychometrics.reliability needs its kind (test-retest, internal consistency…)")
+    if "cutoff" in data:
+        item = data["cutoff"]
+        match = _CUTOFF.match(str(item.get("recovered", ""))) if isinstance(item, dict) else None
+        if match is None or not item.get("source"):
+            raise ValueError("psychometrics.cutoff needs `recovered` (e.g. \"< 10\") and its source")
+        values["cutoff"] = Cutoff(match.group(1), float(match.group(2)), str(item["source"]))
+    return Psychometrics(**values)  # type: ignore[arg-type]
 
 
 def _better(value: object) -> str:

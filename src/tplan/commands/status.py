@@ -37,6 +37,7 @@ class GoalRow:
     target: str | None
     status: str
     trend: str
+    change: str | None = None  # reliable improvement / no reliable change / … (tplan.outcomes), when assessable
 
 
 @dataclass
@@ -110,7 +111,16 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
         target=str(result.target) if result.target else None,
         status=result.status.value,
         trend=result.trend.value,
+        change=change_text(goal, plan, catalogue),
     )
+
+
+def change_text(goal, plan: Plan, catalogue: Catalogue) -> str | None:
+    """The goal's outcome class from baseline to its latest score (tplan.outcomes), or None."""
+    from tplan.outcomes import outcome
+
+    result = outcome(goal, plan, catalogue)
+    return result.change_class.value if result else None
 
 
 def _problem_row(file: str, status: str, problem: str, counts: dict[str, int] | None = None) -> PlanRow:
@@ -170,7 +180,8 @@ def _goal_text(goal: GoalRow) -> str:
         target = f", target {goal.target}" if goal.target else ""
         return f"{goal.id} {measure}: no scores yet{target} ({goal.status})"
     target = f" → {goal.target}" if goal.target else ""
-    return f"{goal.id} {measure}: {fmt_number(goal.latest)}{target} ({goal.status}, {goal.trend})"
+    change = f", {goal.change}" if goal.change else ""
+    return f"{goal.id} {measure}: {fmt_number(goal.latest)}{target} ({goal.status}, {goal.trend}{change})"
 
 
 def _findings_text(counts: dict[str, int]) -> str:

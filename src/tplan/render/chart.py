@@ -45,6 +45,7 @@ class Chart:
     deadline_x: float | None
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
+    mcid_band: tuple[float, float] | None = None  # (y, height): baseline ± the measure's MCID (issue 17)
 
 
 def num(value: float) -> str:
@@ -72,6 +73,7 @@ def progress_chart(
     target: tuple[str, float] | None,  # (comparator, value), already absolute
     deadline: _dt.date | None,
     value_range: tuple[float | None, float | None],
+    mcid: float | None = None,
 ) -> Chart:
     dates = [d for d, _ in scores] + [start] + ([deadline] if deadline else [])
     d0, d1 = min(dates), max(dates)
@@ -113,9 +115,13 @@ def progress_chart(
     x_dates = sorted({d0, d1, *(d for d, _ in scores)})
     x_ticks = _spread([Tick(x(d), d.isoformat()) for d in x_dates])
     y_ticks = tuple(Tick(y(v), num(v)) for v in nice_ticks(lo, hi))
+    mcid_band = None
+    if mcid is not None and baseline is not None:  # the change that is too small to matter, around the baseline
+        upper, lower = y(baseline + mcid), y(baseline - mcid)
+        mcid_band = (upper, round(lower - upper, 1))
     return Chart(
         WIDTH, HEIGHT, left, right, top, bottom, points, base, line, target_y, band,
-        x(deadline) if deadline else None, y_ticks, x_ticks,
+        x(deadline) if deadline else None, y_ticks, x_ticks, mcid_band,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from tplan.attainment import Attainment, attainment
 from tplan.diagnostics import Diagnostic, Severity
 from tplan.measures import Catalogue
+from tplan.outcomes import Outcome, outcome
 from tplan.render.chart import Chart, num, progress_chart
 from tplan.schema.base import CustomMeasure
 from tplan.schema.goals import Goal, Objective
@@ -59,6 +60,7 @@ class Row:
     status: str
     status_class: str
     trend: str
+    change: str = ""  # reliable improvement / no reliable change / … from tplan.outcomes; "" when not assessable
 
 
 @dataclass
@@ -70,6 +72,7 @@ class ChartView:
     chart: Chart
     scores: list[tuple[str, str]]  # (date, score) for the Markdown table and screen readers
     ident: str
+    change: str = ""  # "reliable improvement (RC +2.26)", labelled on the chart
 
 
 @dataclass
@@ -315,7 +318,7 @@ def target_label(item: Goal | Objective, state: Attainment) -> str:
     return f"{item.target.raw} ({absolute})" if item.target.relative else absolute
 
 
-def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalogue) -> Row:
+def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalogue, result: Outcome | None = None) -> Row:
     latest = state.latest
     status = state.status.value
     return Row(
@@ -331,6 +334,7 @@ def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalo
         status=status,
         status_class=STATUS_CLASS[status],
         trend="" if state.trend.value == "unknown" else state.trend.value,
+        change=result.change_class.value if result else "",
     )
 
 
@@ -338,10 +342,11 @@ def _goal(goal: Goal, plan: Plan, catalogue: Catalogue, today, problem_ids, serv
     rows, charts = [], []
     for item, kind in [(goal, "goal")] + [(o, "objective") for o in goal.objectives]:
         state = attainment(item, plan, catalogue, today)
-        row = _row(item, kind, state, catalogue)
+        result = outcome(item, plan, catalogue)
+        row = _row(item, kind, state, catalogue, result)
         rows.append(row)
         if state.scores:
-            charts.append(_chart(item, row, state, plan))
+            charts.append(_chart(item, row, state, plan, result))
     problems = {p.id: p for p in plan.presenting_problems}
     return GoalView(
         id=goal.id,
@@ -356,7 +361,7 @@ def _goal(goal: Goal, plan: Plan, catalogue: Catalogue, today, problem_ids, serv
     )
 
 
-def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan) -> ChartView:
+def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, result: Outcome | None = None) -> ChartView:
     info = state.measure
     target = (state.target.comparator, state.target.value) if state.target else None
     chart = progress_chart(
@@ -366,11 +371,14 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan) -> C
         target,
         item.deadline,
         (info.min, info.max) if info else (None, None),
+        mcid=_mcid(info),
     )
     parts = [f"baseline {row.baseline} on {plan.created.isoformat()}"] if row.baseline else []
     parts += [f"{num(s.value)} on {s.date.isoformat()}" for s in state.scores]
     goal_text = f"target {row.target}" + (f" by {row.deadline}" if row.deadline else "") if row.target else "no target"
-    caption = f"{row.measure} for {item.id}: " + ", ".join(parts) + f"; {goal_text}; status {row.status}."
+    change = f"{result.change_class.value} (RC {result.rc:+.2f})" if result else ""
+    outcome_text = (f"; MCID band ±{num(_mcid(info))} around the baseline" if chart.mcid_band else "") + (f"; {change}" if change else "")
+    caption = f"{row.measure} for {item.id}: " + ", ".join(parts) + f"; {goal_text}; status {row.status}{outcome_text}."
     return ChartView(
         title=f"{row.measure} over time ({item.id})",
         caption=caption,
@@ -379,4 +387,11 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan) -> C
         chart=chart,
         scores=[(s.date.isoformat(), num(s.value)) for s in state.scores],
         ident=anchor("chart", item.id),
+        change=change,
     )
+
+
+def _mcid(info) -> float | None:
+    """The measure's published MCID, drawn as a band around the baseline."""
+    inst = info.instrument if info else None
+    return inst.psychometrics.mcid.value if inst and inst.psychometrics.mcid else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tplan.rules import comments, compliance, episode, loading, privacy, repo, review, smart, suppression, template, thread
+from tplan.rules import outcomes
 from tplan.rules.base import DataContext, Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -17,6 +18,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *privacy.RULES,
     *repo.RULES,
     *suppression.RULES,
+    *outcomes.RULES,
 )
 # Cross-file rules (a `collect` per file and a check over all files' facts), whatever module holds them.
 CROSS_FILE_RULES: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.cross_check is not None)

@@ -1,0 +1,81 @@
+"""Goal.lifecycleStatus and Goal.achievementStatus from the plan's status, the goal's `status`
+and its scores. Nothing here depends on today's date, so a re-export is byte-identical."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tplan.attainment import Trend, scores_for, trend
+from tplan.export.codes import GOAL_ACHIEVEMENT, concept
+from tplan.export.context import Context
+from tplan.export.measures import is_gas
+from tplan.targets import AbsoluteTarget, absolute_target, measure_info
+
+ACHIEVEMENT = {
+    "in-progress": "In Progress", "improving": "Improving", "worsening": "Worsening",
+    "no-change": "No Change", "achieved": "Achieved", "sustaining": "Sustaining",
+    "not-achieved": "Not Achieved", "no-progress": "No Progress", "not-attainable": "Not Attainable",
+}
+_TREND = {Trend.IMPROVING: "improving", Trend.WORSENING: "worsening", Trend.FLAT: "no-change"}
+
+# The goal's own `status` → (lifecycleStatus, achievementStatus or None to work it out from the
+# scores, statusReason).
+_BY_GOAL_STATUS = {
+    "met": ("completed", "achieved", None),
+    "partially-met": ("completed", "not-achieved", "partially met"),
+    "revised": ("active", None, "revised at a review"),
+    "discontinued": ("cancelled", None, "discontinued"),
+    "deferred": ("on-hold", None, "deferred"),
+}
+
+
+@dataclass(frozen=True)
+class GoalState:
+    lifecycle: str
+    achievement: str | None
+    reason: str | None
+
+    def achievement_concept(self) -> dict | None:
+        if self.achievement is None:
+            return None
+        return concept(GOAL_ACHIEVEMENT, self.achievement, ACHIEVEMENT[self.achievement])
+
+
+def direction(item, ctx: Context) -> str | None:
+    if is_gas(item.measure, ctx.catalogue):
+        return "higher"
+    info = measure_info(item.measure, ctx.catalogue)
+    return info.direction if info else None
+
+
+def target_of(item, ctx: Context) -> AbsoluteTarget | None:
+    if item.target is None:
+        return None
+    return absolute_target(item.target, item.baseline, direction(item, ctx))
+
+
+def goal_state(ctx: Context, item) -> GoalState:
+    status = getattr(item, "status", None) or "active"
+    if ctx.plan.status == "draft":
+        return GoalState("proposed", None, None)
+    if status in _BY_GOAL_STATUS:
+        lifecycle, achievement, reason = _BY_GOAL_STATUS[status]
+        if achievement is None and lifecycle == "active":
+            achievement = _from_scores(ctx, item)
+        return GoalState(lifecycle, achievement, reason)
+    achievement = _from_scores(ctx, item)
+    if ctx.plan.status == "closed":  # the episode ended with the goal still open
+        return GoalState("completed", "achieved" if achievement == "achieved" else "not-achieved", None)
+    return GoalState("active", achievement, None)
+
+
+def _from_scores(ctx: Context, item) -> str:
+    """achieved when the latest score meets the target, else the direction of the last change;
+    in-progress when there is nothing to judge."""
+    scores = scores_for(item, ctx.plan, ctx.catalogue)
+    if not scores:
+        return "in-progress"
+    target = target_of(item, ctx)
+    if target is not None and target.met_by(scores[-1].value):
+        return "achieved"
+    return _TREND.get(trend(scores, item.baseline, direction(item, ctx)), "in-progress")
