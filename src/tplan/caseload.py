@@ -211,7 +211,7 @@ class Summary:
         data = dataclasses.asdict(self)
         data["period"] = {"from": _iso(self.period.start), "to": _iso(self.period.end)}
         data["today"] = self.today.isoformat()
-        for m, raw in zip(self.measures, data["measures"]):
+        for m, raw in zip(self.measures, data["measures"], strict=True):
             raw["percent"] = {
                 "reliable_improvement": m.percent(m.improved),
                 "recovered": m.percent(m.recovered),

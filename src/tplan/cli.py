@@ -87,8 +87,9 @@ def lint(
 
 @app.command()
 def measures(
-    ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Only these instruments, e.g. PHQ-9 (default: all)."),
-    details: bool = typer.Option(False, "--details", help="Each instrument's MCID, reliability, reliable change and clinical cut-off, with the source of every value."),
+    ids: list[str] | None = typer.Argument(None, metavar="[ID]...", help="Only these instruments, e.g. PHQ-9 (default: all)."),
+    details: bool = typer.Option(False, "--details", help="Each instrument's MCID, reliability, reliable change and clinical cut-off, with the source of every "
+        "value."),
 ) -> None:
     """List the measures catalogue: instrument ids, ranges, better direction and severity bands."""
     from tplan.commands.measures import run_measures
@@ -205,11 +206,14 @@ def render(
 @app.command()
 def export(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to export."),
-    fhir: bool = typer.Option(False, "--fhir", help="A FHIR R4 transaction Bundle in JSON (CarePlan, Goals, Conditions, ServiceRequests, Observations, Provenance)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    fhir: bool = typer.Option(False, "--fhir", help="A FHIR R4 transaction Bundle in JSON (CarePlan, Goals, Conditions, ServiceRequests, Observations, "
+        "Provenance)."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists, and export even when the plan has lint errors."),
-    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and emergency contacts removed."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself does not depend on it."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and "
+        "emergency contacts removed."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself "
+        "does not depend on it."),
 ) -> None:
     """Export a plan for EHRs, payers and care coordinators as one FHIR R4 transaction Bundle.
 
@@ -346,14 +350,15 @@ def status(
 
 @app.command()
 def report(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
-    date_from: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="Count scores, reviews and goal status changes from this date."),
-    date_to: Optional[str] = typer.Option(None, "--to", metavar="YYYY-MM-DD", help="Count them up to this date (inclusive)."),
-    format: str = typer.Option("md", "--format", metavar="md|html|json", help="md (Markdown), html (one self-contained file, inline SVG charts, no script) or json."),
+    paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
+    date_from: str | None = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="Count scores, reviews and goal status changes from this date."),
+    date_to: str | None = typer.Option(None, "--to", metavar="YYYY-MM-DD", help="Count them up to this date (inclusive)."),
+    format: str = typer.Option("md", "--format", metavar="md|html|json", help="md (Markdown), html (one self-contained file, inline SVG charts, no script) or "
+        "json."),
     by_plan: bool = typer.Option(False, "--by-plan", help="Add one row per plan and measure, by plan id (the only way plan ids appear)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Report a caseload's outcomes: per measure, change, reliable improvement, recovery, deterioration.
 

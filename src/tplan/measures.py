@@ -29,7 +29,7 @@ class Instrument:
     bands: tuple[Band, ...] = ()
     loinc: str | None = None
     reference: str | None = None
-    psychometrics: "Psychometrics" = field(default_factory=lambda: Psychometrics())
+    psychometrics: Psychometrics = field(default_factory=lambda: Psychometrics())
 
     def band(self, score: float) -> str | None:
         """The published severity band a score falls in, if the instrument has bands."""
