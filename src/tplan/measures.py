@@ -159,7 +159,8 @@ def _psychometrics(data: object) -> Psychometrics:
             if not isinstance(item, dict) or not item.get("source"):
                 raise ValueError(f"psychometrics.{name} needs a value and its source")
             values[name] = Cited(float(item["value"]), str(item["source"]), item.get("kind"))
-    if values.get("reliability") is not None and not values["reliability"].kind:  # type: ignore[union-attr]
+    reliability = values.get("reliability")
+    if isinstance(reliability, Cited) and not reliability.kind:
         raise ValueError("psychometrics.reliability needs its kind (test-retest, internal consistency…)")
     if "cutoff" in data:
         item = data["cutoff"]

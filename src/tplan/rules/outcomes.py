@@ -89,9 +89,9 @@ def deterioration_not_reviewed(ctx: RuleContext) -> Iterator[Finding]:
         ids = {item.id} | {o.id for o in getattr(item, "objectives", [])}
         entries = sorted(
             (
-                (e.date, index, float(e.score))
+                (e.date, index, float(raw_score))
                 for index, e in enumerate(ctx.plan.progress)
-                if getattr(e, "score", None) is not None
+                if (raw_score := getattr(e, "score", None)) is not None
                 and measure_key(e.measure, ctx.catalogue) == key
                 and (not e.goals or ids & set(e.goals))
             ),
