@@ -19,7 +19,7 @@ ERR, WARN = Severity.ERROR, Severity.WARNING
 ASSESSMENT_LEAD_DAYS = 90
 
 
-def _kind(parent) -> str:
+def _kind(parent: object) -> str:
     return "objective" if parent is not None else "goal"
 
 

@@ -17,7 +17,7 @@ from tplan.targets import absolute_target, is_improvement, measure_info
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
-def _kind(parent) -> str:
+def _kind(parent: object) -> str:
     return "goal" if parent is None else "objective"
 
 
