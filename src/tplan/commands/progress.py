@@ -18,7 +18,7 @@ from tplan.attainment import attainment, measure_key
 from tplan.config import project_settings
 from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
-from tplan.measures import load_catalogue
+from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.base import CustomMeasure
 from tplan.schema.plan import Plan
 from tplan.targets import MeasureInfo, measure_info
@@ -44,7 +44,7 @@ def _label(measure: str | CustomMeasure) -> str:
     return measure.name if isinstance(measure, CustomMeasure) else measure
 
 
-def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[MeasureInfo], list]:
+def resolve_measure(plan: Plan, given: str, catalogue: Catalogue) -> tuple[str, list[MeasureInfo], list]:
     """The measure as it is written in the entry, its range(s), and the items it measures.
 
     A catalogue instrument is written by its id (`phq9` → `PHQ-9`); a custom measure by its name
@@ -53,7 +53,8 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
     using = [item for item in _items(plan) if item.measure is not None and measure_key(item.measure, catalogue) == key]
     if using:
         measure = using[0].measure
-        name = catalogue.get(measure).id if isinstance(measure, str) and catalogue.get(measure) else _label(measure)
+        inst = catalogue.get(measure) if isinstance(measure, str) else None
+        name = inst.id if inst is not None else _label(measure)
         infos = [measure_info(item.measure, catalogue) for item in using]
         return name, [i for i in infos if i is not None], using
     used = sorted({_label(item.measure) for item in _items(plan) if item.measure is not None}, key=str.casefold)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from tplan.config import project_settings
-from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
+from tplan.edit import PlanEdit, PlanFile, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
 from tplan.schema.goals import GoalStatus
@@ -117,7 +117,7 @@ def run_review(
     return 0
 
 
-def _find(pf, gid: str) -> tuple[tuple, dict]:
+def _find(pf: PlanFile, gid: str) -> tuple[tuple, dict]:
     """The path and the data of the goal or objective with this id."""
     known = []
     for gi, goal in enumerate(pf.data["goals"]):
