@@ -32,6 +32,9 @@ _PHRASES = (
     ("how many", "three"),
     ("own words", "I want my evenings back"),
     ("credentials", "LMHC"),
+    ("phone", "+1-555-0100"),
+    ("email", "client@example.org"),
+    ("relationship", "sister"),
     ("client name", "Test Person"),
     ("clinician name", "Dana Example"),
     ("intervention name", "Behavioural activation"),
@@ -74,6 +77,8 @@ def _walk(node, parent_key, owner, catalogue: Catalogue) -> None:
 def _value_for(key, parent_key, value: str, mapping: dict, catalogue: Catalogue):
     if key == "baseline":
         return baseline_worse_than_target(mapping, catalogue)
+    if key == "score" and parent_key == "assessments":
+        return intake_score(mapping["instrument"], catalogue)
     for (k, parent), filled in _BY_KEY.items():
         if key == k and (parent is None or parent == parent_key):
             return filled
@@ -91,6 +96,14 @@ def _text(value: str) -> str:
         return "an invented example detail"
 
     return PLACEHOLDER.sub(phrase, value)
+
+
+def intake_score(instrument: str, catalogue: Catalogue) -> int | float:
+    """An intake score in the middle of the instrument's range."""
+    inst = catalogue.get(instrument)
+    assert inst is not None, f"assessment instrument {instrument} is not in the catalogue"
+    middle = (inst.min + inst.max) / 2
+    return int(middle) if float(inst.min).is_integer() and float(inst.max).is_integer() else round(middle, 1)
 
 
 def baseline_worse_than_target(goal: dict, catalogue: Catalogue) -> float | int:

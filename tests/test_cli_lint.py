@@ -13,7 +13,7 @@ def no_traceback(result) -> bool:
 def test_examples_lint_clean(tplan):
     result = tplan("lint", "--today", "2026-12-01", str(EXAMPLES))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 files checked, no findings" in result.stdout
+    assert "4 files checked, no findings" in result.stdout
 
 
 def test_goal_without_deadline_gives_s103_at_the_goal(tplan, tmp_path):

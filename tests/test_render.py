@@ -38,7 +38,7 @@ def no_traceback(result) -> bool:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-@pytest.mark.parametrize("example", ["burnout", "stress-management", "attachment"])
+@pytest.mark.parametrize("example", ["burnout", "stress-management", "attachment", "minor-episode"])
 def test_golden(tplan, example, fmt):
     result = tplan("render", str(EXAMPLES / f"{example}.yaml"), f"--{fmt}", "--today", TODAY)
     assert result.returncode == 0, result.stderr
@@ -156,6 +156,142 @@ def test_relative_target_is_shown_normalised(tplan, tmp_path):
     plan.write_text(MINIMAL.read_text().replace('target: "<= 9"', 'target: "-50%"'))
     out = tplan("render", str(plan), "--today", "2026-04-01").stdout
     assert "| G1 goal | GAD-7 | 14 | \\-50% (≤ 7) |" in out
+
+
+# ---- a whole episode of care: status, changes, notes, guardian, supervisor, discharge ----------
+
+EPISODE = EXAMPLES / "minor-episode.yaml"
+
+
+def test_episode_markdown_shows_status_changes_and_notes(tplan):
+    out = tplan("render", str(EPISODE), "--today", TODAY).stdout
+    assert "| G1 goal | GAD-7 | 14 | ≤ 9 | 2026-06-01 | 6 (2026-11-16) | met, improving | met since 2026-06-08 |" in out
+    assert "| G2 goal | GAS | \\-2 | ≥ 1 | 2026-11-30 | 1 (2026-11-16) | met, improving | revised since 2026-09-07 |" in out
+    g2 = out.split("### G2:")[1].split("## Interventions")[0]
+    assert "| 2026-09-07 | G2 | target | \\>= 0 | \\>= 1 | reached the expected level early; she wants to go every week |" in g2
+    progress = out.split("## Progress")[1].split("## Reviews")[0]
+    assert "| 2026-03-23 | session note | — |  | Made a worry-time plan with her mother; chose the first three exposure steps. |" in progress
+    assert "| 2026-05-04 | CORE-10 | 13 |  |  |" in progress  # a monitoring score on a catalogue measure
+
+
+def test_episode_markdown_shows_people_signatures_and_discharge(tplan):
+    out = tplan("render", str(EPISODE), "--today", TODAY).stdout
+    assert "- **Preferred name:** Mimi\n" in out and "- **Language:** en\n" in out
+    assert "- **Emergency contacts:** Grace Okonkwo-Hale (mother), +1-555-0172; Tobias Hale (father), +1-555-0173\n" in out
+    assert "- **Guardian:** Grace Okonkwo-Hale (mother), +1-555-0172; authority: parent\n" in out
+    assert "- **Supervisor:** Jonah Whitcombe, LPC-S (license LPC-11205)\n" in out
+    signatures = out.split("## Consent and signatures")[1]
+    assert (
+        "| Client (assent) | Mira Okonkwo-Hale | 2026-03-09 |\n"
+        "| Guardian | Grace Okonkwo-Hale (mother) | 2026-03-09 |\n"
+        "| Clinician | Priya Lindqvist, LPC-Associate | 2026-03-09 |\n"
+        "| Supervisor | Jonah Whitcombe, LPC-S | 2026-03-10 |\n"
+    ) in signatures
+    discharge = out.split("## Discharge\n")[1].split("## Discharge criteria")[0]
+    assert "- **Discharged:** 2026-11-23\n- **Reason:** Goals met\n" in discharge
+    assert "GAD-7 at 6 and back at weekly swim club" in discharge and "| School counsellor | check-ins before exams |  |" in discharge
+    assert "**Protective factors**\n\n- Close, supportive mother and grandmother\n" in out
+    assert "**Resources given to the client**\n\n- 988 Suicide \\& Crisis Lifeline (call or text 988)\n" in out
+
+
+def test_episode_gas_levels_mark_baseline_target_and_current(tplan):
+    out = tplan("render", str(EPISODE), "--today", TODAY).stdout
+    levels = out.split("**Goal Attainment Scaling levels for G2**")[1].split("**Changes")[0]
+    rows = [r for r in levels.splitlines() if r.startswith("| ") and not r.startswith("| Level")]
+    assert rows == [
+        "| \\-2 (much less than expected) | Does not go to the pool at all. | baseline |",
+        "| \\-1 (somewhat less than expected) | Goes to the pool with her mother outside club hours. |  |",
+        "| 0 (the expected outcome) | Goes to two club sessions a month. |  |",
+        "| \\+1 (somewhat more than expected) | Goes to club sessions every week. | target or better, current |",
+        "| \\+2 (much more than expected) | Goes every week and swims in a club gala. |  |",
+    ]
+    assert "Goal Attainment Scaling levels" not in out.split("### G2:")[0]  # not on a scored goal
+
+
+def test_episode_html_shows_the_same(tplan):
+    html = tplan("render", str(EPISODE), "--html", "--today", TODAY).stdout
+    text = " ".join("".join(parse(html).text).split())
+    for shown in ("met since 2026-06-08", "revised since 2026-09-07", "Changes at reviews", "session note",
+                  "Client (assent): Mira Okonkwo-Hale", "Guardian: Grace Okonkwo-Hale (mother)",
+                  "Supervisor: Jonah Whitcombe, LPC-S", "Goals met", "Protective factors",
+                  "Resources given to the client", "Goal Attainment Scaling levels for G2", "target or better, current"):
+        assert shown in text, shown
+    assert '<section id="discharge-record" class="major">' in html and '<tr class="gas-current">' in html
+    assert html.count('<tr class="narrative">') == 2
+
+
+def _episode_variant(tmp_path, change) -> str:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(EPISODE.read_text())
+    change(data)
+    path = tmp_path / "variant.yaml"
+    path.write_text(json.dumps(data, default=str, indent=1))
+    return str(path)
+
+
+def _signature_rows(tplan, path) -> list[str]:
+    out = tplan("render", path, "--today", TODAY).stdout
+    return [r for r in out.split("## Consent and signatures")[1].splitlines() if r.startswith("| ") and not r.startswith("| Signed")]
+
+
+def test_signatures_follow_who_must_sign(tplan, tmp_path):
+    def adult(d):
+        d["client"]["date_of_birth"] = "1990-01-02"
+        del d["client"]["guardian"], d["clinician"]["supervisor"], d["consent"]["guardian_signed"], d["consent"]["supervisor_signed"]
+
+    assert _signature_rows(tplan, _episode_variant(tmp_path, adult)) == [
+        "| Client | Mira Okonkwo-Hale | 2026-03-09 |", "| Clinician | Priya Lindqvist, LPC-Associate | 2026-03-09 |",
+    ]
+
+    def minor_without_guardian_record(d):  # a minor (counted at `created`, as C401 does) still needs a guardian's line
+        del d["client"]["guardian"], d["consent"]["guardian_signed"], d["consent"]["client_signed"]
+
+    rows = _signature_rows(tplan, _episode_variant(tmp_path, minor_without_guardian_record))
+    assert rows[:2] == ["| Client (assent) | Mira Okonkwo-Hale | not signed |", "| Guardian | guardian not named | not signed |"]
+
+    def turns_18_after_created(d):  # 17 on `created`, 18 by the render date: still a minor for the plan
+        d["client"]["date_of_birth"] = "2008-06-01"
+        del d["client"]["guardian"]
+
+    assert _signature_rows(tplan, _episode_variant(tmp_path, turns_18_after_created))[0].startswith("| Client (assent) |")
+
+
+def test_assessment_result_is_shown_instead_of_a_score(tplan, tmp_path):
+    def classified(d):
+        d["assessments"].append({"instrument": "AAI", "date": "2026-03-10", "result": "dismissing"})
+
+    path = _episode_variant(tmp_path, classified)
+    out = tplan("render", path, "--today", TODAY).stdout
+    assert "| 2026-03-10 | AAI | dismissing |  |  |  |" in out
+    html = tplan("render", path, "--html", "--today", TODAY).stdout
+    assert '<td class="num">dismissing</td>' in html
+
+
+def test_episode_fields_are_escaped(tplan, tmp_path):
+    one = " ".join(PAYLOADS) + " line\nbreak | pipe"
+
+    def hostile(d):
+        d["client"]["preferred_name"] = d["client"]["guardian"]["name"] = one
+        d["client"]["emergency_contact"][1]["name"] = d["clinician"]["supervisor"]["name"] = one
+        d["goals"][1]["changes"][0]["reason"] = d["goals"][1]["changes"][0]["to"] = one
+        d["goals"][1]["levels"]["+2"] = one
+        d["progress"][0]["note"] = d["discharge"]["summary"] = d["discharge"]["referrals"][0]["to"] = one
+        d["follow_up"]["resources"] = [one]
+        d["risk"]["protective_factors"] = [one]
+
+    path = _episode_variant(tmp_path, hostile)
+    html = tplan("render", path, "--html", "--today", TODAY)
+    assert html.returncode == 0, html.stderr
+    assert_nothing_executable(html.stdout)
+    assert "".join(parse(html.stdout).text).count('"><img src=x onerror=alert(1)>') >= 11
+    from markdown_it import MarkdownIt
+
+    md = tplan("render", path, "--md", "--today", TODAY)
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(md.stdout)
+    assert_nothing_executable(rendered)
+    assert "<a " not in rendered
+    assert "".join(parse(rendered).text).count('"><img src=x onerror=alert(1)>') >= 11
 
 
 # ---- escaping --------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def test_json_shape(tplan, tmp_path):
     (row,) = payload["plans"]
     assert set(row) == {
         "file", "id", "client", "status", "next_review", "days_until_review", "review", "goals", "findings", "problem",
+        "notes", "last_note", "discharge",
     }
     assert row["client"] == "T.P."
     assert row["next_review"] == "2026-05-30" and row["days_until_review"] == 59
@@ -67,8 +68,11 @@ def test_json_shape(tplan, tmp_path):
         {
             "id": "G1", "measure": "GAD-7", "latest": 12, "latest_date": "2026-03-20",
             "target": "<= 9", "status": "on track", "trend": "improving", "change": None,
+            "review_status": "active", "status_date": None, "level": None, "level_name": None,
+            "objectives": [{"id": "G1.1", "review_status": "active", "status_date": None}], "changes": [],
         }
     ]
+    assert (row["notes"], row["last_note"], row["discharge"]) == (0, None, None)
 
 
 def test_findings_come_from_the_linter_and_goal_status_from_attainment(tmp_path):
@@ -100,9 +104,11 @@ def test_examples_status_is_clean(tplan):
     result = tplan("status", "--today", "2026-12-01", "--format", "json", str(HERE.parent / "examples"))
     assert result.returncode == 0, result.stderr
     plans = json.loads(result.stdout)["plans"]
-    assert len(plans) == 3
+    assert len(plans) == 4
     assert all(p["findings"] == {"error": 0, "warning": 0, "info": 0} for p in plans)
-    assert [p["days_until_review"] for p in plans] == sorted(p["days_until_review"] for p in plans)
+    active = [p["days_until_review"] for p in plans if p["status"] == "active"]
+    assert len(active) == 3 and active == sorted(active)
+    assert plans[-1]["id"] == "TP-2026-0311" and plans[-1]["review"] == "closed"  # closed plans last
 
 
 def test_sort_by_id_and_bad_options(tplan, tmp_path):
@@ -139,7 +145,58 @@ def test_piped_status_is_plain_lines(tplan):
 
     result = tplan("status", "--today", "2026-12-01", str(EXAMPLES))
     lines = result.stdout.splitlines()
-    assert lines[0] == "Caseload on 2026-12-01: 3 plans"
+    assert lines[0] == "Caseload on 2026-12-01: 4 plans"
     assert "TP-2026-0127  R.S.  active  due in 66 days (2027-02-05)  findings: none" in lines
     assert "    G1 PHQ-9: 8 → <= 9 (met, improving, no reliable change)" in lines  # 14 → 8: RC 1.70
     assert not any(ch in result.stdout for ch in "┃│┏")  # no table borders
+
+
+EPISODE = HERE.parent / "examples" / "minor-episode.yaml"
+
+
+def test_episode_status_json_gives_review_status_changes_level_and_discharge(tplan):
+    result = tplan("status", "--today", "2026-12-01", "--format", "json", str(EPISODE))
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)["plans"]
+    g1, g2 = row["goals"]
+    assert (g1["review_status"], g1["status_date"], g1["level"]) == ("met", "2026-06-08", None)
+    assert g1["objectives"] == [{"id": "G1.1", "review_status": "met", "status_date": "2026-06-08"}]
+    assert g1["changes"] == [{"date": "2026-06-08", "item": "G1", "field": "status", "from": "active", "to": "met"}]
+    assert (g2["review_status"], g2["status_date"]) == ("revised", "2026-09-07")
+    assert (g2["level"], g2["level_name"], g2["target"]) == ("+1", "somewhat more than expected", ">= 1")
+    assert g2["changes"] == [{"date": "2026-09-07", "item": "G2", "field": "target", "from": ">= 0", "to": ">= 1"}]
+    assert (row["notes"], row["last_note"]) == (2, "2026-10-12")
+    assert row["discharge"] == {"date": "2026-11-23", "reason": "goals-met"}
+    # initials only; the plan's free text (reasons, notes, summary) stays out of the caseload view
+    for private in ("Mira", "Okonkwo", "Mimi", "Grace", "every week", "worry-time", "swim club"):
+        assert private not in result.stdout, private
+
+
+def test_episode_status_plain_lines(tplan):
+    lines = tplan("status", "--today", "2026-12-01", str(EPISODE)).stdout.splitlines()
+    assert lines[1:] == [
+        "TP-2026-0311  M.O.  closed  closed  findings: none",
+        "    G1 GAD-7: 6 → <= 9 (met, improving) · met since 2026-06-08",
+        "      G1.1 met since 2026-06-08",
+        "      2026-06-08 G1 status: active → met",
+        "    G2 GAS: level +1 → >= 1 (met, improving) · revised since 2026-09-07",
+        "      2026-09-07 G2 target: >= 0 → >= 1",
+        "    2 session notes, latest 2026-10-12",
+        "    discharged 2026-11-23 (goals-met)",
+    ]
+
+
+def test_episode_status_table_on_a_terminal(monkeypatch, capsys):
+    import sys
+
+    from tplan.commands.status import print_table
+
+    rows = collect_rows([str(EPISODE)], dt.date(2026, 12, 1))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "200")
+    print_table(rows, dt.date(2026, 12, 1))
+    out = capsys.readouterr().out
+    for shown in ("G2 GAS: level +1 → >= 1 (met, improving) · revised since 2026-09-07", "2026-09-07 G2 target: >= 0 → >= 1",
+                  "2 session notes, latest 2026-10-12", "discharged 2026-11-23 (goals-met)"):
+        assert shown in out, shown
+    assert "│" in out  # the rich table, not the plain lines

@@ -60,6 +60,123 @@ def test_new_output_lints_with_only_placeholders_then_clean_once_filled(name, tm
     assert findings == [], "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in findings)
 
 
+# ---- an episode along every template: no false alarms ----------------------------------------
+
+
+def _rt():
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    return yaml
+
+
+def _dump(plan) -> str:
+    import io
+
+    out = io.StringIO()
+    _rt().dump(plan, out)
+    return out.getvalue()
+
+
+def _items(plan):
+    """Every goal and objective, with the goal it belongs to."""
+    for goal in plan["goals"]:
+        yield goal
+        yield from goal.get("objectives", [])
+
+
+def _measure_name(item) -> str:
+    measure = item["measure"]
+    return measure["name"] if isinstance(measure, dict) else measure
+
+
+def _toward_target(item, share: float):
+    """A score `share` of the way from the baseline to the target (1.0 meets it)."""
+    number = float(re.search(r"-?\d+(?:\.\d+)?", str(item["target"])).group(0))
+    if share >= 1.0:  # a strict target ("< 4") is met one step past its number
+        number += {"<": -1, ">": 1}.get(re.match(r"\s*(<|>)?", str(item["target"])).group(1), 0)
+    value = item["baseline"] + (number - item["baseline"]) * share
+    return round(value) if float(item["baseline"]).is_integer() and number.is_integer() else round(value, 1)
+
+
+def _episode_start(name: str, tmp_path: Path):
+    """`tplan new` at START, filled in, then made active with consent the way a clinician would."""
+    path = tmp_path / "plan.yaml"
+    result = run_tplan("new", "--template", name, "-o", str(path), "--start", START)
+    assert result.returncode == 0, result.stderr
+    plan = _rt().load(fill_placeholders(path.read_text(encoding="utf-8"), CATALOGUE))
+    plan["status"] = "active"
+    plan["consent"]["client_agreed"] = True
+    plan["consent"]["client_signed"] = plan["consent"]["clinician_signed"] = dt.date.fromisoformat(START)
+    return plan
+
+
+def _add_sessions(plan) -> None:
+    """Monthly scores on every goal's and objective's measure, halfway to the target; a score on
+    each intake-only (monitoring) measure; and one narrative note."""
+    start = dt.date.fromisoformat(START)
+    progress = plan.setdefault("progress", [])
+    progress.append({"date": start + dt.timedelta(days=14), "note": "Practised the first skill twice; brought the log."})
+    for days, share in ((28, 0.25), (56, 0.5)):
+        day = start + dt.timedelta(days=days)
+        for item in _items(plan):
+            progress.append({"date": day, "measure": _measure_name(item), "score": _toward_target(item, share), "goals": [item["id"]]})
+    used = {_measure_name(i) for i in _items(plan)}
+    for a in plan["assessments"]:
+        if a["instrument"] not in used:
+            progress.append({"date": start + dt.timedelta(days=56), "measure": a["instrument"], "score": a["score"]})
+
+
+def _findings(plan, today: dt.date) -> list[str]:
+    text = _dump(plan)
+    return [f"{d.line}:{d.column} {d.code} {d.severity.value} {d.message}" for d in lint(text, today.isoformat())]
+
+
+def _first_short_deadline(plan) -> dt.date:
+    return min(g["deadline"] for g in plan["goals"] if g.get("term") == "short" or g is plan["goals"][0])
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_episode_along_the_template_has_no_false_alarms(name, tmp_path):
+    plan = _episode_start(name, tmp_path)
+    start = dt.date.fromisoformat(START)
+    assert _findings(plan, start) == [], "at the start day"
+
+    _add_sessions(plan)
+    review = plan["reviews"]["next"]
+    first = _first_short_deadline(plan)
+    assert first <= review, "the first short-term deadline comes no later than the first review"
+    # the week between the first short-term deadline and the first review: R306 waits (an info)
+    for offset in range(1, (review - first).days):
+        day = first + dt.timedelta(days=offset)
+        serious = [f for f in _findings(plan, day) if " info " not in f]
+        assert serious == [], f"on {day}"
+        assert all(" R306 " in f for f in _findings(plan, day)), f"on {day}"
+
+    # the first review: what was due is met (its score recorded), and one goal's target revised
+    goals = plan["goals"]
+    met = next(g for g in goals if g["deadline"] == first)
+    others = [g for g in goals if g is not met]
+    for item in _items(plan):
+        if item is met or (item["deadline"] <= review and not any(item is g for g in others[:1])):
+            plan["progress"].append({"date": review, "measure": _measure_name(item), "score": _toward_target(item, 1.0), "goals": [item["id"]]})
+            item["status"], item["status_date"] = "met", review
+    if others:
+        revised = others[0]
+        comparator = re.match(r"\s*(<=|>=|<|>|==)", str(revised["target"])).group(1)
+        new_target = f"{comparator} {_toward_target(revised, 0.75)}"
+        revised["changes"] = [{"date": review, "field": "target", "from": str(revised["target"]), "to": new_target,
+                               "reason": "a smaller step first, agreed with the client"}]
+        revised["target"], revised["status"], revised["status_date"] = new_target, "revised", review
+    plan["reviews"].setdefault("history", []).append({"date": review, "summary": "First review with the client; plan updated."})
+    plan["reviews"]["next"] = review + dt.timedelta(days=plan["reviews"]["interval_days"])
+    plan["updated"] = review
+    after = review + dt.timedelta(days=1)
+    serious = [f for f in _findings(plan, after) if " info " not in f]
+    assert serious == [], f"after the first review, on {after}"
+
+
 @pytest.mark.parametrize("name", BUILTIN)
 def test_every_angle_bracket_in_a_value_is_a_whole_placeholder_or_a_target(name):
     """A placeholder split by a flow list's commas ("[<a, b>]") would slip past T601 as junk."""

@@ -89,7 +89,10 @@ def run_render(
     from tplan.render.engine import render_document
     from tplan.render.view import build
 
-    document = build(plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year)
+    document = build(
+        plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year,
+        minor_consent_age=settings.limits.minor_consent_age,
+    )
     rendered = render_document(document, fmt)
     if output:
         atomic_write(output, rendered, overwrite=force)
@@ -103,9 +106,13 @@ def run_render(
 def _read(path: str, limits) -> str:
     from tplan.reading import read_plan_text
 
+    if Path(path).is_dir():
+        raise TplanError(f"{path} is a folder; render takes one plan file")
     try:
         return read_plan_text(path, limits)
     except LoadError as exc:
+        if exc.message == "no such file":
+            raise TplanError(f"{path}: no such file") from None
         where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
         raise TplanError(f"{where}: {exc.code} {exc.message}") from None
 

@@ -5,6 +5,11 @@ overdue by N days), each goal's latest score against its target with the trend, 
 finding counts. Goal status and trend come from `tplan.attainment`, the same function the render
 and the review rules use. Rows are sorted by urgency: plans that cannot be read, then active
 plans by how soon (or how long ago) their review is due, then drafts, then closed plans.
+
+Along the episode of care it also shows each goal's and objective's review status (met, revised…,
+with its date), the changes reviews made (date, field, from → to), a GAS goal's current level, how
+many narrative session notes there are, and a closed plan's discharge (date and reason). Reasons,
+notes and summaries are the plan's free text and stay in the plan and the rendered document.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from tplan.names import initials
 from tplan.schema.goals import Goal
 from tplan.schema.plan import Plan
 
+# The conventional GAS level names: the scale's words, never the plan's.
+GAS_NAMES = {-2: "much less than expected", -1: "somewhat less than expected", 0: "expected outcome",
+             1: "somewhat more than expected", 2: "much more than expected"}
+
 SORTS = ("urgency", "id")
 FORMATS = ("table", "json")
 
@@ -38,6 +47,12 @@ class GoalRow:
     status: str
     trend: str
     change: str | None = None  # reliable improvement / no reliable change / … (tplan.outcomes), when assessable
+    review_status: str = "active"  # the goal's `status` as decided at review
+    status_date: str | None = None
+    level: str | None = None  # a GAS goal's latest level, "-2" … "+2"
+    level_name: str | None = None
+    objectives: list[dict] = field(default_factory=list)  # {id, review_status, status_date}
+    changes: list[dict] = field(default_factory=list)  # {date, item, field, from, to}, oldest first
 
 
 @dataclass
@@ -52,6 +67,9 @@ class PlanRow:
     goals: list[GoalRow] = field(default_factory=list)
     findings: dict[str, int] = field(default_factory=dict)
     problem: str | None = None  # why the plan could not be read or judged
+    notes: int = 0  # narrative progress entries (a note without a score)
+    last_note: str | None = None
+    discharge: dict | None = None  # {date, reason} on a closed plan
 
 
 def review_text(days: int | None) -> str:
@@ -96,6 +114,9 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
         review=review_text(days) if plan.status != "closed" else "closed",
         goals=[_goal_row(goal, plan, catalogue, settings.today) for goal in plan.goals],
         findings=counts,
+        notes=len(notes := [p for p in plan.progress if p.narrative]),
+        last_note=max(p.date for p in notes).isoformat() if notes else None,
+        discharge={"date": plan.discharge.date.isoformat(), "reason": plan.discharge.reason} if plan.discharge else None,
     )
 
 
@@ -112,6 +133,15 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
         status=result.status.value,
         trend=result.trend.value,
         change=change_text(goal, plan, catalogue),
+        review_status=goal.status,
+        status_date=goal.status_date.isoformat() if goal.status_date else None,
+        level=_level(goal, latest),
+        level_name=GAS_NAMES.get(int(latest.value)) if _level(goal, latest) else None,
+        objectives=[
+            {"id": o.id, "review_status": o.status, "status_date": o.status_date.isoformat() if o.status_date else None}
+            for o in goal.objectives
+        ],
+        changes=_changes(goal),
     )
 
 
@@ -121,6 +151,24 @@ def change_text(goal, plan: Plan, catalogue: Catalogue) -> str | None:
 
     result = outcome(goal, plan, catalogue)
     return result.change_class.value if result else None
+
+
+def _level(goal, latest) -> str | None:
+    """The latest score as a GAS level ("+1"), for a GAS goal scored on a whole level."""
+    gas = isinstance(goal.measure, str) and goal.measure.strip().upper() == "GAS"
+    if not gas or latest is None or latest.value not in GAS_NAMES:
+        return None
+    value = int(latest.value)
+    return f"+{value}" if value > 0 else str(value)
+
+
+def _changes(goal) -> list[dict]:
+    """Review changes to the goal and its objectives, oldest first; the reasons stay in the plan."""
+    items = [(goal.id, c) for c in goal.changes] + [(o.id, c) for o in goal.objectives for c in o.changes]
+    return [
+        {"date": c.date.isoformat(), "item": ident, "field": c.field, "from": c.from_, "to": c.to}
+        for ident, c in sorted(items, key=lambda pair: pair[1].date)
+    ]
 
 
 def _problem_row(file: str, status: str, problem: str, counts: dict[str, int] | None = None) -> PlanRow:
@@ -178,10 +226,36 @@ def _goal_text(goal: GoalRow) -> str:
     measure = goal.measure or "no measure"
     if goal.latest is None:
         target = f", target {goal.target}" if goal.target else ""
-        return f"{goal.id} {measure}: no scores yet{target} ({goal.status})"
+        return f"{goal.id} {measure}: no scores yet{target} ({goal.status})" + _review_text(goal)
     target = f" → {goal.target}" if goal.target else ""
+    latest = f"level {goal.level}" if goal.level else fmt_number(goal.latest)
     change = f", {goal.change}" if goal.change else ""
-    return f"{goal.id} {measure}: {fmt_number(goal.latest)}{target} ({goal.status}, {goal.trend}{change})"
+    return f"{goal.id} {measure}: {latest}{target} ({goal.status}, {goal.trend}{change})" + _review_text(goal)
+
+
+def _review_text(goal: GoalRow) -> str:
+    """" · met since 2026-06-08" for a goal no longer active; nothing for an active one."""
+    if goal.review_status == "active":
+        return ""
+    return f" · {goal.review_status}" + (f" since {goal.status_date}" if goal.status_date else "")
+
+
+def _detail_lines(goal: GoalRow) -> list[str]:
+    """Under a goal: objectives that are no longer active, then each change a review made."""
+    lines = [
+        f"{o['id']} {o['review_status']}" + (f" since {o['status_date']}" if o["status_date"] else "")
+        for o in goal.objectives if o["review_status"] != "active"
+    ]
+    lines += [f"{c['date']} {c['item']} {c['field']}: {c['from'] or '—'} → {c['to'] or '—'}" for c in goal.changes]
+    return lines
+
+
+def _episode_text(row: PlanRow) -> list[str]:
+    """The plan's session notes and discharge, when it has them."""
+    lines = [f"{row.notes} session note{'s' if row.notes != 1 else ''}, latest {row.last_note}"] if row.notes else []
+    if row.discharge:
+        lines.append(f"discharged {row.discharge['date']} ({row.discharge['reason']})")
+    return lines
 
 
 def _findings_text(counts: dict[str, int]) -> str:
@@ -203,7 +277,9 @@ def print_table(rows: list[PlanRow], today: _dt.date) -> None:
     for row in rows:
         late = row.status in ("unreadable", "invalid") or (row.status == "active" and (row.days_until_review is None or row.days_until_review < 0))
         review = row.review if row.next_review is None else f"{row.review}\n{row.next_review}"
-        goals = row.problem if row.problem else "\n".join(_goal_text(g) for g in row.goals)
+        goals = row.problem if row.problem else "\n".join(
+            [line for g in row.goals for line in [_goal_text(g)] + ["  " + d for d in _detail_lines(g)]] + _episode_text(row)
+        )
         table.add_row(
             row.id or row.file,
             row.client,
@@ -222,5 +298,10 @@ def print_plain(rows: list[PlanRow], today: _dt.date) -> None:
     for row in rows:
         review = row.review if row.next_review is None else f"{row.review} ({row.next_review})"
         out.append(f"{row.id or row.file}  {row.client}  {row.status}  {review}  findings: {_findings_text(row.findings)}")
-        out += [f"    {row.problem}"] if row.problem else [f"    {_goal_text(g)}" for g in row.goals]
+        if row.problem:
+            out.append(f"    {row.problem}")
+            continue
+        for g in row.goals:
+            out += [f"    {_goal_text(g)}"] + [f"      {d}" for d in _detail_lines(g)]
+        out += [f"    {line}" for line in _episode_text(row)]
     sys.stdout.write("\n".join(out) + "\n")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tplan.attainment import Attainment, attainment
+from tplan.dates import age_on
 from tplan.diagnostics import Diagnostic, Severity
 from tplan.measures import Catalogue
 from tplan.outcomes import Outcome, outcome
@@ -24,6 +25,37 @@ from tplan.schema.plan import Plan
 SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
 STATUS_CLASS = {"met": "met", "on track": "on-track", "behind": "behind", "overdue": "overdue", "no data": "no-data"}
 SETTING = {"in-person": "In person", "telehealth": "Telehealth", "hybrid": "Hybrid (in person and telehealth)"}
+AUTHORITY = {"parent": "parent", "legal-guardian": "legal guardian", "conservator": "conservator", "other": "other authority"}
+DISCHARGE_REASON = {
+    "goals-met": "Goals met",
+    "client-withdrew": "The client withdrew",
+    "referred": "Referred elsewhere",
+    "moved": "The client moved",
+    "administrative": "Administrative discharge",
+    "other": "Other reason",
+}
+# The conventional GAS level names (Kiresuk & Sherman): the scale's, never the plan's text.
+GAS_NAMES = {
+    -2: "much less than expected",
+    -1: "somewhat less than expected",
+    0: "the expected outcome",
+    1: "somewhat more than expected",
+    2: "much more than expected",
+}
+
+
+def gas_label(level: int) -> str:
+    """A GAS level as written in the format: "-2", "-1", "0", "+1", "+2"."""
+    return f"+{level}" if level > 0 else str(level)
+
+
+def is_gas(item) -> bool:
+    return isinstance(item.measure, str) and item.measure.strip().upper() == "GAS"
+
+
+def is_minor(born: _dt.date | None, created: _dt.date, consent_age: int) -> bool:
+    """Below the consent age on the day the plan was created: the count rule C401 uses."""
+    return born is not None and age_on(born, created) < consent_age
 
 
 def anchor(kind: str, ident: str) -> str:
@@ -61,6 +93,8 @@ class Row:
     status_class: str
     trend: str
     change: str = ""  # reliable improvement / no reliable change / … from tplan.outcomes; "" when not assessable
+    review_status: str = "active"  # the clinician's decision (goal `status`), not the score's
+    review_status_date: str = ""
 
 
 @dataclass
@@ -86,6 +120,8 @@ class GoalView:
     interventions: list[Ref]
     rows: list[Row]
     charts: list[ChartView]
+    changes: list[dict] = field(default_factory=list)  # the goal's and its objectives', oldest first
+    levels: list[dict] = field(default_factory=list)  # a GAS goal's five levels, -2 first
 
 
 @dataclass
@@ -124,6 +160,8 @@ class Document:
     schedule: list[tuple[str, str]] = field(default_factory=list)
     progress: list[dict] = field(default_factory=list)
     insurance: list[tuple[str, str]] = field(default_factory=list)
+    signatures: list[dict] = field(default_factory=list)
+    discharge: dict | None = None
 
 
 def build(
@@ -133,6 +171,7 @@ def build(
     diagnostics: list[Diagnostic],
     redacted: bool = False,
     birth_year: int | None = None,
+    minor_consent_age: int = 18,
 ) -> Document:
     goals_by_id = {g.id: g for g in plan.goals}
     problem_ids = {p.id for p in plan.presenting_problems}
@@ -179,6 +218,8 @@ def build(
         born += f" (age {_age(client.date_of_birth, today)})"
     contact = client.contact
     emergency = "; ".join(_person(e.name, e.relationship, e.phone) for e in client.emergency_contacts)
+    guardian = client.guardian
+    guarded = guardian is not None or is_minor(client.date_of_birth, plan.created, minor_consent_age)
     return Document(
         plan=plan,
         title=f"Treatment plan {plan.id}",
@@ -187,14 +228,20 @@ def build(
         client_name=client.name,
         client_facts=_facts(
             ("Born", born),
+            ("Preferred name", client.preferred_name),
             ("Pronouns", client.pronouns),
+            ("Language", client.language),
             ("Phone", contact.phone if contact else None),
             ("Email", contact.email if contact else None),
             ("Address", contact.address if contact else None),
-            ("Emergency contact", emergency or None),
+            ("Emergency contact" if len(client.emergency_contacts) < 2 else "Emergency contacts", emergency or None),
+            ("Guardian", _guardian(guardian) if guardian else None),
         ),
         clinician=c.name + (f", {c.credentials}" if c.credentials else ""),
-        clinician_facts=_facts(("License", c.license), ("NPI", c.npi), ("Phone", c.phone), ("Email", c.email)),
+        clinician_facts=_facts(
+            ("License", c.license), ("NPI", c.npi), ("Phone", c.phone), ("Email", c.email),
+            ("Supervisor", _supervisor(c.supervisor) if c.supervisor else None),
+        ),
         plan_facts=_facts(
             ("Plan id", plan.id),
             ("Status", plan.status),
@@ -219,7 +266,8 @@ def build(
         progress=[
             {
                 "date": fmt_date(p.date),
-                "measure": p.measure,
+                "narrative": p.narrative,
+                "measure": p.measure or "",
                 "score": num(p.score) if p.score is not None else "",
                 "goals": [Ref(g, anchor("goal", g) if g in goals_by_id else None) for g in p.goals],
                 "note": p.note,
@@ -227,6 +275,8 @@ def build(
             for p in plan.progress
         ],
         insurance=_insurance(plan),
+        signatures=_signatures(plan, guarded),
+        discharge=_discharge(plan),
     )
 
 
@@ -237,6 +287,82 @@ def _facts(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
 
 def _person(name: str, relationship: str | None, phone: str | None) -> str:
     return name + (f" ({relationship})" if relationship else "") + (f", {phone}" if phone else "")
+
+
+def _guardian(g) -> str:
+    authority = f"; authority: {AUTHORITY[g.authority]}" if g.authority else ""
+    return _person(g.name, g.relationship, g.phone) + (f", {g.email}" if g.email else "") + authority
+
+
+def _supervisor(s) -> str:
+    return s.name + (f", {s.credentials}" if s.credentials else "") + (f" (license {s.license})" if s.license else "")
+
+
+def _signatures(plan: Plan, guarded: bool) -> list[dict]:
+    """The signature lines the plan needs, as rule C401 asks for them: a minor's or a guarded
+    client's signature is their assent next to the guardian's; a supervisor co-signs."""
+    consent = plan.consent
+    if consent is None:
+        return []
+    client, guardian, c = plan.client, plan.client.guardian, plan.clinician
+
+    def line(role: str, name: str, signed) -> dict:
+        return {"role": role, "name": name, "date": fmt_date(signed) if signed else "not signed", "signed": signed is not None}
+
+    lines = [line("Client (assent)" if guarded else "Client", client.name, consent.client_signed)]
+    if guarded or consent.guardian_signed:
+        name = _person(guardian.name, guardian.relationship, None) if guardian else "guardian not named"
+        lines.append(line("Guardian", name, consent.guardian_signed))
+    lines.append(line("Clinician", c.name + (f", {c.credentials}" if c.credentials else ""), consent.clinician_signed))
+    if c.supervisor or consent.supervisor_signed:
+        s = c.supervisor
+        lines.append(line("Supervisor", (s.name + (f", {s.credentials}" if s.credentials else "")) if s else "supervisor not named", consent.supervisor_signed))
+    return lines
+
+
+def _discharge(plan: Plan) -> dict | None:
+    d = plan.discharge
+    if d is None:
+        return None
+    return {
+        "date": fmt_date(d.date),
+        "reason": DISCHARGE_REASON.get(d.reason, d.reason),
+        "summary": d.summary,
+        "referrals": [{"to": r.to, "reason": r.reason or "", "date": fmt_date(r.date)} for r in d.referrals],
+    }
+
+
+def _changes(goal: Goal) -> list[dict]:
+    """What reviews changed about the goal and its objectives, oldest first."""
+    items = [(goal.id, ch) for ch in goal.changes] + [(o.id, ch) for o in goal.objectives for ch in o.changes]
+    return [
+        {"date": fmt_date(ch.date), "item": ident, "field": ch.field, "from": ch.from_ or "", "to": ch.to or "", "reason": ch.reason}
+        for ident, ch in sorted(items, key=lambda pair: pair[1].date)
+    ]
+
+
+def _levels(goal: Goal, state: Attainment) -> list[dict]:
+    """A GAS goal's five levels, -2 first, each marked baseline / target / current."""
+    if not is_gas(goal) or not goal.levels:
+        return []
+    target = state.target
+    current = state.latest.value if state.latest else None
+    rows = []
+    for level in sorted(goal.levels):
+        marks = []
+        if goal.baseline is not None and goal.baseline == level:
+            marks.append("baseline")
+        if target is not None and _lowest_meeting(target) == level:
+            marks.append("target" + (" or better" if target.comparator in (">=", ">") else ""))
+        if current is not None and current == level:
+            marks.append("current")
+        rows.append({"level": gas_label(level), "name": GAS_NAMES.get(level, ""), "text": goal.levels[level], "marks": marks})
+    return rows
+
+
+def _lowest_meeting(target) -> float:
+    """The level a GAS target names: `>= 0` and `> -1` both aim at the expected outcome (0)."""
+    return target.value + 1 if target.comparator == ">" else target.value - 1 if target.comparator == "<" else target.value
 
 
 def _age(born: _dt.date, today: _dt.date) -> int:
@@ -335,13 +461,17 @@ def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalo
         status_class=STATUS_CLASS[status],
         trend="" if state.trend.value == "unknown" else state.trend.value,
         change=result.change_class.value if result else "",
+        review_status=item.status,
+        review_status_date=fmt_date(item.status_date),
     )
 
 
 def _goal(goal: Goal, plan: Plan, catalogue: Catalogue, today, problem_ids, serving) -> GoalView:
-    rows, charts = [], []
+    rows, charts, levels = [], [], []
     for item, kind in [(goal, "goal")] + [(o, "objective") for o in goal.objectives]:
         state = attainment(item, plan, catalogue, today)
+        if item is goal:
+            levels = _levels(goal, state)
         result = outcome(item, plan, catalogue)
         row = _row(item, kind, state, catalogue, result)
         rows.append(row)
@@ -358,6 +488,8 @@ def _goal(goal: Goal, plan: Plan, catalogue: Catalogue, today, problem_ids, serv
         interventions=serving.get(goal.id, []),
         rows=rows,
         charts=charts,
+        changes=_changes(goal),
+        levels=levels,
     )
 
 
