@@ -47,7 +47,7 @@ def test_requirements_are_worded_once_and_cover_the_issue_list():
     table = surveyor_table()
     for row, codes in [
         ("client's own words", "S113"),
-        ("measurable", "S101, S102, S109, S110, S112, S114"),
+        ("measurable", "S101, S102, S109, S110, S112, S114, S118"),
         ("time-specific", "S103, S107"),
         ("how often", "G207"),
         ("discharge criteria", "C406"),

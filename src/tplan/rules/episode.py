@@ -206,4 +206,32 @@ def discharge_record(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(("discharge",), f"{plan.status} plan has a discharge record; close the plan (status: closed) or remove it")
 
 
+@rule("S118", "assessment-score-or-result", ERR, requirement=standards.MEASURABLE)
+def assessment_score_or_result(ctx: RuleContext) -> Iterator[Finding]:
+    """An assessment has neither a `score` nor a `result`, or both.
+
+    ## Why it matters
+    The baseline assessment is what every goal's change is measured from (Joint Commission
+    CTS.03.01.03, CARF Section 2.C: measurable objectives start from an assessed need). A
+    scored instrument records its `score`; an instrument that classifies (an attachment
+    interview's category) or a clinician's observation records a `result` in words. An entry
+    with neither records nothing; one with both leaves the reader unsure which was measured.
+    ## Example
+    assessments:
+      - {instrument: GAD-7, date: 2026-03-02}
+    ## Use instead
+    assessments:
+      - {instrument: GAD-7, date: 2026-03-02, score: 14}
+      - {instrument: AAI, date: 2026-03-02, result: dismissing}
+    """
+    for i, assessment in enumerate(ctx.plan.assessments):
+        path = ("assessments", i)
+        if ctx.unfilled(path + ("score",)) or ctx.unfilled(path + ("result",)):
+            continue  # T601 asks for the value
+        if assessment.score is None and assessment.result is None:
+            yield Finding(path, "assessment has neither a score nor a result; record the score, or the result in words")
+        elif assessment.score is not None and assessment.result is not None:
+            yield Finding(path, "assessment has both a score and a result; keep the one the instrument gives")
+
+
 RULES = collect(globals())

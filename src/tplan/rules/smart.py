@@ -190,7 +190,8 @@ def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
     Goals that run past the review cycle are never judged. Short-term goals should be reachable
     within a review period, long-term goals within a year (CARF 2.C: objectives that are
     achievable and time-specific). Objectives follow their goal's term. Months are calendar
-    months, as a clinician counts them: "within three months" of 2 November is 2 February.
+    months, as a clinician counts them: "within three months" of 2 November is 2 February. A
+    deadline a review moved (a `changes` entry for `deadline`) counts from that review.
     The limits are configurable (`short-term-months`, `long-term-months`; a clinic that counts
     days sets `short-term-days` / `long-term-days` instead).
     ## Example
@@ -200,25 +201,27 @@ def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
     term: short
     deadline: 2026-05-25
     """
-    created, limits = ctx.plan.created, ctx.limits
+    limits = ctx.limits
     for path, item, parent in ctx.goals_and_objectives():
         goal = parent or item
         if item.deadline is None:
             continue
+        # A deadline a review moved counts from that review, as a new short-term step does.
+        moved = [c.date for c in item.changes if c.field == "deadline"]
+        start, since = (max(moved), "the review that set it") if moved else (ctx.plan.created, "the plan was created")
         term = goal.term or "long"
         days_limit = limits.short_term_days if term == "short" else limits.long_term_days
         if days_limit is not None:
-            days = (item.deadline - created).days
+            days = (item.deadline - start).days
             if days > days_limit:
-                yield Finding(path + ("deadline",), f"deadline is {days} days after the plan was created; {term}-term deadlines should be within {days_limit} "
-                    f"days")
+                yield Finding(path + ("deadline",), f"deadline is {days} days after {since}; {term}-term deadlines should be within {days_limit} days")
             continue
         months = limits.short_term_months if term == "short" else limits.long_term_months
-        latest = add_months(created, months)
+        latest = add_months(start, months)
         if item.deadline > latest:
             yield Finding(
                 path + ("deadline",),
-                f"deadline is more than {months} months after the plan was created; {term}-term deadlines should be "
+                f"deadline is more than {months} months after {since}; {term}-term deadlines should be "
                 f"on or before {latest}",
             )
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
-
 from tplan.schema.base import Onset, PlanDate, Score, Strict
 
 Stressor = Literal[
@@ -48,16 +46,12 @@ class PresentingProblem(Strict):
 
 class Assessment(Strict):
     """A baseline measurement: a `score` on an instrument, or a `result` where the instrument
-    classifies rather than scores (an attachment interview's category, a clinician's observation)."""
+    classifies rather than scores (an attachment interview's category, a clinician's observation).
+    Exactly one of the two is rule S118's check, not the schema's, so a draft's `<intake score>`
+    placeholder leaves the rest of the plan checkable and renderable."""
 
     instrument: str
     date: PlanDate
     score: Score | None = None
     result: str | None = None
     note: str | None = None
-
-    @model_validator(mode="after")
-    def _score_or_result(self) -> Assessment:
-        if (self.score is None) == (self.result is None):
-            raise ValueError("needs exactly one of 'score' (a number) or 'result' (a classification, as text)")
-        return self
