@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
+from typing import Any
 
 from tplan.errors import TplanError
 
@@ -152,7 +153,7 @@ def _psychometrics(data: object) -> Psychometrics:
     unknown = set(data) - set(_CITED) - {"cutoff"}
     if unknown:
         raise ValueError(f"unknown psychometrics field '{sorted(unknown)[0]}' (known: {', '.join(_CITED)}, cutoff)")
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # Psychometrics keyword arguments: Cited, or Cutoff for "cutoff"
     for name in _CITED:
         if name in data:
             item = data[name]
@@ -168,7 +169,7 @@ def _psychometrics(data: object) -> Psychometrics:
         if match is None or not item.get("source"):
             raise ValueError("psychometrics.cutoff needs `recovered` (e.g. \"< 10\") and its source")
         values["cutoff"] = Cutoff(match.group(1), float(match.group(2)), str(item["source"]))
-    return Psychometrics(**values)  # type: ignore[arg-type]
+    return Psychometrics(**values)
 
 
 def _better(value: object) -> str:
