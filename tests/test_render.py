@@ -466,7 +466,7 @@ def test_missing_file_and_conflicting_options_exit_2(tplan, tmp_path):
     missing = tplan("render", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "nope.yaml: no such file" in missing.stderr
     both = tplan("render", str(MINIMAL), "--md", "--html")
-    assert both.returncode == 2 and "choose one of --html and --md" in both.stderr
+    assert both.returncode == 2 and "choose one of --html, --md and --pdf" in both.stderr
     folder = tplan("render", str(tmp_path))
     assert folder.returncode == 2 and "is a folder" in folder.stderr
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -136,3 +137,13 @@ def test_text_that_became_a_mapping_gets_a_quoting_hint(old, new, hinted):
     assert finding.code == "E003" and finding.message.startswith("discharge_criteria[0] must be text")
     assert ("a ': ' inside the text made it a key; put the text in quotes" in finding.message) is hinted
     assert "Hobbies" not in finding.message and "running" not in finding.message  # never the plan's text
+
+
+def test_an_unsigned_percentage_shows_both_readings_and_how_to_write_each():
+    from tplan.linter import LintSettings, lint_text
+    from tplan.measures import builtin_catalogue
+
+    text = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text(encoding="utf-8").replace('target: "<= 9"', 'target: "80%"')
+    (finding,) = lint_text(text, "plan.yaml", LintSettings(), builtin_catalogue()).diagnostics
+    assert finding.code == "E003" and (finding.line, finding.column) == (26, 13)
+    assert "a score of 80" in finding.message and '">= 80"' in finding.message and '"+80%"' in finding.message

@@ -179,7 +179,10 @@ def templates_show(
 def render(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to render."),
     html: bool = typer.Option(False, "--html", help="Self-contained, print-ready HTML (one file: inline CSS and charts, no scripts)."),
-    md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html)."),
+    md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html or .pdf)."),
+    pdf: bool = typer.Option(False, "--pdf", help="A PDF/A-3b archive copy with the plan's YAML embedded (needs `pip install 'tplan[pdf]'`; docs/pdf.md). "
+        "Without -o: PLAN's name with .pdf, in the current folder."),
+    paper: str = typer.Option("letter", "--paper", metavar="letter|a4", help="Paper size for --pdf: letter or a4."),
     output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
     redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency "
@@ -188,7 +191,7 @@ def render(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible "
         "output."),
 ) -> None:
-    """Render a plan as a document to share: Markdown, or HTML ready to print.
+    """Render a plan as a document to share: Markdown, HTML ready to print, or a PDF/A-3b file.
 
     A plan with lint errors is still rendered, with a warning banner counting them (unless
     --strict). Exit codes: 0 rendered; 1 not rendered because of lint errors (--strict); 2 the file
@@ -196,8 +199,8 @@ def render(
     """
     from tplan.commands.render import output_format, run_render
 
-    fmt = output_format(html, md, output)
-    raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today")))
+    fmt = output_format(html, md, output, pdf=pdf)
+    raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today"), paper=paper))
 
 
 # ---- export (issue 14) ------------------------------------------------------------------------

@@ -40,8 +40,8 @@ def check_output(path: str | os.PathLike, force: bool, source: str | os.PathLike
         raise TplanError(f"{path} already exists; use --force to overwrite it")
 
 
-def atomic_write(path: str | os.PathLike, text: str, *, overwrite: bool = True, expected: bytes | None = None) -> None:
-    """Write text to path via a temp file in the same folder and an atomic rename.
+def atomic_write(path: str | os.PathLike, text: str | bytes, *, overwrite: bool = True, expected: bytes | None = None) -> None:
+    """Write text (or bytes, for a PDF) to path via a temp file in the same folder and an atomic rename.
 
     With overwrite=False an existing file is refused (the caller's --force turns it on). A crash
     or a full disk mid-write leaves the original file as it was, and no temp file. Missing folders
@@ -68,7 +68,8 @@ def atomic_write(path: str | os.PathLike, text: str, *, overwrite: bool = True, 
     except OSError as exc:
         raise TplanError(f"{path}: cannot write the file ({_cause(exc)}, in the folder {folder}); {left}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        binary = isinstance(text, bytes)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -1,4 +1,4 @@
-"""`tplan render`: one plan → a Markdown or self-contained HTML document.
+"""`tplan render`: one plan → a Markdown or self-contained HTML document, or a PDF/A-3b file.
 
 The plan is read, linted and validated once (`check_text`, as `tplan lint` does): lint errors put a warning banner
 at the top of the document, or stop the render with --strict. A file that cannot be read or
@@ -23,16 +23,27 @@ from tplan.loader import LoadError
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "pdf")
+PAPERS = ("letter", "a4")
 
 
-def output_format(html: bool, md: bool, output: str | None) -> str:
-    """--html or --md; with neither, the -o file's suffix decides (.html/.htm), else Markdown."""
-    if html and md:
-        raise TplanError("choose one of --html and --md, not both")
-    if html or md:
-        return "html" if html else "md"
-    return "html" if output and Path(output).suffix.lower() in (".html", ".htm") else "md"
+def output_format(html: bool, md: bool, output: str | None, pdf: bool = False) -> str:
+    """--html, --md or --pdf; with none, the -o file's suffix decides (.html/.htm, .pdf), else Markdown."""
+    chosen = [fmt for fmt, on in (("html", html), ("md", md), ("pdf", pdf)) if on]
+    if len(chosen) > 1:
+        raise TplanError("choose one of --html, --md and --pdf, not several")
+    if chosen:
+        return chosen[0]
+    suffix = Path(output).suffix.lower() if output else ""
+    return {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "md")
+
+
+def default_pdf_output(path: str) -> str:
+    """A PDF is not written to the terminal: without -o it goes to PLAN's name with .pdf, in the
+    current folder (never next to the plan, so a plan repository does not collect PDFs)."""
+    if path == "-":
+        raise TplanError("--pdf with a plan read from standard input needs -o FILE")
+    return Path(path).with_suffix(".pdf").name
 
 
 def run_render(
@@ -43,8 +54,17 @@ def run_render(
     redact: bool = False,
     strict: bool = False,
     today: _dt.date | None = None,
+    paper: str = "letter",
 ) -> int:
     today = today or _dt.date.today()
+    if fmt == "pdf":
+        paper = paper.lower()
+        if paper not in PAPERS:
+            raise TplanError(f"--paper must be letter or a4 (got '{paper}')")
+        from tplan.render.pdf import ensure_available
+
+        ensure_available()  # before any work: one line saying how to install it
+        output = output or default_pdf_output(path)
     if output:
         check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
@@ -93,7 +113,10 @@ def run_render(
         plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year,
         minor_consent_age=settings.limits.minor_consent_age,
     )
-    rendered = render_document(document, fmt)
+    if fmt == "pdf":
+        rendered = _pdf(document, plan, path, text, paper, embed_source=not redact, catalogue=catalogue, clean=not errors)
+    else:
+        rendered = render_document(document, fmt)
     if output:
         atomic_write(output, rendered, overwrite=force)
         banner = f" with a warning banner ({_count(len(errors), 'lint error')})" if errors else ""
@@ -101,6 +124,29 @@ def run_render(
     else:
         sys.stdout.write(rendered)
     return 0
+
+
+def _pdf(document, plan, path: str, text: str, paper: str, embed_source: bool, catalogue, clean: bool) -> bytes:
+    """The print HTML as PDF/A-3b, with the plan file's bytes attached and, for a plan without lint
+    errors, its FHIR Bundle (as `tplan export --fhir` writes it, which refuses such plans too). A
+    redacted PDF attaches nothing: the source is the unredacted plan, and its comments cannot be
+    scrubbed reliably."""
+    from tplan.render.engine import render_document
+    from tplan.render.pdf import render_pdf
+
+    source = bundle = None
+    if embed_source:
+        source = text.encode("utf-8") if path == "-" else Path(path).read_bytes()
+        if clean:
+            from tplan.export.fhir import build_bundle, bundle_json
+
+            bundle = bundle_json(build_bundle(plan, catalogue)).encode("utf-8")
+    stem = plan.id if path == "-" else Path(path).stem
+    return render_pdf(
+        render_document(document, "html"), plan_id=plan.id, created=plan.created, updated=plan.updated,
+        paper=paper, source=source, source_name=f"{plan.id}.yaml" if path == "-" else Path(path).name,
+        bundle=bundle, bundle_name=f"{stem}.fhir.json",
+    )
 
 
 def _read(path: str, limits) -> str:

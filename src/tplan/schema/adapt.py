@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from tplan.diagnostics import Finding, Path, format_path
+from tplan.schema.base import SafeValueError
 from tplan.schema.plan import Plan
 from tplan.suggest import closest, did_you_mean, near_miss
 
@@ -111,6 +112,8 @@ def _explain(error: ErrorDetails) -> str:
         impossible = _impossible_date(error.get("input"))
         if impossible:
             return impossible
+        if isinstance(ctx.get("error"), SafeValueError):  # built from tplan's words and numbers
+            return str(ctx["error"])
         return _without_input(str(ctx.get("error", error["msg"])), error.get("input"))
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} item(s)"

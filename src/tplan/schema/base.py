@@ -10,6 +10,11 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Discriminator, PlainValidator, Tag, WithJsonSchema
 
 
+class SafeValueError(ValueError):
+    """A value error whose message tplan built from its own words and parsed numbers only (never
+    the raw text), so lint output may show it as it is."""
+
+
 class Strict(BaseModel):
     """Unknown keys are errors (typos must not pass silently); numbers typed where text is
     expected (an unquoted NPI or phone) are accepted as text."""
@@ -143,7 +148,7 @@ def parse_target(value: Any) -> Target:
             number = number.replace("−", "-")
             signed = number[0] in "+-"
             if percent and not signed:
-                raise ValueError(_ambiguous_percent(number, op))
+                raise SafeValueError(_ambiguous_percent(number, op))
             if percent or (signed and not op):
                 if op:
                     raise ValueError(_TARGET_HELP)
