@@ -3,6 +3,8 @@
 
     python benchmarks/run.py                # 1,000- and 10,000-plan corpora, single-file timings
     python benchmarks/run.py --quick        # 1,000 plans only, fewer repeats (a smoke test)
+    python benchmarks/run.py --quick --repeat 3 --single-repeat 21 --no-yamllint-corpus
+                                            # issue 19's targets 1-3 on a busy machine
 
 Run it with the project's virtualenv Python (`.venv/bin/python benchmarks/run.py`): tplan, the
 ruamel.yaml baseline, yamllint and check-jsonschema (`pip install -e '.[bench]'`) are all taken
@@ -40,6 +42,28 @@ yaml = YAML(typ="safe")
 assert yaml.Parser.__name__ == "CParser", "ruamel.yaml.clib is not installed"
 for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
     yaml.load(path.read_text(encoding="utf-8"))
+"""
+
+# Issue 19's floor: ruamel's C parser producing the event stream, no composing, no objects.
+SAFE_PARSE = """
+import sys
+from pathlib import Path
+from ruamel.yaml import YAML
+yaml = YAML(typ="safe")
+assert yaml.Parser.__name__ == "CParser", "ruamel.yaml.clib is not installed"
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    for _ in yaml.parse(path.read_text(encoding="utf-8")):
+        pass
+"""
+
+# Issue 19, target 3: `tplan render` has one plan per run, so the corpus is rendered in one
+# process through the command's own function (Markdown to standard output), as a folder lint is.
+RENDER_ALL = """
+import sys
+from pathlib import Path
+from tplan.commands.render import run_render
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    run_render(str(path), "md", None, today=__import__("datetime").date.fromisoformat(sys.argv[2]))
 """
 
 
@@ -147,6 +171,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 plans only, fewer repeats")
     parser.add_argument("--repeat", type=int, help="rounds for corpus runs (default 3, quick 1)")
     parser.add_argument("--single-repeat", type=int, help="rounds for single-file runs (default 21, quick 7)")
+    parser.add_argument("--no-yamllint-corpus", action="store_true", help="skip yamllint over the corpus (the slowest command; no target needs it)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tplan-bench")
     args = parser.parse_args()
     repeat = args.repeat or (1 if args.quick else 3)
@@ -159,10 +184,15 @@ def main() -> int:
         "tplan lint, 1k, --jobs 1": tplan("lint", "--today", TODAY, "--jobs", "1", str(small)),
         "tplan lint, 1k, --ignore D702": tplan("lint", "--today", TODAY, "--ignore", "D702", str(small)),
         "ruamel safe load, 1k (1 process)": [sys.executable, "-c", SAFE_LOAD, str(small)],
+        "ruamel C parse events, 1k (1 process)": [sys.executable, "-c", SAFE_PARSE, str(small)],
     }
+    if has_command("status"):
+        commands["tplan status, 1k"] = tplan("status", "--today", TODAY, str(small))
+    if has_command("render"):
+        commands["tplan render (md, in one process), 1k"] = [sys.executable, "-c", RENDER_ALL, str(small), TODAY]
     if has_command("report"):  # issue 17: the caseload report reads each plan once, like lint
         commands["tplan report, 1k"] = tplan("report", "--today", TODAY, str(small))
-    if tool("yamllint"):
+    if tool("yamllint") and not args.no_yamllint_corpus:
         commands["yamllint, 1k"] = [tool("yamllint"), "-f", "parsable", str(small)]
     schema_file = args.workdir / "tplan.schema.json"
     if tool("check-jsonschema") and has_command("schema"):
@@ -262,11 +292,26 @@ def report(results: dict[str, Result], render_available: bool, repeat: int, sing
         ratio = caseload.wall / lint1k.wall
         cpu = f" (CPU {caseload.cpu / lint1k.cpu:.2f})"
         rows.append(("5. report 1k vs lint 1k", "≤ 1.50", f"{ratio:.2f}{cpu}", ratio <= 1.5 and all(r.code == 0 for r in caseload.runs)))
+    rows.extend(issue19_rows(results))
     print("\nRatios are of median wall times (CPU-time ratios in brackets: less sensitive to a busy machine).")
     print("\n| target | goal | measured | met |")
     print("|---|---|---|---|")
     for name, goal, measured, met in rows:
         print(f"| {name} | {goal} | {measured} | {'—' if met is None else 'yes' if met else 'NO'} |")
+
+
+def issue19_rows(results: dict[str, Result]) -> list[tuple[str, str, str, bool | None]]:
+    """Issue 19's targets 2 and 3 (its target 1 is row 3 above, its target 4 rows 2a and 2b)."""
+    get, rows = results.get, []
+    lint1, parse = get("tplan lint, 1k, --jobs 1"), get("ruamel C parse events, 1k (1 process)")
+    ratio = lint1.cpu / parse.cpu
+    rows.append(("i19-2. lint --jobs 1 CPU vs C parser events, 1k", "≤ 2.00", f"{ratio:.2f}", ratio <= 2.0))
+    lint = get("tplan lint, 1k (default --jobs)")
+    for name in ("tplan status, 1k", "tplan render (md, in one process), 1k"):
+        if get(name):
+            ratio = get(name).wall / lint.wall
+            rows.append((f"i19-3. {name.removesuffix(', 1k')} vs lint, 1k", "≤ 1.20", f"{ratio:.2f} (CPU {get(name).cpu / lint.cpu:.2f})", ratio <= 1.2))
+    return rows
 
 
 if __name__ == "__main__":

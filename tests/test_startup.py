@@ -1,0 +1,122 @@
+"""Start-up and exit guards for `tplan lint` (issue 19): not timings, but the behaviour that makes
+it fast (no plugin scan, a frozen heap) and the promise that the fast exit loses no output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import MINIMAL, ROOT, tplan_command
+
+from tplan import cli
+
+FINDINGS = 3000
+
+
+@pytest.fixture(scope="module")
+def noisy_plan(tmp_path_factory):
+    """A valid plan with FINDINGS unused suppressions: one X901 warning each."""
+    path = tmp_path_factory.mktemp("noisy") / "noisy.yaml"
+    path.write_text(MINIMAL.read_text(encoding="utf-8") + "# tplan: disable=S103\n" * FINDINGS, encoding="utf-8")
+    return path
+
+
+def lint_cmd(*args: str) -> list[str]:
+    return [*tplan_command(), "lint", "--today", "2026-04-01", *args]
+
+
+ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+def test_every_finding_reaches_a_file(noisy_plan, tmp_path):
+    text, as_json = tmp_path / "out.txt", tmp_path / "out.json"
+    with text.open("wb") as out:
+        code = subprocess.run(lint_cmd(str(noisy_plan)), stdout=out, env=ENV, timeout=120).returncode
+    with as_json.open("wb") as out:
+        subprocess.run(lint_cmd("--format", "json", str(noisy_plan)), stdout=out, env=ENV, timeout=120)
+    lines = text.read_text(encoding="utf-8").splitlines()
+    assert code == 1
+    assert len([line for line in lines if " X901 warning " in line]) == FINDINGS
+    assert lines[-1] == f"Found {FINDINGS} warnings in 1 of 1 file checked."
+    assert len(json.loads(as_json.read_text(encoding="utf-8"))["findings"]) == FINDINGS
+
+
+def test_head_1_gets_the_first_finding_and_no_error(noisy_plan, tmp_path):
+    everything = subprocess.run(lint_cmd(str(noisy_plan)), capture_output=True, text=True, env=ENV, timeout=120)
+    piped = subprocess.run(
+        " ".join(f"'{part}'" for part in lint_cmd(str(noisy_plan))) + " | head -1",
+        shell=True, capture_output=True, text=True, env=ENV, timeout=120,
+    )
+    assert piped.stdout == everything.stdout.splitlines(keepends=True)[0]
+    assert piped.stderr == ""  # no traceback, no "Exception ignored" from a flush at teardown
+
+
+def test_the_fast_exit_flushes_first_and_keeps_the_code(monkeypatch, capsys):
+    left = []
+
+    def fake_exit(code):
+        left.append((code, capsys.readouterr().out))  # what had reached stdout by then
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "_is_program_entry", lambda: True)
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setattr(sys, "argv", ["tplan", "lint", "--today", "2026-04-01", str(MINIMAL)])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert left == [(0, "All clear: 1 file checked, no findings.\n")]
+
+
+def test_only_lint_leaves_fast(monkeypatch):
+    monkeypatch.setattr(cli, "_is_program_entry", lambda: True)
+    monkeypatch.setattr(os, "_exit", lambda code: pytest.fail("os._exit called"))
+    monkeypatch.setattr(sys, "argv", ["tplan", "rules"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 0
+
+
+def test_main_called_from_a_program_is_not_the_entry_point():
+    assert not cli._is_program_entry()  # pytest is the program here: main() must raise SystemExit
+
+
+START = """
+import gc, json, os, sys
+sys.argv = ["tplan", "lint", "--today", "2026-04-01", {plan!r}]
+from tplan.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps([gc.get_freeze_count(), os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
+                  sys.modules["pydantic.plugin._loader"]._plugins is None, gc.get_threshold()[0]]))
+"""
+
+
+def start_up(env: dict[str, str]) -> list:
+    code = START.format(plan=str(MINIMAL))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_lint_freezes_the_start_up_heap_and_skips_pydantics_plugin_scan():
+    env = {k: v for k, v in ENV.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    frozen, plugins, never_scanned, threshold = start_up(env)
+    assert frozen > 10_000  # the imported modules' objects are out of the collector's passes
+    assert plugins == "__all__"
+    assert never_scanned  # pydantic's plugin cache: filled by reading every installed package's metadata
+    assert threshold == 700  # the import-time threshold is undone
+
+
+def test_a_users_own_plugin_setting_is_kept():
+    assert start_up({**ENV, "PYDANTIC_DISABLE_PLUGINS": "logfire"})[1] == "logfire"
+
+
+def test_an_exit_with_a_message_keeps_the_normal_exit(monkeypatch):
+    """sys.exit("text") prints the text at teardown: os._exit would drop it."""
+    monkeypatch.setattr(cli, "_is_program_entry", lambda: True)
+    monkeypatch.setattr(os, "_exit", lambda code: pytest.fail("os._exit called"))
+    monkeypatch.setattr(sys, "argv", ["tplan", "lint", "x.yaml"])
+    cli._leave_fast("tplan: a message")  # returns: the caller re-raises the SystemExit
