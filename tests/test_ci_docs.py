@@ -7,10 +7,8 @@ import re
 import shlex
 
 import pytest
-
-from ruamel.yaml import YAML
-
 from conftest import EXAMPLES, MINIMAL, ROOT, run_tplan
+from ruamel.yaml import YAML
 
 DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
 

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, tplan_command
+
 from tplan.config import Config, find_config, lint_settings, load_config
 from tplan.errors import TplanError
 
@@ -95,7 +95,8 @@ def test_lint_settings_merge():
     values = ConfigFile.model_validate({"select": ["S"], "extend-select": ["G201"], "ignore": ["S109"], "fail-on": "error", "short-term-days": 120})
     settings = lint_settings(Config(values, Path("/clinic/pyproject.toml")))
     assert settings.select == ("S",) and settings.extend_select == ("G201",) and settings.ignore == ("S109",)
-    assert settings.fail_on is Severity.ERROR and settings.limits.short_term_days == 120 and settings.limits.long_term_days is None and settings.limits.long_term_months == 12
+    assert settings.fail_on is Severity.ERROR and settings.limits.short_term_days == 120
+    assert settings.limits.long_term_days is None and settings.limits.long_term_months == 12
     assert settings.root == "/clinic"
     cli = lint_settings(Config(values), select=("C",), ignore=(), fail_on=Severity.INFO)
     assert cli.select == ("C",) and cli.extend_select == () and cli.ignore == () and cli.fail_on is Severity.INFO
@@ -155,7 +156,8 @@ def test_measures_file_is_relative_to_the_config(repo):
         "measures:\n  - {id: CLINIC-1, name: Clinic scale, min: 0, max: 10, better: lower}\n"
     )
     (repo / "cfg" / "tplan.toml").write_text('measures = "clinic-measures.yaml"\n')
-    text = MINIMAL.read_text().replace("measure: GAD-7\n", "measure: CLINIC-1\n").replace("baseline: 14", "baseline: 8").replace('target: "<= 9"', 'target: "<= 4"')
+    text = MINIMAL.read_text().replace("measure: GAD-7\n", "measure: CLINIC-1\n").replace("baseline: 14", "baseline: 8").replace('target: "<= '
+        '9"', 'target: "<= 4"')
     (repo / "plans" / "far.yaml").write_text(text)
     assert "S111" in lint(repo, "plans").stdout  # not in the built-in catalogue
     result = lint(repo, "--config", "cfg/tplan.toml", "plans")

@@ -44,7 +44,8 @@ def test_progress_add_accepts_the_clinic_measure_and_checks_its_range(tplan, tmp
     bad = tplan("progress", "add", "plan.yaml", "--measure", "CLINIC-WB", "--score", "12", "--date", "2026-03-25", "--today", "2026-04-01", cwd=repo)
     assert bad.returncode == 2 and "outside" in bad.stderr
     assert (repo / "plan.yaml").read_text() == before
-    good = tplan("progress", "add", "plan.yaml", "--measure", "CLINIC-WB", "--score", "5", "--date", "2026-03-25", "--goal", "G2", "--today", "2026-04-01", cwd=repo)
+    good = tplan("progress", "add", "plan.yaml", "--measure", "CLINIC-WB", "--score", "5", "--date", "2026-03-25", "--goal", "G2",
+                 "--today", "2026-04-01", cwd=repo)
     assert good.returncode == 0, good.stderr
     assert "measure: CLINIC-WB" in (repo / "plan.yaml").read_text()
 

@@ -46,7 +46,10 @@ def test_duplicate_id_and_copied_goal_are_reported_in_each_file(tplan, tmp_path,
         "TP-6.yaml": plan("TP-6", "Cut worry time to under 30 minutes a day, as logged in a worry diary."),
     })
     result = tplan("lint", "--today", "2026-04-01", *job_args, "plans", cwd=tmp_path)
-    copied = "D702 info this goal statement is word for word the same in 5 plans (also {}); goals copied across clients are not individualised: rewrite it for this client"
+    copied = (
+        "D702 info this goal statement is word for word the same in 5 plans (also {}); goals copied across clients are not individualised: rewrite it for "
+        "this client"
+    )
     assert result.stdout.splitlines() == [
         "plans/TP-1.yaml:22:16: " + copied.format("plans/TP-2.yaml, plans/TP-3.yaml, plans/TP-4.yaml and 1 more"),
         "plans/TP-2.yaml:22:16: " + copied.format("plans/TP-1.yaml, plans/TP-3.yaml, plans/TP-4.yaml and 1 more"),

@@ -11,8 +11,8 @@ import pytest
 
 from tplan.commands.progress import run_progress_add
 from tplan.commands.review import run_review
-from tplan.yamltext import yaml_value
 from tplan.errors import TplanError
+from tplan.yamltext import yaml_value
 
 HERE = Path(__file__).parent
 MINIMAL = (HERE / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")

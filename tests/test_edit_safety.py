@@ -90,14 +90,14 @@ def test_two_edits_of_one_plan_at_once_never_lose_an_entry(tmp_path):
         for i in range(RACES):
             path = write(tmp_path, name=f"race-{i}.yaml")
             commands = [["progress", "add", str(path), *ADD], ["review", str(path), *REVIEW]]
-            for worker, args in zip(workers, commands):  # both start at once
+            for worker, args in zip(workers, commands, strict=True):  # both start at once
                 worker.stdin.write(json.dumps(args) + "\n")
             for worker in workers:
                 worker.stdin.flush()
             results = [json.loads(worker.stdout.readline()) for worker in workers]
             text = path.read_text(encoding="utf-8")
             landed = ["measure: GAD-7, score: 11}" in text, "summary: Race check" in text]
-            for (code, err), there in zip(results, landed):
+            for (code, err), there in zip(results, landed, strict=True):
                 assert code in (0, 2), err
                 assert (code == 0) == there, f"exit {code} but the entry is {'there' if there else 'lost'}: {err}"
                 if code == 2:

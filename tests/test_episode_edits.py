@@ -245,7 +245,8 @@ def test_close_writes_status_and_the_discharge_record_with_exactly_these_lines(t
 def test_close_through_the_cli_clears_what_only_an_open_plan_must_have(tmp_path):
     assert "27:15 R306" in lint_errors(TEXT)  # a goal past its deadline with no review: not once closed
     path = write(tmp_path)
-    result = run_tplan("close", str(path), "--reason", "client-withdrew", "--summary", "Stopped attending after May.", "--date", "2026-06-01", "--today", "2026-06-01")
+    result = run_tplan("close", str(path), "--reason", "client-withdrew", "--summary", "Stopped attending after "
+        "May.", "--date", "2026-06-01", "--today", "2026-06-01")
     assert result.returncode == 0, result.stderr
     assert load_text(path.read_text(encoding="utf-8")).data["discharge"] == {
         "date": TODAY, "reason": "client-withdrew", "summary": "Stopped attending after May.",

@@ -258,7 +258,7 @@ def test_ids_come_from_the_plan_and_element_ids():
     # an edit to one goal's target changes that Goal and the CarePlan's narrative, nothing else
     text = (EXAMPLES / "burnout.yaml").read_text(encoding="utf-8")
     edited = export(text.replace("target: \"<= 60\"", "target: \"<= 55\""))
-    changed = [a["fullUrl"] for a, b in zip(one["entry"], edited["entry"]) if a != b]
+    changed = [a["fullUrl"] for a, b in zip(one["entry"], edited["entry"], strict=True) if a != b]
     assert sorted(by_url(one)[url]["resourceType"] for url in changed) == ["CarePlan", "Goal"]
     assert [e["fullUrl"] for e in one["entry"]] == [e["fullUrl"] for e in edited["entry"]]
 

@@ -148,7 +148,8 @@ def _lint(text: str) -> list[str]:
     ("    measure: GAD-7\n", "    measure: GAD-7 Renata\n",
      "24:14 S111 the measure is a name that is not in the catalogue; see `tplan measures`, or use a custom measure with a unit"),
     ("      - id: G1.1\n", "      - id: G1\n", "29:13 G204 id G1 is used twice (first at goals[0])"),
-    ("  next: 2026-05-30", "  next: 2026-05-30  # tplan: disable=S1O7", "46:21 X901 unused suppression '# tplan: disable=S1O7': 'S1O7' is not a rule code; did you mean 'S107' (deadline-too-far)?"),
+    ("  next: 2026-05-30", "  next: 2026-05-30  # tplan: "
+        "disable=S1O7", "46:21 X901 unused suppression '# tplan: disable=S1O7': 'S1O7' is not a rule code; did you mean 'S107' (deadline-too-far)?"),
 ])
 def test_near_misses_are_quoted_with_one_hint_format(old, new, expected):
     text = MINIMAL.read_text()

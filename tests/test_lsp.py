@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, run_tplan
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
-
-from conftest import EXAMPLES, run_tplan
 
 BURNOUT = (EXAMPLES / "burnout.yaml").read_text(encoding="utf-8")
 TIMEOUT = 30

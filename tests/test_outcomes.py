@@ -16,7 +16,8 @@ from tplan.outcomes import Change, classify, reliable_change_points, s_diff
 
 def instrument(better: str = "lower", cutoff: str | None = None, **cited) -> Instrument:
     """An invented instrument, 0–60, with the given psychometrics (each with a made-up source)."""
-    data = {name: {"value": value, "source": "Invented 2026, test data", **({"kind": "test-retest"} if name == "reliability" else {})} for name, value in cited.items()}
+    data = {name: {"value": value, "source": "Invented 2026, test "
+        "data", **({"kind": "test-retest"} if name == "reliability" else {})} for name, value in cited.items()}
     if cutoff:
         data["cutoff"] = {"recovered": cutoff, "source": "Invented 2026, test data"}
     entry = {"id": "TEST", "name": "Test scale", "min": 0, "max": 60, "better": better, "psychometrics": data}
@@ -189,7 +190,10 @@ def test_mcid_rule_on_the_done_when_example(tplan, tmp_path):
     path.write_text(text, encoding="utf-8")
     result = tplan("lint", "--today", "2026-04-01", str(path))
     assert result.returncode == 1
-    assert f"{path}:26:13: M501 warning G1's target is 2 points from its baseline, less than PHQ-9's minimal clinically important difference of 5" in result.stdout
+    assert (
+        f"{path}:26:13: M501 warning G1's target is 2 points from its baseline, less than PHQ-9's minimal clinically important difference of 5"
+        in result.stdout
+    )
 
 
 # ---- the class wherever a goal's progress is shown: status (table, plain, JSON) and render ----

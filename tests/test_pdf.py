@@ -3,8 +3,8 @@
 Read back with pypdf: page counts on Letter and A4 (goal: at most 7 for examples/burnout.yaml),
 the text shows every goal id and the signers, the XMP declares PDF/A-3B, the attachments are the
 source file byte for byte (AFRelationship Source) and the FHIR Bundle `tplan export --fhir`
-writes (Alternative), and a --redact PDF holds no identifier and no attachment. Needs WeasyPrint and Debian's Pango libraries (`.ci/run` installs them); without them
-these tests fail rather than skip. The example client is invented.
+writes (Alternative), and a --redact PDF holds no identifier and no attachment. Needs WeasyPrint
+and Debian's Pango libraries (`.ci/run` installs them); without them these tests fail rather than skip. The example client is invented.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def test_without_weasyprint_one_line_says_how_to_install_it(tmp_path):
 
 
 def test_lint_never_imports_weasyprint():
-    code = "import sys; from tplan.cli import main; sys.argv = ['tplan', 'lint', '--today', '2026-12-01', %r]\n" \
-           "try:\n    main()\nexcept SystemExit:\n    pass\nprint('weasyprint' in sys.modules)" % str(BURNOUT)
+    code = f"import sys; from tplan.cli import main; sys.argv = ['tplan', 'lint', '--today', '2026-12-01', {str(BURNOUT)!r}]\n" \
+           "try:\n    main()\nexcept SystemExit:\n    pass\nprint('weasyprint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from conftest import ROOT
+
 from tplan.linter import LintSettings, lint_text
 from tplan.measures import builtin_catalogue
 

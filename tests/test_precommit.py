@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
-
 from conftest import MINIMAL, ROOT
+from ruamel.yaml import YAML
 
 GIT = ["git", "-c", "user.name=tplan tests", "-c", "user.email=tests@example.org", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
 

@@ -80,8 +80,10 @@ def test_message_never_shows_the_name_or_date_of_birth(tplan, tmp_path):
     result = tplan("lint", "--today", "2026-04-01", "Rivera_Alex/1988-04-12.yaml", cwd=tmp_path)
     lines = result.stdout.splitlines()
     assert lines[:2] == [
-        "Rivera_Alex/1988-04-12.yaml:7:9: P801 warning the file's path contains the client's name, which then shows in logs and git history; rename it after the plan id (TP-TEST-0001.yaml)",
-        "Rivera_Alex/1988-04-12.yaml:8:18: P801 warning the file's path contains the client's date of birth, which then shows in logs and git history; rename it after the plan id (TP-TEST-0001.yaml)",
+        "Rivera_Alex/1988-04-12.yaml:7:9: P801 warning the file's path contains the client's name, which then shows in logs and git history; rename it after "
+            "the plan id (TP-TEST-0001.yaml)",
+        "Rivera_Alex/1988-04-12.yaml:8:18: P801 warning the file's path contains the client's date of birth, which then shows in logs and git history; rename "
+            "it after the plan id (TP-TEST-0001.yaml)",
     ]
     messages = " ".join(line.split(" warning ", 1)[1] for line in lines[:2])
     for secret in ("Alex", "alex", "Rivera", "rivera", "1988", "19880412"):

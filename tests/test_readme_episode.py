@@ -59,8 +59,8 @@ def test_the_episode_runs_verbatim_with_no_false_alarm(tmp_path):
         assert " error " not in findings.stdout and " warning " not in findings.stdout, (command, findings.stdout)
     assert run_tplan("lint", "--today", "2026-12-01", PLAN, cwd=tmp_path).stdout == "All clear: 1 file checked, no findings.\n"
     after = (tmp_path / PLAN).read_text(encoding="utf-8")
-    removed = [l[1:] for l in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-               if l.startswith("-") and not l.startswith("---")]
+    removed = [line[1:] for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line.startswith("-") and not line.startswith("---")]
     # only what the episode changed: status, updated, G1's target and deadline, the next review
     assert removed == ["status: active", "updated: 2026-03-02", '    target: ">= 5"', "    deadline: 2026-05-25", "  next: 2026-05-31"]
     assert "discharge:\n  date: 2026-09-01\n  reason: goals-met\n" in after

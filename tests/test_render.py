@@ -12,6 +12,7 @@ test fails rather than skips, so CI cannot pass without having looked at the pag
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import os
 import re
@@ -90,7 +91,7 @@ def test_html_is_self_contained_and_accessible(tplan):
     assert "url(" not in result.stdout and "@import" not in result.stdout
     headings = [int(t[1]) for t in names if re.fullmatch(r"h[1-6]", t)]
     assert headings[0] == 1 and headings.count(1) == 1
-    assert all(b <= a + 1 for a, b in zip(headings, headings[1:])), "a heading level is skipped"
+    assert all(b <= a + 1 for a, b in itertools.pairwise(headings)), "a heading level is skipped"
     assert names.count("th") > 20 and all(a.get("scope") for t, a in page.tags if t == "th")
     svgs = [a for t, a in page.tags if t == "svg"]
     # the goals and objectives with progress scores: PHQ-9 (G1), G1.1, CBI (G2), G2.1, WHO-5 (G4)
@@ -133,7 +134,7 @@ def test_golden_thread_links_problem_goals_and_interventions(tplan):
 def test_status_agrees_with_attainment(tplan, tmp_path):
     """A goal whose score has not moved is 'behind' in the document, as attainment() says."""
     from tplan.attainment import attainment
-    from tplan.linter import LintSettings, validate
+    from tplan.linter import validate
     from tplan.loader import load_text
     from tplan.measures import load_catalogue
 

@@ -84,7 +84,10 @@ def test_html_is_self_contained_with_an_inline_svg_per_assessable_measure(tplan)
     for n, cls in enumerate(("recovered", "improved", "nochange", "deteriorated")):
         assert f'<rect class="{cls}" x="{n * 150}.0" y="0" width="150.0" height="28" transform="translate(90.0 0)">' in html
     assert "PHQ-9 outcomes: recovered 1 of 4; reliable improvement, not recovered 1 of 4; no reliable change 1 of 4; reliable deterioration 1 of 4" in html
-    assert "<td>PHQ-9</td><td class=\"num\">5</td><td class=\"num\">4</td><td class=\"num\">-3</td><td class=\"num\">-4.5</td><td class=\"num\">50%</td>" in html
+    assert (
+        "<td>PHQ-9</td><td class=\"num\">5</td><td class=\"num\">4</td><td class=\"num\">-3</td><td class=\"num\">-4.5</td>"
+        "<td class=\"num\">50%</td>"
+    ) in html
 
 
 def identifiers(folder: Path) -> set[str]:

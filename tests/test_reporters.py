@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import MINIMAL, tplan_command
 
-from conftest import MINIMAL, ROOT, tplan_command
 from tplan.diagnostics import Diagnostic, FileResult, Report, Severity
 from tplan.reporters import REPORTERS, Format
 from tplan.reporters.github import escape_data, escape_property
@@ -84,7 +84,6 @@ def test_sarif_from_a_real_run_is_valid_and_points_into_the_repository(tmp_path)
     run_ = document["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.code for r in ALL_RULES]
-    by_id = {r["id"]: r for r in rules}
     results = run_["results"]
     assert {r["ruleId"] for r in results} == {"S103", "S112", "E000"}
     for r in results:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import MINIMAL
-
 import pytest
+from conftest import MINIMAL
 
 from tplan.linter import LintSettings, lint_text
 from tplan.loader import LoadError, load_text
@@ -108,7 +107,7 @@ def test_progress_add_through_a_symlink_edits_the_real_plan(tplan, tmp_path):
 
 def billion_laughs() -> str:
     lines = ["tplan: 1", "a: &a [" + ",".join(['"lol"'] * 9) + "]"]
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     return "\n".join(lines + ["strengths: *i"]) + "\n"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT
 from docgen import generate, replace_block, rules_table
+
 from tplan.commands.rules import severity_text
 from tplan.rules import ALL_RULES, BY_CODE
 
@@ -24,10 +24,10 @@ def test_rules_piped_prints_one_plain_line_per_rule(tplan):
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert len(lines) == len(ALL_RULES)
-    for line, rule in zip(lines, ALL_RULES):
+    for line, rule in zip(lines, ALL_RULES, strict=True):
         assert re.fullmatch(rf"{rule.code}  {rule.name} +{re.escape(severity_text(rule))} +{re.escape(rule.summary)}", line), line
     # The columns line up, so the summaries start in one column.
-    assert len({line.index(rule.summary) for line, rule in zip(lines, ALL_RULES)}) == 1
+    assert len({line.index(rule.summary) for line, rule in zip(lines, ALL_RULES, strict=True)}) == 1
     assert "┃" not in result.stdout and "│" not in result.stdout
 
 
@@ -60,7 +60,8 @@ def test_explain_shows_where_a_rule_does_not_apply(tplan):
     assert tplan("explain", "C401").stdout.startswith("C401 missing-consent (error (not on closed/draft plans))")
 
 
-@pytest.mark.parametrize("asked, hint", [("S1O7", "did you mean 'S107' (deadline-too-far)?"), ("no-deadlin", "did you mean 'S103' (no-deadline)?"), ("zzz", "`tplan rules` lists every rule")])
+@pytest.mark.parametrize("asked, hint", [("S1O7", "did you mean 'S107' "
+    "(deadline-too-far)?"), ("no-deadlin", "did you mean 'S103' (no-deadline)?"), ("zzz", "`tplan rules` lists every rule")])
 def test_explain_unknown_rule_is_a_clear_error(tplan, asked, hint):
     result = tplan("explain", asked)
     assert result.returncode == 2

@@ -127,6 +127,7 @@ def test_attainment(scores, today, status, trend):
 )
 def test_text_that_became_a_mapping_gets_a_quoting_hint(old, new, hinted):
     from conftest import MINIMAL
+
     from tplan.linter import LintSettings, lint_text
     from tplan.measures import builtin_catalogue
 

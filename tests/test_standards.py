@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-
 from docgen import replace_block, surveyor_table
+
 from tplan.rules import ALL_RULES, BY_CODE, standards
 
 JC, CARF, CFR = "Joint Commission CTS.03.01.03", "CARF Section 2.C", "42 CFR 456.180"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import MINIMAL
+
 from tplan.linter import LintSettings, lint_text
 from tplan.measures import builtin_catalogue
 from tplan.suppressions import find

@@ -211,7 +211,7 @@ class Summary:
         data = dataclasses.asdict(self)
         data["period"] = {"from": _iso(self.period.start), "to": _iso(self.period.end)}
         data["today"] = self.today.isoformat()
-        for m, raw in zip(self.measures, data["measures"]):
+        for m, raw in zip(self.measures, data["measures"], strict=True):
             raw["percent"] = {
                 "reliable_improvement": m.percent(m.improved),
                 "recovered": m.percent(m.recovered),
@@ -251,7 +251,8 @@ def summarise(results: list[PlanFacts | str], catalogue: Catalogue, period: Peri
             m.clients += 1
             first, last = series.scores[0][1], series.scores[-1][1]
             changes.setdefault(series.measure, []).append(last - first)
-            result = classify(first, last, catalogue.get(series.measure))
+            inst = catalogue.get(series.measure)
+            result = classify(first, last, inst) if inst is not None else None
             summary.by_plan.append(PlanOutcome(facts.plan_id, series.measure, first, last, last - first, result.change_class.value if result else None))
             if result is None:
                 continue

@@ -11,7 +11,6 @@ gc.set_threshold(100_000, 50, 50)
 
 import datetime as _dt  # noqa: E402
 import sys  # noqa: E402
-from typing import List, Optional  # noqa: E402
 
 import typer  # noqa: E402
 
@@ -44,18 +43,22 @@ def parse_date(value: str | None, option: str) -> _dt.date | None:
 
 @app.command()
 def lint(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml); - reads a plan from standard input."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
-    select: Optional[str] = typer.Option(None, "--select", metavar="CODES", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
-    ignore: Optional[str] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rules: comma-separated codes, prefixes or names."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="LEVEL", help="Lowest severity that makes the run fail: error, warning (default) or info."),
-    output_format: Format = typer.Option("text", "--format", help="text for people; json for scripts; sarif for GitHub code scanning; github for pull-request annotations."),
+    paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively for *.yaml and *.yml); - reads a plan from "
+        "standard input."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for reproducible CI runs."),
+    select: str | None = typer.Option(None, "--select", metavar="CODES", help="Only these rules: comma-separated codes, prefixes (S1) or names."),
+    ignore: str | None = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rules: comma-separated codes, prefixes or names."),
+    fail_on: str | None = typer.Option(None, "--fail-on", metavar="LEVEL", help="Lowest severity that makes the run fail: error, warning (default) or info."),
+    output_format: Format = typer.Option("text", "--format", help="text for people; json for scripts; sarif for GitHub code scanning; github for pull-request "
+        "annotations."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: the findings only, no summary line (a clean run prints nothing)."),
     statistics: bool = typer.Option(False, "--statistics", help="Text format: how many findings each rule has, instead of each finding."),
-    config: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) instead of searching for one."),
+    config: str | None = typer.Option(None, "--config", metavar="FILE", help="Use this config file (.tplan.toml, or a pyproject.toml with a tool.tplan table) "
+        "instead of searching for one."),
     isolated: bool = typer.Option(False, "--isolated", help="Ignore every config file: defaults and the command line only."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
-    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="PATH", help="With -: the plan's file name, for config matching (per-file-ignores, exclude) and in messages."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many files (default: one per CPU core; 1: no workers)."),
+    stdin_filename: str | None = typer.Option(None, "--stdin-filename", metavar="PATH", help="With -: the plan's file name, for config matching "
+        "(per-file-ignores, exclude) and in messages."),
 ) -> None:
     """Check plans against the format and the SMART, golden-thread and compliance rules.
 
@@ -91,8 +94,9 @@ def lint(
 
 @app.command()
 def measures(
-    ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Only these instruments, e.g. PHQ-9 (default: all)."),
-    details: bool = typer.Option(False, "--details", help="Each instrument's MCID, reliability, reliable change and clinical cut-off, with the source of every value."),
+    ids: list[str] | None = typer.Argument(None, metavar="[ID]...", help="Only these instruments, e.g. PHQ-9 (default: all)."),
+    details: bool = typer.Option(False, "--details", help="Each instrument's MCID, reliability, reliable change and clinical cut-off, with the source of every "
+        "value."),
 ) -> None:
     """List the measures catalogue: instrument ids, ranges, better direction and severity bands."""
     from tplan.commands.measures import run_measures
@@ -108,13 +112,14 @@ TEMPLATE_DIR_HELP = "A folder of your own templates (repeatable); a template the
 @app.command()
 def new(
     template: str = typer.Option(..., "--template", "-t", metavar="NAME", help="Template name, e.g. burnout (`tplan templates` lists them)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the plan to this file (default: print it)."),
-    client: Optional[str] = typer.Option(None, "--client", metavar="NAME", help="The client's name."),
-    clinician: Optional[str] = typer.Option(None, "--clinician", metavar="NAME", help="The clinician's name."),
-    start: Optional[str] = typer.Option(None, "--start", metavar="YYYY-MM-DD", help="Start date YYYY-MM-DD (default today); deadlines and the next review count from it."),
-    plan_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The plan id, e.g. TP-2026-0042 (letters, digits, '.', '_', '-')."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the plan to this file (default: print it)."),
+    client: str | None = typer.Option(None, "--client", metavar="NAME", help="The client's name."),
+    clinician: str | None = typer.Option(None, "--clinician", metavar="NAME", help="The clinician's name."),
+    start: str | None = typer.Option(None, "--start", metavar="YYYY-MM-DD", help="Start date YYYY-MM-DD (default today); deadlines and the next review count "
+        "from it."),
+    plan_id: str | None = typer.Option(None, "--id", metavar="ID", help="The plan id, e.g. TP-2026-0042 (letters, digits, '.', '_', '-')."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
-    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
+    template_dir: list[str] | None = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
 ) -> None:
     """Start a draft plan from a condition template.
 
@@ -147,7 +152,7 @@ app.add_typer(templates_app, name="templates")
 @templates_app.callback(invoke_without_command=True)
 def templates(
     ctx: typer.Context,
-    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
+    template_dir: list[str] | None = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
 ) -> None:
     """List the condition templates (name, title, measures), or show one.
 
@@ -167,7 +172,7 @@ def templates(
 def templates_show(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="Template name, e.g. burnout."),
-    template_dir: Optional[List[str]] = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
+    template_dir: list[str] | None = typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP),
 ) -> None:
     """Show one template: its description, measures, sources and plan skeleton."""
     from tplan.commands.templates import run_template_show
@@ -182,13 +187,16 @@ def render(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to render."),
     html: bool = typer.Option(False, "--html", help="Self-contained, print-ready HTML (one file: inline CSS and charts, no scripts)."),
     md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html or .pdf)."),
-    pdf: bool = typer.Option(False, "--pdf", help="A PDF/A-3b archive copy with the plan's YAML embedded (needs `pip install 'tplan[pdf]'`; docs/pdf.md). Without -o: PLAN's name with .pdf, in the current folder."),
+    pdf: bool = typer.Option(False, "--pdf", help="A PDF/A-3b archive copy with the plan's YAML embedded (needs `pip install 'tplan[pdf]'`; docs/pdf.md). "
+        "Without -o: PLAN's name with .pdf, in the current folder."),
     paper: str = typer.Option("letter", "--paper", metavar="letter|a4", help="Paper size for --pdf: letter or a4."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
-    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency contacts, guardian and insurance ids removed, and every written form of them scrubbed from free text (docs/privacy.md)."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency "
+        "contacts, guardian and insurance ids removed, and every written form of them scrubbed from free text (docs/privacy.md)."),
     strict: bool = typer.Option(False, "--strict", help="Refuse to render a plan with lint errors (exit 1) instead of adding a warning banner."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible output."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible "
+        "output."),
 ) -> None:
     """Render a plan as a document to share: Markdown, HTML ready to print, or a PDF/A-3b file.
 
@@ -208,11 +216,14 @@ def render(
 @app.command()
 def export(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to export."),
-    fhir: bool = typer.Option(False, "--fhir", help="A FHIR R4 transaction Bundle in JSON (CarePlan, Goals, Conditions, ServiceRequests, Observations, Provenance)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    fhir: bool = typer.Option(False, "--fhir", help="A FHIR R4 transaction Bundle in JSON (CarePlan, Goals, Conditions, ServiceRequests, Observations, "
+        "Provenance)."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists, and export even when the plan has lint errors."),
-    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and emergency contacts removed."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself does not depend on it."),
+    redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers as `render --redact` does: initials, year of birth; contact details and "
+        "emergency contacts removed."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today for the lint check; the Bundle itself "
+        "does not depend on it."),
 ) -> None:
     """Export a plan for EHRs, payers and care coordinators as one FHIR R4 transaction Bundle.
 
@@ -239,12 +250,15 @@ app.add_typer(progress_app, name="progress")
 @progress_app.command("add")
 def progress_add(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the entry in."),
-    measure: Optional[str] = typer.Option(None, "--measure", metavar="MEASURE", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom measures; a catalogue instrument listed under assessments also works (monitoring)."),
-    score: Optional[str] = typer.Option(None, "--score", metavar="SCORE", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
-    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the score was taken or the session held (YYYY-MM-DD); default today."),
-    goal: List[str] = typer.Option([], "--goal", metavar="ID", help="Goal or objective id the entry belongs to (repeat, or comma-separate); default: every goal on this measure."),
-    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A short note for the entry; alone (no --measure/--score) it is a narrative entry. No need for quotes inside: tplan quotes it in the file when needed."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    measure: str | None = typer.Option(None, "--measure", metavar="MEASURE", help="Instrument id (e.g. PHQ-9) or the name of one of the plan's custom "
+        "measures; a catalogue instrument listed under assessments also works (monitoring)."),
+    score: str | None = typer.Option(None, "--score", metavar="SCORE", help="The score, e.g. 12 or 4.5; must be inside the instrument's range."),
+    date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the score was taken or the session held (YYYY-MM-DD); default today."),
+    goal: list[str] = typer.Option([], "--goal", metavar="ID", help="Goal or objective id the entry belongs to (repeat, or comma-separate); default: every "
+        "goal on this measure."),
+    note: str | None = typer.Option(None, "--note", metavar="TEXT", help="A short note for the entry; alone (no --measure/--score) it is a narrative entry. No "
+        "need for quotes inside: tplan quotes it in the file when needed."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Append a progress entry: `tplan progress add plans/TP-0042.yaml --measure PHQ-9 --score 12`,
     or a narrative one: `tplan progress add plans/TP-0042.yaml --note "Slept better this week"`.
@@ -266,16 +280,18 @@ def progress_add(
 @app.command()
 def review(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to record the review in."),
-    summary: Optional[str] = typer.Option(None, "--summary", metavar="TEXT", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\" (optional with --goal)."),
-    changes: Optional[str] = typer.Option(None, "--changes", metavar="TEXT", help="What changed in the plan at this review."),
-    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the review was held (YYYY-MM-DD); default today."),
-    next_review: Optional[str] = typer.Option(None, "--next", metavar="YYYY-MM-DD", help="Date of the next review; default the review date plus reviews.interval_days."),
-    goal: Optional[str] = typer.Option(None, "--goal", metavar="ID", help="A goal or objective (G1, G1.2) whose status, target or deadline this review changes."),
-    status: Optional[str] = typer.Option(None, "--status", metavar="STATUS", help="The goal's new status: met, partially-met, revised, discontinued, deferred or active."),
-    target: Optional[str] = typer.Option(None, "--target", metavar="TARGET", help="The goal's new target, e.g. \"<= 7\" (written as targets are in plans)."),
-    deadline: Optional[str] = typer.Option(None, "--deadline", metavar="YYYY-MM-DD", help="The goal's new deadline."),
-    reason: Optional[str] = typer.Option(None, "--reason", metavar="TEXT", help="Why the goal changed (required with --goal); recorded under the goal's changes."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    summary: str | None = typer.Option(None, "--summary", metavar="TEXT", help="What the review found, e.g. \"GAD-7 14 to 9; G1 met\" (optional with --goal)."),
+    changes: str | None = typer.Option(None, "--changes", metavar="TEXT", help="What changed in the plan at this review."),
+    date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date the review was held (YYYY-MM-DD); default today."),
+    next_review: str | None = typer.Option(None, "--next", metavar="YYYY-MM-DD", help="Date of the next review; default the review date plus "
+        "reviews.interval_days."),
+    goal: str | None = typer.Option(None, "--goal", metavar="ID", help="A goal or objective (G1, G1.2) whose status, target or deadline this review changes."),
+    status: str | None = typer.Option(None, "--status", metavar="STATUS", help="The goal's new status: met, partially-met, revised, discontinued, deferred or "
+        "active."),
+    target: str | None = typer.Option(None, "--target", metavar="TARGET", help="The goal's new target, e.g. \"<= 7\" (written as targets are in plans)."),
+    deadline: str | None = typer.Option(None, "--deadline", metavar="YYYY-MM-DD", help="The goal's new deadline."),
+    reason: str | None = typer.Option(None, "--reason", metavar="TEXT", help="Why the goal changed (required with --goal); recorded under the goal's changes."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Record a plan review: adds it to reviews.history, moves reviews.next and updated.
 
@@ -305,9 +321,10 @@ def close(
     plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to close."),
     reason: str = typer.Option(..., "--reason", metavar="REASON", help="Why care ended: goals-met, client-withdrew, referred, moved, administrative or other."),
     summary: str = typer.Option(..., "--summary", metavar="TEXT", help="How care ended, e.g. \"PSS-10 at 11 and 12 at the last two reviews\"."),
-    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="The discharge date (YYYY-MM-DD); default today."),
-    referral: List[str] = typer.Option([], "--referral", metavar="\"TO: REASON\"", help="A referral made at discharge, e.g. \"Peer support group: maintenance\" (repeatable)."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="The discharge date (YYYY-MM-DD); default today."),
+    referral: list[str] = typer.Option([], "--referral", metavar="\"TO: REASON\"", help="A referral made at discharge, e.g. \"Peer support group: "
+        "maintenance\" (repeatable)."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Close a plan at discharge: sets `status: closed` and writes the `discharge` record.
 
@@ -324,15 +341,16 @@ def close(
 
 @app.command()
 def status(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
     format: str = typer.Option("table", "--format", metavar="table|json", help="table (for people) or json (for scripts)."),
     sort: str = typer.Option("urgency", "--sort", metavar="urgency|id", help="urgency (overdue reviews first) or id."),
 ) -> None:
     """Show the caseload: who is due for review and how each goal is doing.
 
     Per plan: id, client initials, status, next review (due in N days / overdue by N days), each
-    goal's latest score against its target with the trend, and the linter's finding counts. Sorted by urgency: unreadable plans, overdue or unscheduled reviews, then the soonest due;
+    goal's latest score against its target with the trend, and the linter's finding counts.
+    Sorted by urgency: unreadable plans, overdue or unscheduled reviews, then the soonest due;
     drafts and closed plans last. Exit 2 when a plan cannot be read.
     """
     from tplan.commands.status import run_status
@@ -342,14 +360,15 @@ def status(
 
 @app.command()
 def report(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
-    date_from: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="Count scores, reviews and goal status changes from this date."),
-    date_to: Optional[str] = typer.Option(None, "--to", metavar="YYYY-MM-DD", help="Count them up to this date (inclusive)."),
-    format: str = typer.Option("md", "--format", metavar="md|html|json", help="md (Markdown), html (one self-contained file, inline SVG charts, no script) or json."),
+    paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files or folders (searched recursively)."),
+    date_from: str | None = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="Count scores, reviews and goal status changes from this date."),
+    date_to: str | None = typer.Option(None, "--to", metavar="YYYY-MM-DD", help="Count them up to this date (inclusive)."),
+    format: str = typer.Option("md", "--format", metavar="md|html|json", help="md (Markdown), html (one self-contained file, inline SVG charts, no script) or "
+        "json."),
     by_plan: bool = typer.Option(False, "--by-plan", help="Add one row per plan and measure, by plan id (the only way plan ids appear)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
-    today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Report a caseload's outcomes: per measure, change, reliable improvement, recovery, deterioration.
 
@@ -400,7 +419,8 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and the YAML parser in use, then exit."),
-    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback (also TPLAN_DEBUG=1). A traceback can quote the plan: check it before sharing."),
+    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback (also TPLAN_DEBUG=1). A traceback can quote the plan: check "
+        "it before sharing."),
 ) -> None:
     if debug:
         from tplan.debug import enable
@@ -410,7 +430,7 @@ def _options(
 
 @app.command()
 def schema(
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the schema to this file instead of printing it."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the schema to this file instead of printing it."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
     """Print the plan format as JSON Schema, for editors (YAML language server) and other tools.

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic_core import ErrorDetails
 
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
@@ -124,9 +125,10 @@ def load_config(config_file: str | None = None, isolated: bool = False, cwd: Pat
         if not path.is_file():
             raise TplanError(f"{config_file}: no such config file")
     else:
-        path = find_config(cwd or Path.cwd())
-        if path is None:
+        found = find_config(cwd or Path.cwd())
+        if found is None:
             return Config()
+        path = found
     return read_config(path)
 
 
@@ -189,7 +191,7 @@ class _Where:
         line = f":{self.text.count(chr(10), 0, match.start()) + 1}" if match else ""
         return f"{_display(self.path)}{line}: {self.prefix}{key}"
 
-    def error(self, error: dict) -> str:
+    def error(self, error: ErrorDetails) -> str:
         loc = [str(p) for p in error["loc"]]
         key = loc[0] if loc else ""
         if error["type"] == "extra_forbidden":

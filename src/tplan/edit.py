@@ -19,15 +19,17 @@ import contextlib
 import copy
 import datetime as _dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Iterator
+from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tplan.diagnostics import Path, Severity
 from tplan.errors import TplanError
-from tplan.fsio import UNCHANGED as _UNCHANGED, atomic_write, check_writable, edit_lock
+from tplan.fsio import UNCHANGED as _UNCHANGED
+from tplan.fsio import atomic_write, check_writable, edit_lock
 from tplan.loader import LoadError, decode, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.plan import Plan
@@ -100,6 +102,7 @@ def open_plan(path: str, catalogue: Catalogue | None = None) -> PlanFile:
     work = text.replace("\r", "\n") if cr_only else text
     bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
     root = checked.doc.root
+    assert isinstance(root, MappingNode)  # the plan passed the schema, so its top level is a mapping
     return PlanFile(FsPath(path), raw, work, bom, checked.doc.data, checked.plan, root, _measure_style(work, root), cr_only)
 
 
@@ -231,7 +234,7 @@ class PlanEdit:
     def set_value(self, path: Path, value: Any, *, after: str | tuple[str, ...] | None = None) -> None:
         """Set a scalar at path (its parent mapping must exist); a new key goes after `after`.
         A value the clinician quoted keeps its quotes."""
-        parent_path, key = path[:-1], path[-1]
+        parent_path, key = _split_key(path)
         parent = self._node(parent_path)
         found = _entry(parent, key)
         flow = not _is_block(parent)
@@ -252,7 +255,7 @@ class PlanEdit:
         """Add a new key holding a mapping (e.g. `discharge:`), one key per line in a block file,
         after the first of `after` that the parent has (else after its last key). Lists of
         mappings inside it get one `- {…}` line per item."""
-        parent_path, key = path[:-1], path[-1]
+        parent_path, key = _split_key(path)
         parent = self._node(parent_path)
         if _entry(parent, key) is not None:
             raise TplanError(f"{self.pf.path}: the plan already has {key}; {_UNCHANGED}")
@@ -277,7 +280,7 @@ class PlanEdit:
         self, path: Path, index: int, entries: list[dict], *, new_style: str = "flow", before: str | None = None
     ) -> None:
         """insert_item for several entries in a row (in the order given)."""
-        parent_path, key = path[:-1], path[-1]
+        parent_path, key = _split_key(path)
         parent = self._node(parent_path)
         found = _entry(parent, key)
         parent_data = _data_at(self.expected, parent_path)
@@ -358,10 +361,10 @@ class PlanEdit:
         offset, line_start = _line_after(self.pf.text, node)
         self._insert_lines(offset, lines, at_line_start=line_start)
 
-    def _node(self, path: Path) -> Node:
+    def _node(self, path: Path) -> MappingNode:
         node: Node = self.pf.root
         for part in path:
-            found = _entry(node, part) if isinstance(node, MappingNode) else None
+            found: tuple[Node | None, Node] | None = _entry(node, part) if isinstance(node, MappingNode) else None
             if isinstance(node, SequenceNode) and isinstance(part, int):
                 found = (None, node.value[part])
             if found is None:
@@ -467,6 +470,14 @@ class PlanEdit:
 
 
 # ---- node and text helpers ------------------------------------------------------------------------
+
+
+def _split_key(path: Path) -> tuple[Path, str]:
+    """The parent's path and the key an edit adds or changes (the last part names a key)."""
+    key = path[-1]
+    if not isinstance(key, str):
+        raise TypeError(f"an edit's path must end with a key, not the list index {key}")
+    return path[:-1], key
 
 
 def _entry(mapping: Node, key: Any) -> tuple[Node, Node] | None:

@@ -26,7 +26,7 @@ def days_between_sessions(text: str | None) -> float | None:
     per = re.fullmatch(r"(once|twice|three times|thrice|four times|\d+ ?x|\d+ times) ?(?:a|per|/|each) ?(day|week|month)", t)
     if per:
         count_text = per.group(1).replace("times", "").replace("x", "").strip()
-        count = _TIMES.get(per.group(1), None) or int(count_text)
+        count = _TIMES.get(per.group(1)) or int(count_text)
         return _UNIT_DAYS[per.group(2)] / count
     times = re.fullmatch(r"(once|twice|three times|four times) (daily|weekly|monthly)", t)
     if times:

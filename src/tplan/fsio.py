@@ -68,9 +68,9 @@ def atomic_write(path: str | os.PathLike, text: str | bytes, *, overwrite: bool 
     except OSError as exc:
         raise TplanError(f"{path}: cannot write the file ({_cause(exc)}, in the folder {folder}); {left}") from None
     try:
-        binary = isinstance(text, bytes)
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")  # as written: no newline translation
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if existed:

@@ -19,6 +19,7 @@ from tplan.loader import LoadedDoc, LoadError, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches as path_matches
 from tplan.pathmatch import matches_any, relative
+from tplan.reading import decode, read_plan_bytes
 from tplan.rules import (
     ALL_RULES,
     BY_CODE,
@@ -30,7 +31,6 @@ from tplan.rules import (
 )
 from tplan.rules.loading import ALWAYS_REPORTED
 from tplan.rules.loading import RULES as LOADING_RULES
-from tplan.reading import decode, read_plan_bytes
 from tplan.ruleselect import matches
 from tplan.schema.adapt import duplicate_key_message, schema_findings
 from tplan.schema.plan import Plan

@@ -17,8 +17,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import BaseResolver, Resolver
 from ruamel.yaml.tag import Tag
 
@@ -305,7 +305,7 @@ def _check_nesting(text: str) -> None:
 # nesting needs a column of it, at most two levels per column (a list at its mapping's indentation),
 # so only a file with a run at least MAX_NESTING // 2 long can nest too deeply. The patterns start
 # with a line break (or match at the start) so the regex engine can skip ahead: ~50 µs per plan.
-_RUN = "[ \t?:-]{%d}" % (MAX_NESTING // 2 - 1)
+_RUN = f"[ \t?:-]{{{MAX_NESTING // 2 - 1}}}"
 _LONG_RUN_AT_START = re.compile(_RUN)
 _LONG_RUN_AFTER_BREAK = re.compile("[\r\n\x85\u2028\u2029]" + _RUN)  # ruamel's line breaks
 _ANY_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
@@ -443,19 +443,19 @@ class _Builder:
 
     def _build(self, node: Node, path: Path) -> tuple[Any, int]:
         if isinstance(node, ScalarNode):
-            value = _scalar(node)
-            if isinstance(value, str) and ("TODO" in value or "<" in value):
-                match = PLACEHOLDER.search(value)
+            scalar = _scalar(node)
+            if isinstance(scalar, str) and ("TODO" in scalar or "<" in scalar):
+                match = PLACEHOLDER.search(scalar)
                 if match:
                     self.placeholders.append((path, match.group(0)))
             weight = 1
-            if isinstance(value, str) and len(value) >= CHARS_PER_VALUE:
-                weight += len(value) // CHARS_PER_VALUE
+            if isinstance(scalar, str) and len(scalar) >= CHARS_PER_VALUE:
+                weight += len(scalar) // CHARS_PER_VALUE
                 if id(node) in self._long_scalars:  # an alias of a long text: counted by its size
                     self._count_repeat(weight, node)
                 else:
                     self._long_scalars.add(id(node))
-            return value, weight
+            return scalar, weight
         ident = id(node)
         if ident in self._built:
             return self._repeat(node, path)

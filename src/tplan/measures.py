@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
+from typing import Any
 
 from tplan.errors import TplanError
 
@@ -29,7 +30,7 @@ class Instrument:
     bands: tuple[Band, ...] = ()
     loinc: str | None = None
     reference: str | None = None
-    psychometrics: "Psychometrics" = field(default_factory=lambda: Psychometrics())
+    psychometrics: Psychometrics = field(default_factory=lambda: Psychometrics())
 
     def band(self, score: float) -> str | None:
         """The published severity band a score falls in, if the instrument has bands."""
@@ -104,7 +105,7 @@ class Catalogue:
     def ids(self) -> list[str]:
         return [i.id for i in self.instruments]
 
-    def extended(self, extra: "Catalogue") -> "Catalogue":
+    def extended(self, extra: Catalogue) -> Catalogue:
         """This catalogue plus a clinic's own instruments; theirs win on the same id."""
         theirs = {i.id.casefold() for i in extra.instruments}
         return Catalogue(tuple(i for i in self.instruments if i.id.casefold() not in theirs) + extra.instruments)
@@ -152,14 +153,15 @@ def _psychometrics(data: object) -> Psychometrics:
     unknown = set(data) - set(_CITED) - {"cutoff"}
     if unknown:
         raise ValueError(f"unknown psychometrics field '{sorted(unknown)[0]}' (known: {', '.join(_CITED)}, cutoff)")
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # Psychometrics keyword arguments: Cited, or Cutoff for "cutoff"
     for name in _CITED:
         if name in data:
             item = data[name]
             if not isinstance(item, dict) or not item.get("source"):
                 raise ValueError(f"psychometrics.{name} needs a value and its source")
             values[name] = Cited(float(item["value"]), str(item["source"]), item.get("kind"))
-    if values.get("reliability") is not None and not values["reliability"].kind:  # type: ignore[union-attr]
+    reliability = values.get("reliability")
+    if isinstance(reliability, Cited) and not reliability.kind:
         raise ValueError("psychometrics.reliability needs its kind (test-retest, internal consistency…)")
     if "cutoff" in data:
         item = data["cutoff"]
@@ -167,7 +169,7 @@ def _psychometrics(data: object) -> Psychometrics:
         if match is None or not item.get("source"):
             raise ValueError("psychometrics.cutoff needs `recovered` (e.g. \"< 10\") and its source")
         values["cutoff"] = Cutoff(match.group(1), float(match.group(2)), str(item["source"]))
-    return Psychometrics(**values)  # type: ignore[arg-type]
+    return Psychometrics(**values)
 
 
 def _better(value: object) -> str:

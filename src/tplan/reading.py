@@ -28,7 +28,8 @@ _CHUNK = 1 << 20
 
 
 class HasMaxFileBytes(Protocol):
-    max_file_bytes: int
+    @property
+    def max_file_bytes(self) -> int: ...  # read-only: frozen settings dataclasses satisfy it
 
 
 def read_plan_text(path: str | os.PathLike[str], limits: HasMaxFileBytes | None = None) -> str:

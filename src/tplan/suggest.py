@@ -10,7 +10,7 @@ by its path and position only (see docs/privacy.md).
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 CUTOFF = 0.6  # difflib's ratio below which a known word is not offered
 

@@ -15,14 +15,18 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from tplan.diagnostics import FileResult
 from tplan.measures import Catalogue
 
+if TYPE_CHECKING:  # the linter is imported in the worker, not when this module loads
+    from tplan.linter import LintSettings
+
 CHUNK_MAX = 64  # files per task: enough to make the cost of a task negligible
 CHUNKS_PER_WORKER = 8  # and enough tasks that no worker is left with a long tail at the end
 
-_settings = None
+_settings: LintSettings | None = None
 _catalogue: Catalogue | None = None
 
 
@@ -34,7 +38,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def lint_in_workers(files: list[str], settings, catalogue: Catalogue, jobs: int) -> list[FileResult] | None:
+def lint_in_workers(files: list[str], settings: LintSettings, catalogue: Catalogue, jobs: int) -> list[FileResult] | None:
     """FileResults for `files` linted by `jobs` worker processes, in no particular order.
 
     None when no pool can be started here (some sandboxes forbid the semaphores it needs): the
@@ -64,14 +68,14 @@ def lint_in_workers(files: list[str], settings, catalogue: Catalogue, jobs: int)
     return results
 
 
-def _pool(jobs: int, settings, catalogue: Catalogue) -> ProcessPoolExecutor:
+def _pool(jobs: int, settings: LintSettings, catalogue: Catalogue) -> ProcessPoolExecutor:
     # fork on Linux: workers start with tplan already imported, in a few milliseconds. Elsewhere
     # the platform's default (spawn), which imports tplan once per worker.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(settings, catalogue))
 
 
-def _start_worker(settings, catalogue: Catalogue) -> None:
+def _start_worker(settings: LintSettings, catalogue: Catalogue) -> None:
     global _settings, _catalogue
     _settings, _catalogue = settings, catalogue
 
@@ -79,10 +83,11 @@ def _start_worker(settings, catalogue: Catalogue) -> None:
 def _lint_chunk(files: list[str]) -> list[FileResult]:
     from tplan.linter import lint_file
 
+    assert _settings is not None and _catalogue is not None, "the worker initialiser sets them first"
     return [lint_file(file, _settings, _catalogue) for file in files]
 
 
-def _isolate(files: list[str], settings, catalogue: Catalogue, jobs: int) -> list[FileResult]:
+def _isolate(files: list[str], settings: LintSettings, catalogue: Catalogue, jobs: int) -> list[FileResult]:
     """After a worker died: lint the unfinished files in waves of `jobs` single-file tasks, so a
     crash takes down at most one wave; each file of a broken wave is then run on its own."""
     results: list[FileResult] = []
@@ -107,7 +112,7 @@ def _isolate(files: list[str], settings, catalogue: Catalogue, jobs: int) -> lis
     return results
 
 
-def _alone(file: str, settings, catalogue: Catalogue) -> FileResult:
+def _alone(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     result = lint_isolated(file, settings, catalogue)
     if result is None:  # a pool started a moment ago; if none can start now, say so for this file
         from tplan.linter import crashed
@@ -116,7 +121,7 @@ def _alone(file: str, settings, catalogue: Catalogue) -> FileResult:
     return result
 
 
-def lint_isolated(file: str, settings, catalogue: Catalogue) -> FileResult | None:
+def lint_isolated(file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult | None:
     """One file linted in a process of its own: a crash there is reported as this file's E000.
     None when no process can be started here (the caller then lints it itself)."""
     try:

@@ -56,9 +56,10 @@ def run_export(
         from tplan.render.redact import redact as reduce_identifiers
 
         data, birth_year = reduce_identifiers(checked.doc.data)
-        plan, _ = validate(data, checked.doc)
-        if plan is None:  # cannot happen for a plan that validated before; say so rather than crash
+        redacted, _ = validate(data, checked.doc)
+        if redacted is None:  # cannot happen for a plan that validated before; say so rather than crash
             raise TplanError(f"{path}: the redacted plan no longer matches the plan format; please report this")
+        plan = redacted
 
     from tplan.export.fhir import build_bundle, bundle_json
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+from typing import Any
 
 from tplan.attainment import attainment, measure_key
-from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.config import project_settings
+from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
-from tplan.measures import load_catalogue
+from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.base import CustomMeasure
 from tplan.schema.plan import Plan
 from tplan.targets import MeasureInfo, measure_info
@@ -43,7 +44,7 @@ def _label(measure: str | CustomMeasure) -> str:
     return measure.name if isinstance(measure, CustomMeasure) else measure
 
 
-def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[MeasureInfo], list]:
+def resolve_measure(plan: Plan, given: str, catalogue: Catalogue) -> tuple[str, list[MeasureInfo], list]:
     """The measure as it is written in the entry, its range(s), and the items it measures.
 
     A catalogue instrument is written by its id (`phq9` → `PHQ-9`); a custom measure by its name
@@ -52,7 +53,8 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
     using = [item for item in _items(plan) if item.measure is not None and measure_key(item.measure, catalogue) == key]
     if using:
         measure = using[0].measure
-        name = catalogue.get(measure).id if isinstance(measure, str) and catalogue.get(measure) else _label(measure)
+        inst = catalogue.get(measure) if isinstance(measure, str) else None
+        name = inst.id if inst is not None else _label(measure)
         infos = [measure_info(item.measure, catalogue) for item in using]
         return name, [i for i in infos if i is not None], using
     used = sorted({_label(item.measure) for item in _items(plan) if item.measure is not None}, key=str.casefold)
@@ -62,7 +64,9 @@ def resolve_measure(plan: Plan, given: str, catalogue) -> tuple[str, list[Measur
         # Monitoring: a catalogue instrument the plan assesses (e.g. CORE-10 monthly) but no goal
         # targets. Its scores count for no goal, so no --goal can take them.
         if any(measure_key(a.instrument, catalogue) == key for a in plan.assessments):
-            return inst.id, [measure_info(inst.id, catalogue)], []
+            info = measure_info(inst.id, catalogue)
+            assert info is not None  # a catalogue instrument always has its info
+            return inst.id, [info], []
         raise TplanError(
             f"{inst.id} is not the measure of any goal or objective in this plan (they use: {listed}); "
             "add it to a goal, or list it under assessments to record monitoring scores"
@@ -129,11 +133,13 @@ def run_progress_add(
     with editing(plan_path, catalogue) as pf:
         check_not_before_created(pf.plan, when, "check the year")
         if measure is None:
-            name, using = None, []
+            name = None
+            using: list[Any] = []
             ids = check_goals(pf.plan, ids, None, None)
             entry: dict = {"date": when}
         else:
             name, infos, using = resolve_measure(pf.plan, measure, catalogue)
+            assert value is not None  # --measure comes with --score (checked above)
             for info in infos:
                 if not info.in_range(value):
                     raise TplanError(f"score {value} is outside {info.label}'s range {info.range_text}; the file was not changed")

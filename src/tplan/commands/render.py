@@ -113,6 +113,7 @@ def run_render(
         plan, catalogue, today, diagnostics, redacted=redact, birth_year=birth_year,
         minor_consent_age=settings.limits.minor_consent_age,
     )
+    rendered: str | bytes
     if fmt == "pdf":
         rendered = _pdf(document, plan, path, text, paper, embed_source=not redact, catalogue=catalogue, clean=not errors)
     else:
@@ -122,6 +123,7 @@ def run_render(
         banner = f" with a warning banner ({_count(len(errors), 'lint error')})" if errors else ""
         print(f"Wrote {output}{banner}.", file=sys.stderr)
     else:
+        assert isinstance(rendered, str)  # a PDF always goes to a file (PLAN.pdf without -o)
         sys.stdout.write(rendered)
     return 0
 

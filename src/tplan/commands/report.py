@@ -171,7 +171,8 @@ svg text { font-size: 12px; fill: #1d2330; } svg text.measure { font-size: 14px;
 .note { color: #5b6273; font-size: .9rem; }
 """
 
-BAR = [("recovered", "recovered"), ("improved", "reliable improvement, not recovered"), ("nochange", "no reliable change"), ("deteriorated", "reliable deterioration")]
+BAR = [("recovered", "recovered"), ("improved", "reliable improvement, not "
+    "recovered"), ("nochange", "no reliable change"), ("deteriorated", "reliable deterioration")]
 
 
 def measure_chart(m: MeasureSummary) -> str:
@@ -186,10 +187,12 @@ def measure_chart(m: MeasureSummary) -> str:
         share = counts[cls] / m.assessable
         w = round(width * share, 1)
         if w:
-            parts.append(f'<rect class="{cls}" x="{round(x - left, 1)}" y="0" width="{w}" height="28" transform="translate({left} 0)"><title>{escape(label)}: {counts[cls]} ({_pct(round(100 * share, 1))})</title></rect>')
+            parts.append(f'<rect class="{cls}" x="{round(x - left, 1)}" y="0" width="{w}" height="28" transform="translate({left} 0)"><title>{escape(label)}: '
+                f'{counts[cls]} ({_pct(round(100 * share, 1))})</title></rect>')
         x += w
         lx, ly = left + (n % 2) * 300, 44 + (n // 2) * 18
-        legend.append(f'<rect class="{cls}" x="{lx}" y="{ly - 10}" width="12" height="12"/><text x="{lx + 18}" y="{ly}">{escape(label)} {_pct(round(100 * share, 1))}</text>')
+        legend.append(f'<rect class="{cls}" x="{lx}" y="{ly - 10}" width="12" height="12"/><text x="{lx + 18}" y="{ly}">{escape(label)} '
+            f'{_pct(round(100 * share, 1))}</text>')
     alt = "; ".join(f"{label} {counts[cls]} of {m.assessable}" for cls, label in BAR)
     ident = "chart-" + "".join(ch if ch.isalnum() else "-" for ch in m.measure)
     return (
@@ -208,7 +211,10 @@ def _html_table(header, rows, numeric: set[int]) -> str:
 
 
 def to_html(s: Summary, by_plan: bool) -> str:
-    measures = _html_table(MEASURE_HEADER, [measure_row(m) for m in s.measures], set(range(1, len(MEASURE_HEADER)))) if s.measures else "<p>No goal uses a catalogue measure.</p>"
+    if s.measures:
+        measures = _html_table(MEASURE_HEADER, [measure_row(m) for m in s.measures], set(range(1, len(MEASURE_HEADER))))
+    else:
+        measures = "<p>No goal uses a catalogue measure.</p>"
     charts = "".join(measure_chart(m) for m in s.measures)
     plans = f"<h2>By plan</h2>{_html_table(PLAN_HEADER, [plan_row(p) for p in s.by_plan], {2, 3, 4})}" if by_plan else ""
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in _notes(s))

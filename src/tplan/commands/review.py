@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from tplan.config import project_settings
-from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
+from tplan.edit import PlanEdit, PlanFile, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
 from tplan.measures import load_catalogue
 from tplan.schema.goals import GoalStatus
@@ -117,7 +117,7 @@ def run_review(
     return 0
 
 
-def _find(pf, gid: str) -> tuple[tuple, dict]:
+def _find(pf: PlanFile, gid: str) -> tuple[tuple, dict]:
     """The path and the data of the goal or objective with this id."""
     known = []
     for gi, goal in enumerate(pf.data["goals"]):
@@ -134,9 +134,10 @@ def _find(pf, gid: str) -> tuple[tuple, dict]:
 def _change_goal(edit: PlanEdit, change: GoalChange, when: _dt.date) -> list[str]:
     """Apply the change to the goal's lines and append it to its `changes`; the sentences that
     say what was done (ids, statuses, targets and dates only: no free text)."""
-    path, item = _find(edit.pf, change.goal)
-    gid = change.goal
-    reason = change.reason.strip()
+    gid, given_reason = change.goal, change.reason
+    assert gid is not None and given_reason is not None  # GoalChange.check() requires both
+    path, item = _find(edit.pf, gid)
+    reason = given_reason.strip()
     recorded: list[dict] = []
     said: list[str] = []
     if change.status is not None:

@@ -10,7 +10,6 @@ import textwrap
 
 from tplan.rules import ALL_RULES, Rule
 
-
 # Below this width the rich table folds every summary into a column of fragments.
 TABLE_MIN_COLUMNS = 120
 
@@ -31,7 +30,7 @@ def plain_lines() -> list[str]:
     """`CODE  name  severity  summary` per rule, the first three columns padded to line up."""
     rows = [(rule.code, rule.name, severity_text(rule), rule.summary) for rule in ALL_RULES]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]) for row in rows]
+    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[3]]) for row in rows]
 
 
 def print_table() -> None:

@@ -124,6 +124,7 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
     result = attainment(goal, plan, catalogue, today)
     latest = result.latest
     measure = result.measure.label if result.measure else None
+    level = _level(goal, latest)
     return GoalRow(
         id=goal.id,
         measure=measure,
@@ -135,8 +136,8 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
         change=change_text(goal, plan, catalogue),
         review_status=goal.status,
         status_date=goal.status_date.isoformat() if goal.status_date else None,
-        level=_level(goal, latest),
-        level_name=GAS_NAMES.get(int(latest.value)) if _level(goal, latest) else None,
+        level=level,
+        level_name=GAS_NAMES.get(int(latest.value)) if level and latest else None,
         objectives=[
             {"id": o.id, "review_status": o.status, "status_date": o.status_date.isoformat() if o.status_date else None}
             for o in goal.objectives

@@ -32,7 +32,7 @@ def run_templates(template_dirs: list[str] | None = None) -> int:
     else:  # plain, aligned columns for pipes and logs
         widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
         for row in [columns, *rows]:
-            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     print("\n`tplan templates show NAME` describes one; `tplan new --template NAME -o FILE` starts a plan from it.")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tplan import __version__
 
+
 def version_text() -> str:
     import ruamel.yaml
 

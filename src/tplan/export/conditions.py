@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 from tplan.export.codes import (
-    CONDITION_CATEGORY, CONDITION_CLINICAL, ICD10CM, SEVERITY, SNOMED, US_CORE_CONDITION_CATEGORY, concept,
+    CONDITION_CATEGORY,
+    CONDITION_CLINICAL,
+    ICD10CM,
+    SEVERITY,
+    SNOMED,
+    US_CORE_CONDITION_CATEGORY,
+    concept,
 )
 from tplan.export.context import Context
 

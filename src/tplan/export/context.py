@@ -47,7 +47,7 @@ class Context:
     def goal_ids(self) -> set[str]:
         """Ids of goals and objectives: a reference to any other id (a G203 error exported with
         --force) is left out rather than left dangling."""
-        return {x.id for g in self.plan.goals for x in (g, *g.objectives)}
+        return {g.id for g in self.plan.goals} | {o.id for g in self.plan.goals for o in g.objectives}
 
     @property
     def problem_ids(self) -> set[str]:

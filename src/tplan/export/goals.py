@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from tplan.export.codes import GAS_EXTENSION, GOAL_CATEGORY, GOAL_RELATIONSHIP, GOAL_RELATIONSHIP_TYPE, concept, coding
+from tplan.export.codes import GAS_EXTENSION, GOAL_CATEGORY, GOAL_RELATIONSHIP, GOAL_RELATIONSHIP_TYPE, coding, concept
 from tplan.export.context import Context
 from tplan.export.goal_status import goal_state, target_of
 from tplan.export.measures import gas_concept, gas_level, is_gas, measure_concept, quantity

@@ -12,6 +12,7 @@ from tplan.attainment import measure_key
 from tplan.export.codes import OBSERVATION_CATEGORY, concept
 from tplan.export.context import Context
 from tplan.export.measures import gas_concept, gas_level, is_gas, measure_concept, quantity
+from tplan.schema.goals import Goal, Objective
 
 SURVEY = concept(OBSERVATION_CATEGORY, "survey", "Survey")
 
@@ -85,7 +86,8 @@ def _focus(ctx: Context, entry) -> list[str]:
     named = set(entry.goals)
     out = []
     for goal in ctx.plan.goals:
-        for item in (goal, *goal.objectives):
+        items: list[Goal | Objective] = [goal, *goal.objectives]
+        for item in items:
             if item.measure is None or measure_key(item.measure, ctx.catalogue) != key:
                 continue
             ids = {item.id} | ({o.id for o in goal.objectives} if item is goal else set())

@@ -45,7 +45,7 @@ def practitioner(person, npi: str | None = None) -> dict:
     telecom = _telecom(getattr(person, "phone", None), getattr(person, "email", None))
     if telecom:
         out["telecom"] = telecom
-    qualification = []
+    qualification: list[dict] = []
     if getattr(person, "credentials", None):
         qualification.append({"code": {"text": person.credentials}})
     if getattr(person, "license", None):

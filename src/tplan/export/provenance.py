@@ -7,7 +7,13 @@ The plan records signature dates only. `occurredDateTime` carries that date; `re
 from __future__ import annotations
 
 from tplan.export.codes import (
-    AUTHOR_SIGNATURE, CONSENT_SIGNATURE, PROVENANCE_AGENT, SIGNATURE_TYPE, VERIFICATION_SIGNATURE, coding, concept,
+    AUTHOR_SIGNATURE,
+    CONSENT_SIGNATURE,
+    PROVENANCE_AGENT,
+    SIGNATURE_TYPE,
+    VERIFICATION_SIGNATURE,
+    coding,
+    concept,
 )
 from tplan.export.context import Context
 

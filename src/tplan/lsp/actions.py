@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from lsprotocol import types
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 from tplan.diagnostics import Diagnostic
 from tplan.errors import TplanError

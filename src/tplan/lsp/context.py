@@ -18,6 +18,13 @@ from tplan.diagnostics import Path
 _LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:-[ ]+)*)(?:(?P<key>[A-Za-z_][\w.-]*)[ ]*:(?=[ ]|$))?")
 
 
+def _prefix_end(text: str) -> int:
+    """Where the indent, dashes and "key:" at the start of `text` end (_LINE matches any text)."""
+    match = _LINE.match(text)
+    assert match is not None  # every part of _LINE is optional
+    return match.end()
+
+
 @dataclass(frozen=True)
 class Cursor:
     """What is being typed: a key of the mapping at `path`, or the value of the field at `path`."""
@@ -106,7 +113,7 @@ def cursor_at(lines: list[str], line_no: int, column: int) -> Cursor | None:
         parent = parent_path(lines, line_no, content, dashes)
         if parent is None:
             return None
-        value = before[_LINE.match(before).end():]
+        value = before[_prefix_end(before):]
         path = parent + (key,)
         if value.lstrip().startswith("["):  # a flow list: [P1, P
             inner = value.lstrip()[1:]
@@ -144,7 +151,7 @@ def _in_flow_mapping(lines: list[str], line_no: int, before: str) -> Cursor | No
     head, inside = before[:brace], before[brace + 1 :]
     first, dashes, content, key = _parse(head)
     if head[content:].strip():
-        if key is None or head[_LINE.match(head).end():].strip():
+        if key is None or head[_prefix_end(head):].strip():
             return None  # text before the brace that is not just "key:" (or a nested flow)
         holder = parent_path(lines, line_no, content, dashes)
         holder = holder + (key,) if holder is not None else None

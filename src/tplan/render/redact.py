@@ -19,7 +19,8 @@ import calendar
 import datetime as _dt
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tplan.names import initials
 
@@ -37,7 +38,7 @@ def birth_year(value: Any) -> int | None:
 def redact(data: dict) -> tuple[dict, int | None]:
     """(reduced copy of the plan data, the client's birth year or None)."""
     data = dict(data)
-    client = data.get("client") if isinstance(data.get("client"), dict) else {}
+    client = _mapping(data.get("client"))
     name = str(client.get("name") or "")
     year = birth_year(client.get("date_of_birth"))
     replacements = _replacements(client)
@@ -61,7 +62,7 @@ def redact(data: dict) -> tuple[dict, int | None]:
 def scrubber(data: dict) -> Callable[[str], str]:
     """The free-text scrubbing of redact(), for other text shown in a redacted document: lint
     messages in the warning banner can quote a value from the plan."""
-    client = data.get("client") if isinstance(data.get("client"), dict) else {}
+    client = _mapping(data.get("client"))
     replacements = _replacements(client)
     return lambda text: _scrub(text, replacements)
 
@@ -95,7 +96,7 @@ def _replacements(client: dict) -> list[tuple[re.Pattern, str]]:
                 pairs += _name_patterns(str(person["name"]), f"[{person.get('relationship') or default}]")
     insurance = client.get("insurance")
     if isinstance(insurance, dict):
-        auth = insurance.get("authorization") if isinstance(insurance.get("authorization"), dict) else {}
+        auth = _mapping(insurance.get("authorization"))
         for value in (insurance.get("member_id"), insurance.get("group"), auth.get("number")):
             if value is not None and str(value).strip():
                 pairs += [(p, "[id removed]") for p in _id_patterns(str(value))]
@@ -240,9 +241,14 @@ def _id_patterns(value: str) -> list[str]:
     return out
 
 
+def _mapping(value: Any) -> dict:
+    """The value if it is a mapping, else an empty one (redaction reads plans that may fail the schema)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _reduce_safety_contacts(data: dict) -> dict:
-    risk = data.get("risk")
-    plan = risk.get("safety_plan") if isinstance(risk, dict) else None
+    risk = _mapping(data.get("risk"))
+    plan = risk.get("safety_plan")
     if not isinstance(plan, dict) or not isinstance(plan.get("contacts"), list):
         return data
     contacts = [

@@ -509,7 +509,8 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, resu
     parts += [f"{num(s.value)} on {s.date.isoformat()}" for s in state.scores]
     goal_text = f"target {row.target}" + (f" by {row.deadline}" if row.deadline else "") if row.target else "no target"
     change = f"{result.change_class.value} (RC {result.rc:+.2f})" if result else ""
-    outcome_text = (f"; MCID band ±{num(_mcid(info))} around the baseline" if chart.mcid_band else "") + (f"; {change}" if change else "")
+    mcid = _mcid(info)
+    outcome_text = (f"; MCID band ±{num(mcid)} around the baseline" if chart.mcid_band and mcid is not None else "") + (f"; {change}" if change else "")
     caption = f"{row.measure} for {item.id}: " + ", ".join(parts) + f"; {goal_text}; status {row.status}{outcome_text}."
     return ChartView(
         title=f"{row.measure} over time ({item.id})",

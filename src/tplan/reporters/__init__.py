@@ -6,9 +6,9 @@ list, not a stream of lines). Modules are imported only when their format is ask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from importlib import import_module
-from typing import Callable
 
 from tplan.diagnostics import Report
 
@@ -31,4 +31,5 @@ REPORTERS: dict[str, Reporter] = {
 }
 
 # The --format choices, made from the dict so that a new reporter is one new entry above.
-Format = Enum("Format", {name: name for name in REPORTERS}, type=str)
+# mypy cannot see members built at import time; the class is only typer's choice list.
+Format = Enum("Format", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]

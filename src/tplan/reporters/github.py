@@ -27,7 +27,7 @@ def escape_property(text: str) -> str:
 
 
 def command(d: Diagnostic) -> str:
-    props = {"file": repo_relative(d.file) or d.file}
+    props: dict[str, str | int] = {"file": repo_relative(d.file) or d.file}
     if d.line:
         props |= {"line": d.line, "col": d.column}
         if d.end_line is not None and d.end_column is not None:

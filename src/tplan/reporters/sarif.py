@@ -22,11 +22,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from tplan import __version__
 from tplan.diagnostics import Diagnostic, Report, Severity
 from tplan.reporters.paths import repo_relative
+
+if TYPE_CHECKING:  # the rules load only where rule_descriptor is used
+    from tplan.rules.base import Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -36,7 +40,7 @@ FAMILY = {"E": "reading", "S": "smart", "G": "golden-thread", "R": "review", "C"
           "D": "repository", "P": "privacy", "T": "template", "X": "suppression"}  # SARIF tags
 
 
-def help_text(rule) -> tuple[str, str]:
+def help_text(rule: Rule) -> tuple[str, str]:
     """(plain text, Markdown) help for one rule."""
     text = [rule.summary]
     md = [rule.summary]
@@ -55,7 +59,7 @@ def help_text(rule) -> tuple[str, str]:
     return "\n".join(text), "\n".join(md)
 
 
-def rule_descriptor(rule) -> dict:
+def rule_descriptor(rule: Rule) -> dict:
     text, markdown = help_text(rule)
     family = FAMILY.get(rule.code[0], "other")
     return {

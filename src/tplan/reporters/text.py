@@ -7,7 +7,7 @@ rule with its count instead of each finding. Colour is added by the command, on 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.diagnostics import Diagnostic, Report, Severity
 from tplan.reporters.escape import one_line

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tplan.rules import comments, compliance, episode, loading, privacy, repo, review, smart, suppression, template, thread
-from tplan.rules import outcomes
+from tplan.rules import comments, compliance, episode, loading, outcomes, privacy, repo, review, smart, suppression, template, thread
 from tplan.rules.base import DataContext, Limits, Rule, RuleContext
 
 ALL_RULES: tuple[Rule, ...] = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -60,7 +60,9 @@ def _free_text(node: Node, path: Path) -> Iterator[tuple[Path, ScalarNode]]:
     """(path, node) of every plain free-text scalar in the document."""
     if isinstance(node, MappingNode):
         for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else None
+            if not isinstance(key, ScalarNode):
+                continue  # a complex key (? [a, b]) is no plan key: the schema reports it
+            name: str = key.value
             here = path + (name,)
             if isinstance(value, ScalarNode):
                 if name in FREE_TEXT_KEYS:

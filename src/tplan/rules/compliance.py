@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.dates import age_on
 from tplan.diagnostics import Finding, Severity

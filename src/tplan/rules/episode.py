@@ -4,7 +4,7 @@ and the discharge record (PLAN-FORMAT.md, "Additions for a whole episode of care
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.attainment import attainment
 from tplan.diagnostics import Finding, Path, Severity
@@ -19,7 +19,7 @@ ERR, WARN = Severity.ERROR, Severity.WARNING
 ASSESSMENT_LEAD_DAYS = 90
 
 
-def _kind(parent) -> str:
+def _kind(parent: object) -> str:
     return "objective" if parent is not None else "goal"
 
 

@@ -13,7 +13,7 @@ ERR = Severity.ERROR
 
 
 @rule("E000", "unreadable-file", ERR, emitted=True, needs_plan=False)
-def unreadable_file():
+def unreadable_file() -> None:
     """The file cannot be read: it is missing, unreadable, binary, or not UTF-8 text.
 
     ## Why it matters
@@ -27,7 +27,7 @@ def unreadable_file():
 
 
 @rule("E001", "invalid-yaml", ERR, emitted=True, needs_plan=False)
-def invalid_yaml():
+def invalid_yaml() -> None:
     """The file is not valid YAML.
 
     ## Why it matters
@@ -41,7 +41,7 @@ def invalid_yaml():
 
 
 @rule("E002", "missing-key", ERR, emitted=True)
-def missing_key():
+def missing_key() -> None:
     """A required key is missing.
 
     ## Why it matters
@@ -63,7 +63,7 @@ def missing_key():
 
 
 @rule("E003", "invalid-value", ERR, emitted=True)
-def invalid_value():
+def invalid_value() -> None:
     """A value has the wrong type or is not one of the allowed values.
 
     ## Why it matters
@@ -79,7 +79,7 @@ def invalid_value():
 
 
 @rule("E004", "unknown-key", ERR, emitted=True)
-def unknown_key():
+def unknown_key() -> None:
     """A key that the plan format does not know (usually a typo).
 
     ## Why it matters
@@ -98,7 +98,7 @@ def unknown_key():
 
 
 @rule("E005", "not-a-plan", ERR, emitted=True, needs_plan=False)
-def not_a_plan():
+def not_a_plan() -> None:
     """The file is empty, is not a mapping of keys, or has an unsupported `tplan` format version.
 
     ## Why it matters
@@ -112,7 +112,7 @@ def not_a_plan():
 
 
 @rule("E006", "duplicate-key", ERR, emitted=True, needs_plan=False)
-def duplicate_key():
+def duplicate_key() -> None:
     """The same key appears twice in one mapping.
 
     ## Why it matters

@@ -8,7 +8,7 @@ reliability basis M502 and M503 are.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.attainment import measure_key
 from tplan.diagnostics import Finding, Severity
@@ -81,7 +81,7 @@ def deterioration_not_reviewed(ctx: RuleContext) -> Iterator[Finding]:
         - {date: 2026-04-27, summary: PCL-5 up 16 points, changes: Added stabilisation sessions.}
     """
     reviewed = [r.date for r in ctx.plan.reviews.history]
-    for path, item, _ in ctx.goals_and_objectives():
+    for _path, item, _ in ctx.goals_and_objectives():
         inst = instrument_of(item, ctx.catalogue)
         if inst is None or s_diff(inst.psychometrics) is None:
             continue  # no published reliability basis: no judgement
@@ -89,9 +89,9 @@ def deterioration_not_reviewed(ctx: RuleContext) -> Iterator[Finding]:
         ids = {item.id} | {o.id for o in getattr(item, "objectives", [])}
         entries = sorted(
             (
-                (e.date, index, float(e.score))
+                (e.date, index, float(raw_score))
                 for index, e in enumerate(ctx.plan.progress)
-                if getattr(e, "score", None) is not None
+                if (raw_score := getattr(e, "score", None)) is not None
                 and measure_key(e.measure, ctx.catalogue) == key
                 and (not e.goals or ids & set(e.goals))
             ),

@@ -6,23 +6,24 @@ import datetime as _dt
 import os
 import re
 import unicodedata
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.diagnostics import Finding, Severity
-from tplan.schema.base import as_date
 from tplan.rules.base import RuleContext, collect, rule
+from tplan.schema.base import as_date
 
 # Words too common in plan repositories' paths to count as a match for one part of a name on its
 # own (a client called "April Test" must not make `2026-april/` or `test/` a finding). The full
 # name is still matched: `april-test.yaml` is reported.
 _COMMON_WORDS = frozenset(
+    # A word list reads best as prose; SIM905 would make it one 570-character list literal.
     """
     plan plans client clients patient patients case cases file files note notes draft drafts active
     closed archive archived old new test tests example examples sample samples data home user users
     tmp temp work clinic team review reviews intake yaml yml
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _MIN_PART = 3  # a single name part shorter than this ("Al", "Jo") matches too many path words
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
@@ -121,10 +122,14 @@ def client_data_in_path(ctx: RuleContext) -> Iterator[Finding]:
     born = as_date(client.get("date_of_birth"))
     plan_id = ctx.data.get("id")
     rename = "rename it after the plan id"
-    if isinstance(plan_id, str) and plan_id.strip():
-        # The suggestion names the id, unless the id itself holds the client's name or birthday.
-        if not (name and path_has_name(plan_id, name)) and not (born and path_has_date(plan_id, born)):
-            rename += f" ({plan_id}.yaml)"
+    # The suggestion names the id, unless the id itself holds the client's name or birthday.
+    if (
+        isinstance(plan_id, str)
+        and plan_id.strip()
+        and not (name and path_has_name(plan_id, name))
+        and not (born and path_has_date(plan_id, born))
+    ):
+        rename += f" ({plan_id}.yaml)"
     if name and path_has_name(ctx.file, name):
         yield Finding(("client", "name"), f"the file's path contains the client's name, which then shows in logs and git history; {rename}")
     if born is not None and path_has_date(ctx.file, born):

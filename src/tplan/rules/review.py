@@ -7,7 +7,7 @@ All of them read "today" from `--today`, so CI runs are reproducible.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.attainment import Status, attainment
 from tplan.diagnostics import Finding, Severity

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from tplan.dates import add_months
 from tplan.diagnostics import Finding, Severity
+from tplan.measures import fmt_number
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 from tplan.schema.base import CustomMeasure
-from tplan.measures import fmt_number
-from tplan.targets import absolute_target, is_improvement, measure_info
 from tplan.suggest import closest, did_you_mean, near_miss
+from tplan.targets import absolute_target, is_improvement, measure_info
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
-def _kind(parent) -> str:
+def _kind(parent: object) -> str:
     return "goal" if parent is None else "objective"
 
 
@@ -149,7 +148,7 @@ def target_not_improvement(ctx: RuleContext) -> Iterator[Finding]:
     baseline: 8
     target: "<= 4"
     """
-    for path, item, parent in ctx.goals_and_objectives():
+    for path, item, _parent in ctx.goals_and_objectives():
         info = measure_info(item.measure, ctx.catalogue)
         if info is None or info.direction is None or item.baseline is None or item.target is None:
             continue
@@ -178,7 +177,7 @@ def deadline_before_start(ctx: RuleContext) -> Iterator[Finding]:
     deadline: 2026-06-01
     """
     created = ctx.plan.created
-    for path, item, parent in ctx.goals_and_objectives():
+    for path, item, _parent in ctx.goals_and_objectives():
         if item.deadline is not None and item.deadline <= created:
             yield Finding(path + ("deadline",), f"deadline {item.deadline} is not after the plan's created date {created}")
 
@@ -342,7 +341,7 @@ def unknown_measure(ctx: RuleContext) -> Iterator[Finding]:
     measure: {name: panic attacks, unit: attacks/week, min: 0, direction: lower}
     """
     ids = ctx.catalogue.ids()
-    for path, item, parent in ctx.goals_and_objectives():
+    for path, item, _parent in ctx.goals_and_objectives():
         if isinstance(item.measure, str) and ctx.catalogue.get(item.measure) is None:
             meant = closest(item.measure, ids)
             hint = did_you_mean(meant) or "; see `tplan measures`, or use a custom measure with a unit"

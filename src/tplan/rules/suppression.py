@@ -8,7 +8,7 @@ from tplan.rules.base import collect, rule
 
 
 @rule("X901", "unused-suppression", Severity.WARNING, emitted=True, needs_plan=False)
-def unused_suppression():
+def unused_suppression() -> None:
     """A `# tplan: disable=…` comment silences nothing (no such finding there, or no such rule).
 
     ## Why it matters

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 from tplan.diagnostics import Finding, Path, Severity, format_path
 from tplan.loader import PLACEHOLDER

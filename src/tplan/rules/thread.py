@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
-from tplan.diagnostics import Finding, Severity, format_path
+from tplan.diagnostics import Finding, Path, Severity, format_path
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 from tplan.suggest import closest, did_you_mean, near_miss
@@ -117,7 +117,7 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
     goals: [{id: G1, ...}, {id: G2, ...}]
     """
     seen: dict[str, str] = {}
-    items = [(("presenting_problems", i, "id"), p.id) for i, p in enumerate(ctx.plan.presenting_problems)]
+    items: list[tuple[Path, str]] = [(("presenting_problems", i, "id"), p.id) for i, p in enumerate(ctx.plan.presenting_problems)]
     items += [(path + ("id",), item.id) for path, item, _ in ctx.goals_and_objectives()]
     items += [(("interventions", i, "id"), iv.id) for i, iv in enumerate(ctx.plan.interventions)]
     for path, ident in items:

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from tplan.diagnostics import Finding, Path, format_path
 from tplan.schema.base import SafeValueError
@@ -81,7 +82,7 @@ def _is_field_name(part: str) -> bool:
     return part not in ("custom", "catalogue", "str", "int", "float", "function-plain")
 
 
-def _finding(error: dict, path: Path, missing: bool) -> tuple[str, Finding]:
+def _finding(error: ErrorDetails, path: Path, missing: bool) -> tuple[str, Finding]:
     kind = error["type"]
     where = format_path(path)
     if kind == "missing" or (missing and kind != "extra_forbidden"):
@@ -96,7 +97,7 @@ def _finding(error: dict, path: Path, missing: bool) -> tuple[str, Finding]:
     return "E003", Finding(path, message)
 
 
-def _explain(error: dict) -> str:
+def _explain(error: ErrorDetails) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
@@ -104,7 +105,7 @@ def _explain(error: dict) -> str:
         typed = value if isinstance(value, str) else None
         suggestion = closest(typed, allowed) if typed is not None else None
         listed = ", ".join(f"'{a}'" for a in allowed) or str(ctx.get("expected", ""))
-        if suggestion is not None and near_miss(typed, suggestion):
+        if typed is not None and suggestion is not None and near_miss(typed, suggestion):
             return f"'{typed}' is not one of {listed}{did_you_mean(suggestion)}"
         return f"is not one of {listed}"
     if kind == "value_error":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Discriminator, PlainValidator, Tag, WithJsonSchema
 
@@ -88,12 +88,12 @@ def _onset(value: Any) -> _dt.date | str:
 
 
 Onset = Annotated[
-    Union[_dt.date, str],
+    _dt.date | str,
     PlainValidator(_onset),
     WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
 ]
 
-Number = Union[int, float]
+Number = int | float
 
 
 def _number(value: Any) -> float | int:
@@ -110,7 +110,14 @@ Direction = Literal["lower", "higher"]
 
 Comparator = Literal["<=", "<", ">=", ">", "=="]
 _TARGET = re.compile(r"^\s*(<=|>=|==|<|>|=|≤|≥)?\s*([+-−]?\d+(?:\.\d+)?)\s*(%?)\s*$")
-_UNICODE_COMPARATOR = {"≤": "<=", "≥": ">=", "=": "=="}  # tplan itself prints ≤ and ≥
+_UNICODE_COMPARATOR: dict[str, Comparator] = {"≤": "<=", "≥": ">=", "=": "=="}  # tplan itself prints ≤ and ≥
+
+
+def _comparator(op: str | None) -> Comparator | None:
+    """The ASCII comparator for what the target's pattern matched (None: a bare number)."""
+    if op is None:
+        return None
+    return _UNICODE_COMPARATOR.get(op) or cast(Comparator, op)  # the pattern only matches comparators
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +153,14 @@ def parse_target(value: Any) -> Target:
                 if op:
                     raise ValueError(_TARGET_HELP)
                 return Target(value.strip(), None, float(number), "percent" if percent else "points")
-            return Target(value.strip(), _UNICODE_COMPARATOR.get(op, op), float(number))
+            return Target(value.strip(), _comparator(op), float(number))
     raise ValueError(_TARGET_HELP)
 
 
 def _ambiguous_percent(number: str, op: str | None) -> str:
     """An unsigned percentage has two readings; tplan guesses neither (a wrong guess marks goals met)."""
     shown = f"{op or ''}{number}%"
-    absolute = f"{_UNICODE_COMPARATOR.get(op, op) or '>='} {number}"
+    absolute = f"{_comparator(op) or '>='} {number}"
     return (
         f"is ambiguous: '{shown}' could mean a score of {number} on a 0–100 scale (write \"{absolute}\") "
         f"or a change of {number}% from the baseline (write \"+{number}%\" or \"-{number}%\")"
@@ -185,7 +192,7 @@ def _measure_kind(value: Any) -> str:
 
 
 Measure = Annotated[
-    Union[Annotated[str, Tag("catalogue")], Annotated[CustomMeasure, Tag("custom")]],
+    Annotated[str, Tag("catalogue")] | Annotated[CustomMeasure, Tag("custom")],
     Discriminator(_measure_kind),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -35,7 +35,7 @@ class ProgressEntry(Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _score_or_note(self) -> "ProgressEntry":
+    def _score_or_note(self) -> ProgressEntry:
         if (self.measure is None) != (self.score is None):
             raise ValueError("a score needs both 'measure' and 'score'; a narrative entry has a 'note' and neither")
         if self.measure is None and not self.note:
@@ -80,7 +80,7 @@ class SafetyContact(Strict):
 class SafetyPlan(Strict):
     warning_signs: list[str] = []
     coping: list[str] = []
-    contacts: list[Union[str, SafetyContact]] = []
+    contacts: list[str | SafetyContact] = []
     crisis_line: str | None = None
 
 

@@ -46,7 +46,7 @@ class Plan(Strict):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _split_extensions(cls, data: Any, handler: Any) -> "Plan":
+    def _split_extensions(cls, data: Any, handler: Any) -> Plan:
         """Top-level `x-` keys are the extension escape hatch: set aside before validation."""
         extensions: dict[str, Any] = {}
         if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
