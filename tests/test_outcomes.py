@@ -235,7 +235,7 @@ def test_render_shows_each_class(tplan, tmp_path, name, baseline, score, label):
     md = tplan("render", "--today", "2026-04-01", str(path)).stdout
     html = tplan("render", "--html", "--today", "2026-04-01", str(path)).stdout
     goal_row = next(line for line in md.splitlines() if line.startswith("| G1 goal |"))
-    assert goal_row.endswith(f", {label} |")  # in the status cell, after status and trend
+    assert f", {label} | " in goal_row  # in the status cell, after status and trend (the review status follows)
     assert f'<span class="trend change">{label}</span>' in html
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert f">{label} (RC " in svg  # the chart labels the change with its RC
