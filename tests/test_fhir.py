@@ -26,6 +26,7 @@ from template_fill import fill_placeholders
 
 from tplan.export.fhir import build_bundle, bundle_json
 from tplan.linter import LintSettings, check_text
+from tplan.loader import load_text
 from tplan.measures import builtin_catalogue
 from tplan.templates import BUILTIN_DIR, find_template, scaffold
 
