@@ -178,11 +178,20 @@ def test_duplicate_ids_are_linear_in_a_group_sharing_one_id(tmp_path):
     small, large = _sharing_one_id(tmp_path / "small", 200), _sharing_one_id(tmp_path / "large", 2000)
 
     def seconds(results) -> float:
+        """Best CPU time of five runs, the cyclic collector paused: its passes grow with everything
+        alive in the test process, and the ratio is about the rule's algorithm."""
+        import gc
+
         best = float("inf")
-        for _ in range(3):  # the best of a few runs: a shared machine adds noise, never speed
-            start = time.process_time()
-            out = cross_file_pass(results, settings)
-            best = min(best, time.process_time() - start)
+        for _ in range(5):  # the best of a few runs: a shared machine adds noise, never speed
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.process_time()
+                out = cross_file_pass(results, settings)
+                best = min(best, time.process_time() - start)
+            finally:
+                gc.enable()
         assert sum(len(r.diagnostics) for r in out) == len(results)
         return best
 
