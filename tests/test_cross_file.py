@@ -11,6 +11,7 @@ import inspect
 
 import pytest
 from conftest import MINIMAL
+from timing import LINEAR_LIMIT_FOR_10X, cpu_seconds
 
 import tplan.cli
 from tplan.diagnostics import Severity
@@ -170,7 +171,6 @@ def _sharing_one_id(root, n: int) -> list:
 
 def test_duplicate_ids_are_linear_in_a_group_sharing_one_id(tmp_path):
     """2,000 files sharing one id took 54 s when every file was compared with every other."""
-    import time
 
     from tplan.linter import cross_file_pass
 
@@ -178,25 +178,12 @@ def test_duplicate_ids_are_linear_in_a_group_sharing_one_id(tmp_path):
     small, large = _sharing_one_id(tmp_path / "small", 200), _sharing_one_id(tmp_path / "large", 2000)
 
     def seconds(results) -> float:
-        """Best CPU time of five runs, the cyclic collector paused: its passes grow with everything
-        alive in the test process, and the ratio is about the rule's algorithm."""
-        import gc
-
-        best = float("inf")
-        for _ in range(5):  # the best of a few runs: a shared machine adds noise, never speed
-            gc.collect()
-            gc.disable()
-            try:
-                start = time.process_time()
-                out = cross_file_pass(results, settings)
-                best = min(best, time.process_time() - start)
-            finally:
-                gc.enable()
+        out = cross_file_pass(results, settings)
         assert sum(len(r.diagnostics) for r in out) == len(results)
-        return best
+        return cpu_seconds(lambda: cross_file_pass(results, settings), repeat=5)
 
     t_small, t_large = seconds(small), seconds(large)
-    assert t_large <= 12 * t_small, f"200 files: {t_small:.4f}s, 2,000 files: {t_large:.4f}s"
+    assert t_large <= LINEAR_LIMIT_FOR_10X * t_small, f"200 files: {t_small:.4f}s, 2,000 files: {t_large:.4f}s"
     message = cross_file_pass(large, settings)[7].diagnostics[0].message
     assert message.startswith(f"plan id TP-1 is also used in {large[0].file}, {large[1].file}, {large[2].file} and 1996 more;")
 

@@ -14,6 +14,7 @@ import time
 
 import pytest
 from conftest import MINIMAL, tplan_command
+from timing import LINEAR_LIMIT_FOR_10X, growth_for_10x
 
 from tplan.linter import LintSettings, lint_text
 from tplan.loader import LoadError, load_text
@@ -290,34 +291,6 @@ def test_positions_after_cr_only_and_crlf_line_ends():
 # ---- 3. linear time: duplicate keys, aliases of a large string; memory of a large plan ------------
 
 
-def _seconds(func, *args) -> float:
-    """CPU seconds of this process: what the work costs, not how long a busy machine made it wait.
-    The cyclic garbage collector is paused while timing: its passes grow with everything alive in
-    the test process (ruamel's own C composer alone measures 13x for 10x keys with it on, 10x with
-    it off), and the ratio is about tplan's algorithms."""
-    import gc
-
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.process_time()
-        func(*args)
-        return time.process_time() - start
-    finally:
-        gc.enable()
-
-
-def _ratio(make, small: int, func) -> float:
-    """Time on a 10x input over time on the small one (best of three each, after a collection, to
-    damp the noise of a busy machine)."""
-    a, b = make(small), make(small * 10)
-
-    def best(text: str) -> float:
-        return min(_seconds(func, text) for _ in range(3))
-
-    return best(b) / best(a)
-
-
 def _lint_or_load_error(text: str) -> None:
     with contextlib.suppress(LoadError):
         lint_text(text, "plan.yaml", SETTINGS, builtin_catalogue())
@@ -329,7 +302,7 @@ def test_duplicate_keys_cost_linear_time():
 
     result = lint_text(plan(20), "plan.yaml", SETTINGS, builtin_catalogue())
     assert [d.code for d in result.diagnostics] == ["E006"] * 19
-    assert _ratio(plan, 5_000, _lint_or_load_error) <= 12  # 20,000 took 11 s: quadratic
+    assert growth_for_10x(plan, 5_000, _lint_or_load_error) <= LINEAR_LIMIT_FOR_10X  # 20,000 took 11 s: quadratic
 
 
 def test_aliases_of_a_large_string_are_counted_by_size_and_cost_linear_time():
@@ -339,7 +312,7 @@ def test_aliases_of_a_large_string_are_counted_by_size_and_cost_linear_time():
     with pytest.raises(LoadError) as caught:
         load_text(plan(20_000))  # 9 s before, and every later step walked 20 GB of text
     assert caught.value.code == "E001" and "too many aliases" in caught.value.message
-    assert _ratio(plan, 2_000, _lint_or_load_error) <= 12
+    assert growth_for_10x(plan, 2_000, _lint_or_load_error) <= LINEAR_LIMIT_FOR_10X
     assert load_text(TEXT + "x-a: &a Some shared words\nx-b: [*a, *a, *a]\n").data["x-b"] == ["Some shared words"] * 3
 
 

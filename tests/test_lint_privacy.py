@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 from conftest import MINIMAL, run_tplan
+from timing import LINEAR_LIMIT_FOR_10X, cpu_seconds
 
 from tplan.linter import LintSettings, lint_text
 from tplan.measures import load_catalogue
@@ -211,26 +211,13 @@ def _unknown_keys_plan(n: int) -> str:
 
 def test_unknown_key_messages_are_linear():
     """20,000 unknown keys: the whole lint (messages and positions) costs about 10x for 10x the
-    keys, not 100x (6.6 s before). CPU time with the cyclic collector paused: its passes grow with
-    everything alive in the test process, and the ratio is about tplan's algorithms."""
-    import gc
-
+    keys, not 100x (6.6 s before)."""
     from tplan.linter import LintSettings, lint_text
     from tplan.measures import builtin_catalogue
 
-    def cost(n: int) -> float:
-        text = _unknown_keys_plan(n)
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.process_time()  # CPU time: other processes on the machine do not count
-            result = lint_text(text, "plan.yaml", LintSettings(), builtin_catalogue())
-            elapsed = time.process_time() - start
-        finally:
-            gc.enable()
+    def lint(n: int) -> None:
+        result = lint_text(_unknown_keys_plan(n), "plan.yaml", LintSettings(), builtin_catalogue())
         assert sum(d.code == "E004" for d in result.diagnostics) == n
-        return elapsed
 
-    cost(200)  # warm up (imports, caches)
-    small, large = min(cost(2000) for _ in range(3)), min(cost(20000) for _ in range(2))
-    assert large <= 12 * small, f"2,000 keys {small:.3f}s, 20,000 keys {large:.3f}s"
+    small, large = cpu_seconds(lambda: lint(2000)), cpu_seconds(lambda: lint(20000), repeat=2)
+    assert large <= LINEAR_LIMIT_FOR_10X * small, f"2,000 keys {small:.3f}s, 20,000 keys {large:.3f}s"
