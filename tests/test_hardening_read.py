@@ -13,7 +13,7 @@ import sys
 import time
 
 import pytest
-from conftest import MINIMAL, tplan_command
+from conftest import MINIMAL, run_tplan, run_tplan_process, tplan_command
 from timing import LINEAR_LIMIT_FOR_10X, growth_for_10x
 
 from tplan.linter import LintSettings, lint_text
@@ -33,9 +33,9 @@ def lint(text: str) -> list[str]:
 
 
 def run(*args: str, timeout: float = 20) -> subprocess.CompletedProcess:
-    """The installed tplan, killed after `timeout` seconds: a hang fails the test, not the suite."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([*tplan_command(), *args], capture_output=True, text=True, env=env, timeout=timeout)
+    """The installed program, killed after `timeout` seconds: for the inputs that hung or crashed
+    the process (pipes, devices, deep nesting), so a regression fails the test, not the suite."""
+    return run_tplan_process(*args, timeout=timeout)
 
 
 # ---- 1. the guarded reader -------------------------------------------------------------------------
@@ -86,9 +86,7 @@ def test_lint_uses_the_reader_limit_from_the_config(tmp_path):
     (tmp_path / ".tplan.toml").write_text("max-file-bytes = 1000\n")
     plan = tmp_path / "plan.yaml"
     plan.write_text(TEXT + "# padding\n" * 200)
-    result = subprocess.run(
-        [sys.executable, "-m", "tplan", "lint", *TODAY, "plan.yaml"], capture_output=True, text=True, cwd=tmp_path, timeout=60
-    )
+    result = run_tplan("lint", *TODAY, "plan.yaml", cwd=tmp_path)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "plan.yaml: E000 error the file is 3," in result.stdout and "max-file-bytes limit of 1,000" in result.stdout
 
@@ -108,7 +106,7 @@ def test_render_and_status_on_a_pipe_and_dev_zero_return_at_once(tmp_path, comma
 def test_render_refuses_an_oversized_plan_with_e000(tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_bytes(TEXT.encode() + b"#" * (DEFAULT_MAX_FILE_BYTES + 1))
-    result = run("render", *TODAY, str(plan))
+    result = run_tplan("render", *TODAY, str(plan))
     assert result.returncode == 2
     assert f"{plan}: E000 the file is {plan.stat().st_size:,} bytes, over the max-file-bytes limit" in result.stderr
 
@@ -242,7 +240,7 @@ def test_a_plan_with_a_time_in_a_flow_list_lints_and_renders(tmp_path):
     assert lint(text) == []  # was 5:37 E001 "found unexpected ':'"
     plan = tmp_path / "plan.yaml"
     plan.write_text(text)
-    result = run("render", *TODAY, str(plan))
+    result = run_tplan("render", *TODAY, str(plan))
     assert result.returncode == 0, result.stderr
     assert "Sessions after 10:00" in result.stdout
 
