@@ -88,3 +88,17 @@ def _exit_status(code: object) -> int:
 @pytest.fixture
 def tplan():
     return run_tplan
+
+
+@pytest.fixture(autouse=True)
+def _starting_a_program_needs_the_process_mark(request, monkeypatch):
+    """Keep the set of tests that start programs small and named: a test without the `process`
+    mark that starts one fails with a line saying so (the CLI runs in-process through run_tplan)."""
+    if request.node.get_closest_marker("process"):
+        return
+
+    def refuse(self, args, *rest, **options):
+        program = args if isinstance(args, (str, bytes)) else args[0]
+        raise AssertionError(f"this test starts {program!r}: use run_tplan, or mark it @pytest.mark.process")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)

@@ -9,6 +9,7 @@ from tplan.attainment import Trend, scores_for, trend
 from tplan.export.codes import GOAL_ACHIEVEMENT, concept
 from tplan.export.context import Context
 from tplan.export.measures import is_gas
+from tplan.outcomes import Change, outcome
 from tplan.targets import AbsoluteTarget, absolute_target, measure_info
 
 ACHIEVEMENT = {
@@ -17,6 +18,11 @@ ACHIEVEMENT = {
     "not-achieved": "Not Achieved", "no-progress": "No Progress", "not-attainable": "Not Attainable",
 }
 _TREND = {Trend.IMPROVING: "improving", Trend.WORSENING: "worsening", Trend.FLAT: "no-change"}
+# Where the catalogue publishes what a reliable change is (tplan.outcomes), the class decides.
+_CHANGE = {
+    Change.RECOVERED: "improving", Change.IMPROVED: "improving",
+    Change.NO_CHANGE: "no-change", Change.DETERIORATED: "worsening",
+}
 
 # The goal's own `status` → (lifecycleStatus, achievementStatus or None to work it out from the
 # scores, statusReason).
@@ -70,12 +76,17 @@ def goal_state(ctx: Context, item) -> GoalState:
 
 
 def _from_scores(ctx: Context, item) -> str:
-    """achieved when the latest score meets the target, else the direction of the last change;
-    in-progress when there is nothing to judge."""
+    """achieved when the latest score meets the target; else, on an instrument with published
+    psychometrics, its outcome class from the baseline (a change within measurement noise is
+    no-change, as `tplan status` says "no reliable change"); else the direction of the last
+    change; in-progress when there is nothing to judge."""
     scores = scores_for(item, ctx.plan, ctx.catalogue)
     if not scores:
         return "in-progress"
     target = target_of(item, ctx)
     if target is not None and target.met_by(scores[-1].value):
         return "achieved"
+    classified = outcome(item, ctx.plan, ctx.catalogue)
+    if classified is not None:
+        return _CHANGE[classified.change_class]
     return _TREND.get(trend(scores, item.baseline, direction(item, ctx)), "in-progress")
