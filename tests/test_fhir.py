@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import re
 import subprocess
@@ -565,6 +564,7 @@ def test_export_help_names_the_options():
         assert option in result.stdout
 
 
+@pytest.mark.process
 def test_lint_never_imports_the_exporter():
     code = (
         "import sys; from tplan.commands.lint import run_lint; "

@@ -91,6 +91,7 @@ def test_lint_uses_the_reader_limit_from_the_config(tmp_path):
     assert "plan.yaml: E000 error the file is 3," in result.stdout and "max-file-bytes limit of 1,000" in result.stdout
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("command", ["render", "status"])
 def test_render_and_status_on_a_pipe_and_dev_zero_return_at_once(tmp_path, command):
     fifo = tmp_path / "pipe.yaml"
@@ -131,6 +132,7 @@ def test_deep_block_nesting_is_a_quick_e001_with_a_position(name):
     assert caught.value.line >= 1 and caught.value.column >= 1
 
 
+@pytest.mark.process
 def test_deep_block_nesting_in_every_command(tmp_path):
     plan = tmp_path / "deep.yaml"
     plan.write_text(DEEP["plan"])
@@ -142,6 +144,7 @@ def test_deep_block_nesting_in_every_command(tmp_path):
         assert (f":{line}:" in out or f"at line {line}:" in out) and "E001" in out and "nested too deeply" in out, command
 
 
+@pytest.mark.process
 def test_a_pathological_file_does_not_lose_the_other_files_results(tmp_path):
     for i in range(5):
         (tmp_path / f"plan-{i}.yaml").write_text(TEXT.replace("TP-TEST-0001", f"TP-TEST-000{i}"))
@@ -314,6 +317,7 @@ def test_aliases_of_a_large_string_are_counted_by_size_and_cost_linear_time():
     assert load_text(TEXT + "x-a: &a Some shared words\nx-b: [*a, *a, *a]\n").data["x-b"] == ["Some shared words"] * 3
 
 
+@pytest.mark.process
 def test_a_10_mb_plan_needs_memory_in_proportion(tmp_path):
     """Peak memory of linting a 10 MB plan in a fresh process (max-file-bytes raised for it)."""
     (tmp_path / ".tplan.toml").write_text(f"max-file-bytes = {20 * 1024 * 1024}\n")
@@ -338,6 +342,7 @@ def test_a_10_mb_plan_needs_memory_in_proportion(tmp_path):
 # ---- 6. SARIF on a file name that is not UTF-8 ------------------------------------------------------
 
 
+@pytest.mark.process
 def test_sarif_on_a_non_utf8_file_name_escapes_the_uri_and_keeps_the_other_results(tmp_path):
     import json
 

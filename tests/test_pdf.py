@@ -164,6 +164,7 @@ def test_pdf_suffix_chooses_pdf_and_a_bad_paper_is_a_usage_error(tmp_path):
     assert output_format(False, False, "plan.PDF") == "pdf"
 
 
+@pytest.mark.process
 def test_without_weasyprint_one_line_says_how_to_install_it(tmp_path):
     """Simulated: `sys.modules['weasyprint'] = None` makes the import raise ImportError."""
     code = (
@@ -178,6 +179,7 @@ def test_without_weasyprint_one_line_says_how_to_install_it(tmp_path):
     assert not (tmp_path / "b.pdf").exists()
 
 
+@pytest.mark.process
 def test_lint_never_imports_weasyprint():
     code = f"import sys; from tplan.cli import main; sys.argv = ['tplan', 'lint', '--today', '2026-12-01', {str(BURNOUT)!r}]\n" \
            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('weasyprint' in sys.modules)"

@@ -486,6 +486,7 @@ def test_output_file_is_never_overwritten_without_force(tplan, tmp_path):
     assert itself.returncode == 2 and "is the input file itself" in itself.stderr and plan.read_text() == MINIMAL.read_text()
 
 
+@pytest.mark.process
 def test_lint_never_imports_jinja2():
     code = (
         "import sys; from tplan.commands.lint import run_lint; "
@@ -537,6 +538,7 @@ def console_messages(log: str) -> list[str]:
     return [line for line in log.splitlines() if ":CONSOLE" in line]
 
 
+@pytest.mark.process
 def test_html_loads_in_chromium_without_console_errors(tplan, tmp_path):
     page = tmp_path / "burnout.html"
     result = tplan("render", str(EXAMPLES / "burnout.yaml"), "--html", "-o", str(page), "--today", TODAY)

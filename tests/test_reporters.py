@@ -301,6 +301,7 @@ def _on_a_terminal(args: list[str], cwd: Path, no_color: bool, columns: str = "2
     return b"".join(chunks).decode()
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("no_color", [False, True])
 def test_colour_on_a_terminal_only_unless_no_color(tmp_path, no_color):
     plans(tmp_path)

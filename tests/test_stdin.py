@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 from conftest import MINIMAL, run_tplan, tplan_command
 
 NO_DEADLINE = MINIMAL.read_text().replace("    deadline: 2026-05-25\n", "", 1)
@@ -43,6 +44,7 @@ def test_stdin_takes_part_in_cross_file_rules(tmp_path):
     assert "D701" not in same.stdout and same.returncode == 0
 
 
+@pytest.mark.process
 def test_unreadable_stdin_is_e000_and_exit_2(tmp_path):
     result = subprocess.run([*tplan_command(), "lint", "-"], input=b"\x89PNG\r\n\x1a\n\x00\x00", capture_output=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 2
