@@ -22,7 +22,7 @@ TODAY = "2026-12-01"
 # Issue 16 asks for at most 7 pages; the print CSS brought examples/burnout.yaml from 14 to 10
 # (Letter) and 9 (A4) pages and that goal is still open. This bound keeps what was won: a
 # change that makes the PDF longer again fails here.
-MAX_PAGES = {"letter": 10, "a4": 9}
+MAX_PAGES = {"letter": 7, "a4": 7}
 # Identifiers of the invented client in examples/burnout.yaml that --redact must remove.
 IDENTIFIERS = ["Renata", "Szabo", "1989-02-23", "555-0147", "555-0148", "renata.szabo@example.org",
                "Harbour View", "Millbrook", "CVH-88120457", "Ilona"]
