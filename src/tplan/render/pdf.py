@@ -16,6 +16,7 @@ import logging
 import re
 
 from tplan.errors import TplanError
+from tplan.render.engine import PAGE_SIZES as PAPER_SIZES
 
 # WeasyPrint draws inline SVG with the SVG's own styles only, not the page's (measured: the charts'
 # bands and lines came out solid black), so the chart rules are repeated inside each <svg>.
@@ -31,7 +32,6 @@ CHART_CSS = (
 )
 _SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
 
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
 INSTALL_HINT = (
     "PDF output needs WeasyPrint and the Pango libraries: pip install 'tplan[pdf]', and on "
