@@ -215,16 +215,21 @@ def section_headings(html: str) -> list[str]:
     return [html_lib.unescape(re.sub(r"<[^>]+>", "", h)).upper() for h in re.findall(r'<h2(?: id="[^"]*")?>(.*?)</h2>', html)]
 
 
-def text_lines(page) -> list[tuple[float, str]]:
-    """(baseline height above the page's bottom edge in pt, text) of each text run on the page."""
-    runs: list[tuple[float, str]] = []
+def text_runs(page) -> list[tuple[float, float, str]]:
+    """(x, baseline height above the page's bottom edge, text) in pt of each text run on the page."""
+    runs: list[tuple[float, float, str]] = []
 
     def visit(text, cm, tm, font, size):
         if text.strip():
-            runs.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            runs.append((x, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
 
     page.extract_text(visitor_text=visit)
     return runs
+
+
+def text_lines(page) -> list[tuple[float, str]]:
+    return [(y, t) for _, y, t in text_runs(page)]
 
 
 def page_fill(reader: PdfReader, headings: list[str]) -> list[tuple[int, float, bool]]:
@@ -282,6 +287,21 @@ def test_every_example_fits_seven_pages_and_fills_them(tmp_path_factory, name, p
     print(f"{name}.yaml on {paper}: {len(reader.pages)} pages, fill {fill}")
     assert len(reader.pages) <= MAX_PAGES[paper]
     assert underfilled(reader, section_headings(example_html(name))) == [], fill
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_header_columns_stand_side_by_side(tmp_path_factory, paper):
+    """WeasyPrint's grid stacked the header's columns on top of each other; the print CSS floats them:
+    the Client, Clinician and Plan labels share one line, left to right, and their facts start under them."""
+    runs = text_runs(example_pdf(tmp_path_factory, "burnout", paper).pages[0])
+    labels = {t: (x, y) for x, y, t in runs if t in ("CLIENT", "CLINICIAN", "PLAN")}
+    assert sorted(labels) == ["CLIENT", "CLINICIAN", "PLAN"], labels
+    (cx, cy), (kx, ky), (px, py) = labels["CLIENT"], labels["CLINICIAN"], labels["PLAN"]
+    assert abs(cy - ky) < 1 and abs(ky - py) < 1, labels
+    width = float(example_pdf(tmp_path_factory, "burnout", paper).pages[0].mediabox.width)
+    assert cx < kx - width / 5 and kx < px - width / 5, labels  # each column at least a fifth of the page wide
+    starts = {t: x for x, y, t in runs if y < cy}
+    assert abs(starts["Renata Szabo"] - cx) < 1 and abs(starts["Daniel Ferreira, LPC"] - kx) < 1, starts
 
 
 def test_the_fill_measure_finds_a_page_left_short(tmp_path):
