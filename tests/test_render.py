@@ -97,7 +97,9 @@ def test_html_is_self_contained_and_accessible(tplan):
     # the goals and objectives with progress scores: PHQ-9 (G1), G1.1, CBI (G2), G2.1, WHO-5 (G4)
     assert len(svgs) == 5
     assert all(a.get("role") == "img" and a.get("aria-labelledby") and a.get("aria-describedby") for a in svgs)
-    assert "@media print" in result.stdout and "break-before: page" in result.stdout
+    # print (issue 16): headings stay with what follows, table headers repeat, no forced page breaks
+    assert "@media print" in result.stdout and "break-after: avoid" in result.stdout
+    assert "thead { display: table-header-group; }" in result.stdout and "break-before: page" not in result.stdout
 
 
 def test_every_section_in_reading_order(tplan):
@@ -539,6 +541,7 @@ def console_messages(log: str) -> list[str]:
 
 
 @pytest.mark.process
+@pytest.mark.browser
 def test_html_loads_in_chromium_without_console_errors(tplan, tmp_path):
     page = tmp_path / "burnout.html"
     result = tplan("render", str(EXAMPLES / "burnout.yaml"), "--html", "-o", str(page), "--today", TODAY)
