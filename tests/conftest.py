@@ -97,8 +97,19 @@ def _starting_a_program_needs_the_process_mark(request, monkeypatch):
     if request.node.get_closest_marker("process"):
         return
 
+    real_init = subprocess.Popen.__init__
+
     def refuse(self, args, *rest, **options):
-        program = args if isinstance(args, (str, bytes)) else args[0]
-        raise AssertionError(f"this test starts {program!r}: use run_tplan, or mark it @pytest.mark.process")
+        program = os.fsdecode(args if isinstance(args, (str, bytes)) else args[0])
+        if _is_a_test_program(program):
+            raise AssertionError(f"this test starts {program!r}: use run_tplan, or mark it @pytest.mark.process")
+        real_init(self, args, *rest, **options)  # a library's own helper (ctypes runs ldconfig to find Pango)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
+def _is_a_test_program(program: str) -> bool:
+    """The programs tests start: tplan itself, a Python interpreter (python -m tplan, pre-commit,
+    a fresh interpreter to check imports), a browser, git."""
+    name = Path(program).name
+    return program == sys.executable or name.startswith("python") or name in {"tplan", "chromium", "git", "bash", "sh"}
