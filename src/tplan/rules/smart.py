@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from tplan.dates import add_months
 from tplan.diagnostics import Finding, Severity
@@ -273,6 +274,7 @@ _CHECKABLE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a repository repeats its goal statements (D702): each is searched once
 def vague_phrase(statement: str) -> str | None:
     """Why a statement is vague, in tplan's own words (never the statement itself), or None."""
     vague = _VAGUE.search(statement)
