@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from tplan.diagnostics import Finding, Severity
 from tplan.rules.base import RuleContext, collect, rule
-from tplan.schema.base import as_date
+from tplan.schema.values import as_date
 
 # Words too common in plan repositories' paths to count as a match for one part of a name on its
 # own (a client called "April Test" must not make `2026-april/` or `test/` a finding). The full
