@@ -50,10 +50,13 @@ def versions() -> dict[str, str]:
 # ---- generating (maintainers: scripts/gen_core_schema.py) ----------------------------------------
 
 
-def export(schema: Any) -> Any:
-    """The core schema as JSON-able data; raises SchemaExportError for an object it cannot name."""
+def export(schema: Any, refs: dict[str, str] | None = None) -> Any:
+    """The core schema as JSON-able data; raises SchemaExportError for an object it cannot name.
+    Definition refs (`module.Class:<id() of the class>` in pydantic) are renamed `Class#1`, ... in
+    order of appearance, so the same models always give the same file."""
     from pydantic import BaseModel
 
+    refs = {} if refs is None else refs
     if isinstance(schema, dict):
         out = {}
         for key, value in schema.items():
@@ -61,13 +64,15 @@ def export(schema: Any) -> Any:
                 continue
             if key == "cls" and isinstance(value, type) and issubclass(value, BaseModel):
                 out[key] = {"$model": value.__name__}
+            elif key in ("ref", "schema_ref") and isinstance(value, str):
+                out[key] = refs.setdefault(value, f"{value.partition(':')[0].rpartition('.')[2]}#{len(refs) + 1}")
             else:
-                out[key] = export(value)
+                out[key] = export(value, refs)
         return out
     if isinstance(schema, list):
-        return [export(v) for v in schema]
+        return [export(v, refs) for v in schema]
     if isinstance(schema, tuple):
-        return {"$tuple": [export(v) for v in schema]}
+        return {"$tuple": [export(v, refs) for v in schema]}
     if schema is None or isinstance(schema, (str, int, float, bool)):
         return schema
     if isinstance(schema, types.MethodType) and isinstance(schema.__self__, type):
