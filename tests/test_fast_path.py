@@ -202,3 +202,17 @@ def test_lint_with_findings_gives_the_same_output_as_the_models(tmp_path):
     fast, models = both_ways(plan.read_text(encoding="utf-8"), str(plan), LintSettings(today=dt.date(2026, 4, 1)))
     assert fast == models
     assert any(row[0] == "E004" for row in fast)  # the unknown key, with its "did you mean" from the models
+
+
+def test_the_typer_app_returns_normally_in_process(monkeypatch):
+    """Only the console-script function (tplan.cli.main) may leave through os._exit: the app run
+    in-process (typer's CliRunner, as the test suite does) returns with its output and code."""
+    from typer.testing import CliRunner
+
+    from tplan import cli
+
+    monkeypatch.setattr(cli, "_is_program_entry", lambda: True)  # even as if it were the program
+    monkeypatch.setattr("os._exit", lambda code: pytest.fail("os._exit called inside the app"))
+    result = CliRunner().invoke(cli.app, ["lint", "--today", "2026-04-01", str(HERE / "fixtures" / "minimal.yaml")])
+    assert result.exit_code == 0
+    assert result.output == "All clear: 1 file checked, no findings.\n"

@@ -286,10 +286,9 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
     # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
     ran = {r.code for r in LOADING_RULES}
-    for rule in ALL_RULES:
-        if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
-            continue
-        if not settings.enabled(rule, file_ignores):
+    checks, collectors = _active_rules(settings, file_ignores)
+    for rule in checks:
+        if (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue
         ran.add(rule.code)
         try:
@@ -297,8 +296,8 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         except Exception as exc:  # a bug in one check must not hide the others
             found.append((rule, _crash_finding(exc, "this check")))
     facts = {}
-    for rule in CROSS_FILE_RULES:  # their findings come later, from all files' facts (cross_file_pass)
-        if rule.collect is None or status in rule.skip_status or not settings.enabled(rule):
+    for rule in collectors:  # their findings come later, from all files' facts (cross_file_pass)
+        if status in rule.skip_status:
             continue
         try:
             fact = rule.collect(ctx)
@@ -319,6 +318,25 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         silenced = silenced_codes(text, CROSS_FILE_CODES, doc.root)
     diagnostics.sort(key=lambda d: d.sort_key)
     return Checked(FileResult(file, diagnostics, facts=facts, silenced=silenced), doc, plan)
+
+
+ActiveRules = tuple[tuple[Rule, ...], tuple[Rule, ...]]
+_ACTIVE: dict[tuple[LintSettings, tuple[str, ...]], tuple[tuple[Rule, ...], tuple[Rule, ...], ActiveRules]] = {}
+
+
+def _active_rules(settings: LintSettings, file_ignores: tuple[str, ...]) -> ActiveRules:
+    """(checks, cross-file collectors) that the settings switch on for a file with these
+    per-file ignores: worked out once per run (and per-file-ignores group), not once per file.
+    Kept with the rule tuples it was made from, so replacing ALL_RULES (tests do) is seen."""
+    hit = _ACTIVE.get((settings, file_ignores))
+    if hit is not None and hit[0] is ALL_RULES and hit[1] is CROSS_FILE_RULES:
+        return hit[2]
+    checks = tuple(r for r in ALL_RULES if r.check is not None and settings.enabled(r, file_ignores))
+    collectors = tuple(r for r in CROSS_FILE_RULES if r.collect is not None and settings.enabled(r))
+    if len(_ACTIVE) >= 64:
+        _ACTIVE.clear()
+    _ACTIVE[(settings, file_ignores)] = (ALL_RULES, CROSS_FILE_RULES, (checks, collectors))
+    return checks, collectors
 
 
 def _positions(doc: LoadedDoc) -> Callable[[YamlPath], tuple[int, int]]:
