@@ -297,7 +297,7 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
             found.append((rule, _crash_finding(exc, "this check")))
     facts = {}
     for rule in collectors:  # their findings come later, from all files' facts (cross_file_pass)
-        if status in rule.skip_status:
+        if rule.collect is None or status in rule.skip_status:
             continue
         try:
             fact = rule.collect(ctx)

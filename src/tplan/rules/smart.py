@@ -12,7 +12,7 @@ from tplan.diagnostics import Finding, Severity
 from tplan.measures import fmt_number
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
-from tplan.schema.values import CustomMeasureMixin
+from tplan.schema.values import is_custom_measure
 from tplan.suggest import closest, did_you_mean, near_miss
 from tplan.targets import absolute_target, is_improvement, measure_info
 
@@ -133,7 +133,7 @@ def _custom_measures(ctx: RuleContext) -> dict[str, CustomMeasure]:
     return {
         item.measure.name.casefold(): item.measure
         for _, item, _ in ctx.goals_and_objectives()
-        if isinstance(item.measure, CustomMeasureMixin)
+        if is_custom_measure(item.measure)
     }
 
 
@@ -369,7 +369,7 @@ def custom_measure_no_unit(ctx: RuleContext) -> Iterator[Finding]:
     measure: {name: wind-down routine, unit: nights/week, min: 0, max: 7, direction: higher}
     """
     for path, item, parent in ctx.goals_and_objectives():
-        if isinstance(item.measure, CustomMeasureMixin) and not item.measure.unit:
+        if is_custom_measure(item.measure) and not item.measure.unit:
             yield Finding(path + ("measure",), f"the custom measure of {_kind(parent)} {item.id} has no unit")
 
 

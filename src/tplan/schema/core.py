@@ -58,7 +58,7 @@ def export(schema: Any, refs: dict[str, str] | None = None) -> Any:
 
     refs = {} if refs is None else refs
     if isinstance(schema, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in schema.items():
             if key in _DROPPED:
                 continue

@@ -47,4 +47,5 @@ class Plan(PlanMixin, Strict):
 
     # Top-level `x-` keys are set aside before validation; split_extensions and the `extensions`
     # property live in tplan.schema.values (the fast path uses them too).
-    _split_extensions = model_validator(mode="wrap")(classmethod(split_extensions))
+    # (pydantic's stubs type the decorator for a classmethod written in the class body only)
+    _split_extensions = model_validator(mode="wrap")(classmethod(split_extensions))  # type: ignore[arg-type]

@@ -11,7 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing.TypeIs from Python 3.13
+
+    from tplan.schema.base import CustomMeasure
+    from tplan.schema.goals import Goal
 
 
 class SafeValueError(ValueError):
@@ -205,10 +211,12 @@ def split_extensions(cls: Any, data: Any, handler: Any) -> Any:
 
 
 class PlanMixin:
-    """Plan's behaviour beyond its fields (the model and the fast path's plain class share it)."""
+    """Plan's behaviour beyond its fields (the model and the fast path's plain class share it).
+    The mixins declare the fields they read for type checkers only: pydantic must not see them."""
 
     __slots__ = ()
-    _extensions: dict[str, Any]
+    if TYPE_CHECKING:
+        _extensions: dict[str, Any]
 
     @property
     def extensions(self) -> dict[str, Any]:
@@ -218,7 +226,8 @@ class PlanMixin:
 
 class ProgressEntryMixin:
     __slots__ = ()
-    score: Any
+    if TYPE_CHECKING:
+        score: Any
 
     @property
     def narrative(self) -> bool:
@@ -227,7 +236,8 @@ class ProgressEntryMixin:
 
 class ClientMixin:
     __slots__ = ()
-    emergency_contact: Any
+    if TYPE_CHECKING:
+        emergency_contact: Any
 
     @property
     def emergency_contacts(self) -> list[Any]:
@@ -248,6 +258,16 @@ class CustomMeasureMixin:
     """A custom measure (not a catalogue name), on either path: isinstance(m, CustomMeasureMixin)."""
 
     __slots__ = ()
+
+
+def is_goal(item: object) -> TypeIs[Goal]:
+    """A goal, not an objective: a model or the fast path's plain Goal."""
+    return isinstance(item, GoalMixin)
+
+
+def is_custom_measure(measure: object) -> TypeIs[CustomMeasure]:
+    """A custom measure, not a catalogue name: a model or the fast path's plain CustomMeasure."""
+    return isinstance(measure, CustomMeasureMixin)
 
 
 MIXINS: dict[str, type] = {
