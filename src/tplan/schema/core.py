@@ -52,8 +52,7 @@ def versions() -> dict[str, str]:
 
 def export(schema: Any, refs: dict[str, str] | None = None) -> Any:
     """The core schema as JSON-able data; raises SchemaExportError for an object it cannot name.
-    Definition refs (`module.Class:<id() of the class>` in pydantic) are renamed `Class#1`, ... in
-    order of appearance, so the same models always give the same file."""
+    Definition refs lose the class's id() that pydantic appends (see _ref_name)."""
     from pydantic import BaseModel
 
     refs = {} if refs is None else refs
@@ -65,7 +64,7 @@ def export(schema: Any, refs: dict[str, str] | None = None) -> Any:
             if key == "cls" and isinstance(value, type) and issubclass(value, BaseModel):
                 out[key] = {"$model": value.__name__}
             elif key in ("ref", "schema_ref") and isinstance(value, str):
-                out[key] = refs.setdefault(value, f"{value.partition(':')[0].rpartition('.')[2]}#{len(refs) + 1}")
+                out[key] = _ref_name(value, refs)
             else:
                 out[key] = export(value, refs)
         return out
@@ -80,6 +79,16 @@ def export(schema: Any, refs: dict[str, str] | None = None) -> Any:
     if isinstance(schema, (types.FunctionType, type)):  # a validator, or a value class (Target)
         return {"$fn": _function_path(schema)}
     raise SchemaExportError(f"the plan's core schema holds a {type(schema).__name__} the generated schema cannot refer to")
+
+
+def _ref_name(ref: str, refs: dict[str, str]) -> str:
+    """`tplan.schema.goals.Goal` for pydantic's `tplan.schema.goals.Goal:<id() of the class>`:
+    the same models give the same file in every process (ids, and the order pydantic lists its
+    definitions in, differ)."""
+    name = ref.partition(":")[0]
+    if refs.setdefault(name, ref) != ref:
+        raise SchemaExportError(f"two classes are both named {name} in the plan's schema")
+    return name
 
 
 def _function_path(fn: Any) -> str:
