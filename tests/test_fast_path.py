@@ -216,3 +216,10 @@ def test_the_typer_app_returns_normally_in_process(monkeypatch):
     result = CliRunner().invoke(cli.app, ["lint", "--today", "2026-04-01", str(HERE / "fixtures" / "minimal.yaml")])
     assert result.exit_code == 0
     assert result.output == "All clear: 1 file checked, no findings.\n"
+
+
+def test_the_generated_schema_is_package_data():
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["tplan"]
+    assert f"schema/{core.SCHEMA_FILE}" in package_data  # installed with the wheel, not only in the checkout
