@@ -1,7 +1,8 @@
-"""Shared helpers: run the installed `tplan` entry point as a user would."""
+"""Shared helpers: run `tplan` as a user would (in this process, or as the installed program)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -16,17 +17,88 @@ MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 
 
 def tplan_command() -> list[str]:
+    """The installed `tplan` program (the console script next to this Python, else `python -m`)."""
     exe = shutil.which("tplan", path=str(Path(sys.executable).parent))
     return [exe] if exe else [sys.executable, "-m", "tplan"]
 
 
-def run_tplan(*args: str, cwd: str | os.PathLike | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+TEST_ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
+
+
+def run_tplan_process(
+    *args: str, cwd: str | os.PathLike | None = None, input: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Start the installed program, as a user's shell does. For the few tests marked `process`:
+    the entry point itself, its exit path, pipes, signals and bytes that no in-process call can
+    stand in for. A hang fails the test after `timeout` seconds, not the suite."""
+    env = {**os.environ, **TEST_ENV}
     return subprocess.run(
-        [*tplan_command(), *args], capture_output=True, text=True, cwd=cwd, input=input, env=env, timeout=120
+        [*tplan_command(), *args], capture_output=True, text=True, cwd=cwd, input=input, env=env, timeout=timeout
     )
+
+
+def run_tplan(
+    *args: str | os.PathLike, cwd: str | os.PathLike | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
+    """Run `tplan ARGS` in this process through the same `main()` the console script calls, with
+    stdin, stdout, stderr, the environment, the working folder and argv swapped for the call (click's
+    test isolation): the same exit codes and output as the program, without ~0.3 s of start-up."""
+    from click.testing import CliRunner
+
+    from tplan import cli
+
+    argv = ["tplan", *map(str, args)]
+    old_argv, old_cwd, old_threshold = sys.argv, os.getcwd(), gc.get_threshold()
+    with CliRunner().isolation(input=input, env=TEST_ENV) as (out, err, _):
+        sys.argv = argv
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            cli.main()
+            code = 0
+        except SystemExit as exc:
+            code = _exit_status(exc.code)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.argv = old_argv
+            os.chdir(old_cwd)
+            gc.unfreeze()  # main() freezes the heap for a short-lived program; a test process is not one
+            gc.set_threshold(*old_threshold)
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "backslashreplace")
+    return subprocess.CompletedProcess(argv, code, _universal_newlines(stdout), _universal_newlines(stderr))
+
+
+def _universal_newlines(text: str) -> str:
+    """What a subprocess's text mode reads: every line end as a newline."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _exit_status(code: object) -> int:
+    """The status a process leaving with sys.exit(code) reports: None is 0, a message is 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 @pytest.fixture
 def tplan():
     return run_tplan
+
+
+@pytest.fixture(autouse=True)
+def _starting_a_program_needs_the_process_mark(request, monkeypatch):
+    """Keep the set of tests that start programs small and named: a test without the `process`
+    mark that starts one fails with a line saying so (the CLI runs in-process through run_tplan)."""
+    if request.node.get_closest_marker("process"):
+        return
+
+    def refuse(self, args, *rest, **options):
+        program = args if isinstance(args, (str, bytes)) else args[0]
+        raise AssertionError(f"this test starts {program!r}: use run_tplan, or mark it @pytest.mark.process")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)

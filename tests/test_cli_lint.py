@@ -96,6 +96,7 @@ def test_usage_errors_exit_2_without_traceback(tplan):
         assert no_traceback(result)
 
 
+@pytest.mark.process
 def test_python_dash_m_works(tmp_path):
     import subprocess
     import sys

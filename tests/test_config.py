@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, tplan_command
+from conftest import MINIMAL, run_tplan
 
 from tplan.config import Config, find_config, lint_settings, load_config
 from tplan.errors import TplanError
@@ -17,8 +16,7 @@ FAR = MINIMAL.read_text().replace("    deadline: 2026-05-25", "    deadline: 202
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([*tplan_command(), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return run_tplan(*args, cwd=cwd)
 
 
 def lint(cwd, *args: str) -> subprocess.CompletedProcess:

@@ -75,6 +75,7 @@ for line in sys.stdin:
 """
 
 
+@pytest.mark.process
 def test_two_edits_of_one_plan_at_once_never_lose_an_entry(tmp_path):
     """progress add and review race on the same file: each either lands or exits 2 saying the plan
     changed underneath it; a command that reported success always has its entry in the file."""
@@ -122,6 +123,7 @@ def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.process
 def test_an_edit_waits_for_another_edit_of_the_same_plan_then_lands(tmp_path):
     path = write(tmp_path)
     holder = _hold_lock(path, 1.0)
@@ -132,6 +134,7 @@ def test_an_edit_waits_for_another_edit_of_the_same_plan_then_lands(tmp_path):
     assert "measure: GAD-7, score: 11}" in path.read_text(encoding="utf-8")
 
 
+@pytest.mark.process
 def test_an_edit_gives_up_with_a_clear_line_when_the_lock_is_held_too_long(tmp_path, monkeypatch):
     import tplan.fsio as fsio
 
@@ -148,6 +151,7 @@ def test_an_edit_gives_up_with_a_clear_line_when_the_lock_is_held_too_long(tmp_p
     assert path.read_bytes() == before
 
 
+@pytest.mark.process
 def test_a_lock_won_on_a_replaced_file_is_taken_again_on_the_new_one(tmp_path):
     """The first edit replaces the file while the second waits on the old one's lock: the second
     must end up holding the lock of the file now at the path, not of the unlinked one."""
@@ -293,6 +297,7 @@ def test_any_note_text_is_written_so_it_reads_back_exactly(tmp_path, note):
     assert len(new.splitlines()) == len(TEXT.splitlines()) + 2  # the entry and `updated`: one line each
 
 
+@pytest.mark.process
 def test_invalid_utf8_in_a_note_is_a_clear_error_not_an_internal_one(tmp_path):
     path = write(tmp_path)
     argv = [os.fsencode(a) for a in (*tplan_command(), "progress", "add", str(path), *ADD)]
@@ -303,6 +308,7 @@ def test_invalid_utf8_in_a_note_is_a_clear_error_not_an_internal_one(tmp_path):
     assert path.read_bytes() == TEXT.encode("utf-8")
 
 
+@pytest.mark.process
 def test_a_plan_whose_file_name_is_not_utf8_is_edited_and_named_readably(tmp_path):
     path = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/plan-\xff.yaml"))
     path.write_bytes(TEXT.encode("utf-8"))
@@ -392,6 +398,7 @@ def _writes(out: Path) -> list[tuple[str, ...]]:
     ]
 
 
+@pytest.mark.process
 def test_writing_to_a_full_disk_is_one_line_and_leaves_no_partial_file(full_disk):
     for args in _writes(full_disk / "plan"):
         result = run_tplan(*args)
@@ -400,6 +407,7 @@ def test_writing_to_a_full_disk_is_one_line_and_leaves_no_partial_file(full_disk
         assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
 
 
+@pytest.mark.process
 def test_writing_into_a_read_only_folder_is_one_line_and_leaves_nothing(read_only_folder):
     for args in _writes(read_only_folder / "plan"):
         result = run_tplan(*args)
@@ -446,6 +454,7 @@ def test_a_failed_write_simulated_is_a_clear_error_with_no_file_left(tmp_path, m
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.process
 def test_progress_add_on_a_full_disk_leaves_the_plan_as_it_was(full_disk):
     subprocess.run(["rm", str(full_disk / "filler")])
     path = write(full_disk)

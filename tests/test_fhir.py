@@ -361,14 +361,41 @@ def test_target_shapes(target, baseline, expected):
     assert detail == expected
 
 
-def test_achievement_status_follows_the_scores_and_the_plan_status():
-    # minimal: GAD-7 14 → 12 on the way to <= 9: improving, not yet achieved
-    goal = resources(export(minimal()), "Goal")[0]
-    assert goal["lifecycleStatus"] == "active" and codes(goal["achievementStatus"]) == {"improving"}
-    met = resources(export(minimal(**{"score: 12, goals: [G1]": "score: 8, goals: [G1]"})), "Goal")[0]
-    assert codes(met["achievementStatus"]) == {"achieved"}
-    worse = resources(export(minimal(**{"score: 12, goals: [G1]": "score: 16, goals: [G1]"})), "Goal")[0]
-    assert codes(worse["achievementStatus"]) == {"worsening"}
+def _achievement(score: int, measure: str = "GAD-7", baseline: int = 14, target: str = "<= 9") -> set[str]:
+    """The achievementStatus of the minimal plan's goal, on `measure` from `baseline`, after `score`."""
+    text = minimal(**{
+        "    measure: GAD-7\n    baseline: 14\n    target: \"<= 9\"": f"    measure: {measure}\n    baseline: {baseline}\n    target: \"{target}\"",
+        "{date: 2026-03-20, measure: GAD-7, score: 12, goals: [G1]}": f"{{date: 2026-03-20, measure: {measure}, score: {score}, goals: [G1]}}",
+    })
+    goal = resources(export(text), "Goal")[0]
+    assert goal["lifecycleStatus"] == "active"
+    return codes(goal["achievementStatus"])
+
+
+def test_achievement_status_follows_the_direction_without_published_psychometrics():
+    # GAD-7 has an MCID but no published reliable change in the catalogue: the direction decides
+    assert _achievement(12) == {"improving"}  # 14 → 12 on the way to <= 9
+    assert _achievement(8) == {"achieved"}
+    assert _achievement(16) == {"worsening"}
+
+
+def test_achievement_status_follows_the_outcome_class_where_it_is_published():
+    """PHQ-9's reliable change is published (tplan measures --details PHQ-9): a change smaller than
+    it is no-change, as `tplan status` says "no reliable change"; past it, improving or worsening."""
+    from tplan.outcomes import reliable_change_points
+
+    points = reliable_change_points(CATALOGUE.get("PHQ-9").psychometrics)
+    assert points is not None and 6 < points < 7, points  # 1.96 x S_diff: a change of 7 points is reliable
+    phq9 = {"measure": "PHQ-9", "baseline": 15, "target": "<= 5"}
+    assert _achievement(13, **phq9) == {"no-change"}  # 2 points better: within measurement noise
+    assert _achievement(9, **phq9) == {"no-change"}  # 6 points: still not reliable
+    assert _achievement(8, **phq9) == {"improving"}  # 7 points: reliable improvement
+    assert _achievement(5, **phq9) == {"achieved"}
+    assert _achievement(21, **phq9) == {"no-change"}
+    assert _achievement(22, **phq9) == {"worsening"}  # reliable deterioration
+
+
+def test_achievement_status_in_progress_and_draft():
     objective = resources(export(minimal()), "Goal")[1]  # no scores yet
     assert codes(objective["achievementStatus"]) == {"in-progress"}
     draft = export(minimal(**{"status: active": "status: draft"}))
@@ -537,6 +564,7 @@ def test_export_help_names_the_options():
         assert option in result.stdout
 
 
+@pytest.mark.process
 def test_lint_never_imports_the_exporter():
     code = (
         "import sys; from tplan.commands.lint import run_lint; "

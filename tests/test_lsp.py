@@ -251,6 +251,7 @@ assert OUT_OF_RANGE != BURNOUT and BAD_STATUS != BURNOUT
 # ---- the tests --------------------------------------------------------------------------------
 
 
+@pytest.mark.process
 def test_published_diagnostics_equal_tplan_lint_as_values_break(shared: SharedServer, tmp_path: Path):
     plan = shared.plan("published_diagnostics_equal_tplan_lint_as_values_break")
 
@@ -277,6 +278,7 @@ def test_published_diagnostics_equal_tplan_lint_as_values_break(shared: SharedSe
     assert all(d.source == "tplan" for d in broken_score + broken_status)
 
 
+@pytest.mark.process
 def test_columns_are_utf16_units_after_an_emoji_and_an_accent(shared: SharedServer, tmp_path: Path):
     """The C403 value comes after 'É' (1 unit) and '🔥' (2 units, one code point)."""
     before = "  - {code: Z73.0, description: Burn-out}"
@@ -304,6 +306,7 @@ def test_columns_are_utf16_units_after_an_emoji_and_an_accent(shared: SharedServ
     assert apply_edit(text, the_edit(fix)).split("\n")[line] == '  - {description: "Épuisement 🔥 burn-out", code: Z73.0}'
 
 
+@pytest.mark.process
 def test_a_client_that_counts_in_utf8_gets_byte_columns(workspace: Path):
     after = '  - {description: "Épuisement 🔥 burn-out", code: Z730}'
     text = BURNOUT.replace("  - {code: Z73.0, description: Burn-out}", after, 1)
@@ -318,6 +321,7 @@ def test_a_client_that_counts_in_utf8_gets_byte_columns(workspace: Path):
     assert code == 0
 
 
+@pytest.mark.process
 def test_disable_action_silences_the_finding_and_file_wide_too(shared: SharedServer, tmp_path: Path):
     plan = shared.plan("disable_action_silences_the_finding_and_file_wide_too")
 
@@ -366,6 +370,7 @@ def test_no_disable_comment_where_it_would_change_the_plan():
     assert "Disable S109 for this line" not in titles and "Disable S109 in this file" in titles
 
 
+@pytest.mark.process
 def test_quick_fix_for_a_misspelt_key_and_value(shared: SharedServer, tmp_path: Path):
     typo_key = BURNOUT.replace("    deadline: 2026-11-09\n", "    deadine: 2026-11-09\n", 1)
     plan = shared.plan("quick_fix_for_a_misspelt_key_and_value")
@@ -408,6 +413,7 @@ def test_quick_fix_adds_a_missing_updated_date():
     assert not [a for a in code_actions("file:///p.yaml", BURNOUT, span, []) if a.title.startswith("Add 'updated")]
 
 
+@pytest.mark.process
 def test_hover_rule_docs_measure_and_ids(shared: SharedServer, tmp_path: Path):
     text = OUT_OF_RANGE.replace("    baseline: 40\n", "    baseline: 40  # tplan: disable=S104,no-deadline\n", 1)
     lines = text.split("\n")
@@ -454,6 +460,7 @@ def test_hover_over_a_finding_shows_its_rule():
     assert hover_at(lines, 2, 4, [d], None, load_catalogue()) is None
 
 
+@pytest.mark.process
 def test_completion_measure_ids_keys_values_and_ids(shared: SharedServer, tmp_path: Path):
     text = BURNOUT.replace("    measure: PHQ-9\n", "    measure: \n", 1)
     lines = text.split("\n")
@@ -488,6 +495,7 @@ def test_completion_measure_ids_keys_values_and_ids(shared: SharedServer, tmp_pa
     assert "term" in at_key and "deadline" not in at_key and "statement" not in at_key  # present already
 
 
+@pytest.mark.process
 def test_half_typed_yaml_gives_e001_and_the_server_keeps_going(shared: SharedServer, tmp_path: Path):
     broken = BURNOUT.replace("    statement: Reduce depressive", '    statement: "Reduce depressive', 1)
     plan = shared.plan("half_typed_yaml_gives_e001_and_the_server_keeps_going")
@@ -507,6 +515,7 @@ def test_half_typed_yaml_gives_e001_and_the_server_keeps_going(shared: SharedSer
     assert after == []
 
 
+@pytest.mark.process
 def test_changes_are_debounced_typing_costs_one_lint(shared: SharedServer):
     plan = shared.plan("debounced")
 
@@ -526,6 +535,7 @@ def test_changes_are_debounced_typing_costs_one_lint(shared: SharedServer):
     assert versions[-1] == 7 and len(versions) <= 3 and last == []
 
 
+@pytest.mark.process
 def test_hidden_files_in_the_workspace_are_not_linted(shared: SharedServer):
     """A CI workflow is YAML too; `tplan lint FOLDER` skips hidden folders, and so does the server."""
 
@@ -536,6 +546,7 @@ def test_hidden_files_in_the_workspace_are_not_linted(shared: SharedServer):
     assert shared.run(body(shared.session)) == []
 
 
+@pytest.mark.process
 def test_pull_diagnostics_equal_tplan_lint_and_nothing_is_pushed(workspace: Path):
     plan = workspace / "plans" / "TP-2026-0127.yaml"
 
@@ -552,6 +563,7 @@ def test_pull_diagnostics_equal_tplan_lint_and_nothing_is_pushed(workspace: Path
     assert code == 0
 
 
+@pytest.mark.process
 def test_cross_file_duplicate_id_refreshed_on_save(workspace: Path):
     a, b = workspace / "plans" / "a.yaml", workspace / "plans" / "b.yaml"
     a.write_text(BURNOUT, encoding="utf-8")
@@ -587,6 +599,7 @@ def test_cross_file_duplicate_id_refreshed_on_save(workspace: Path):
     assert code == 0
 
 
+@pytest.mark.process
 def test_config_from_the_files_folder_applies(workspace: Path):
     (workspace / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
     plan = workspace / "plans" / "TP-2026-0127.yaml"
@@ -600,6 +613,7 @@ def test_config_from_the_files_folder_applies(workspace: Path):
     assert code == 0
 
 
+@pytest.mark.process
 def test_a_broken_config_is_reported_once_and_defaults_apply(workspace: Path):
     (workspace / ".tplan.toml").write_text('selct = ["S1"]\n', encoding="utf-8")
     plan = workspace / "plans" / "TP-2026-0127.yaml"
@@ -616,6 +630,7 @@ def test_a_broken_config_is_reported_once_and_defaults_apply(workspace: Path):
     assert code == 0
 
 
+@pytest.mark.process
 def test_no_plan_text_in_logs_or_stderr(workspace: Path):
     """Everything the server writes besides LSP results: codes and positions, never plan text."""
     plan = workspace / "plans" / "TP-2026-0127.yaml"
@@ -634,6 +649,7 @@ def test_no_plan_text_in_logs_or_stderr(workspace: Path):
     assert code == 0
 
 
+@pytest.mark.process
 def test_shutdown_then_exit_is_clean(workspace: Path):
     async def body(s: Session):
         return None
@@ -643,6 +659,7 @@ def test_shutdown_then_exit_is_clean(workspace: Path):
     assert stderr == ""
 
 
+@pytest.mark.process
 def test_without_the_extra_tplan_lsp_says_how_to_install_it():
     program = "import sys; sys.modules['pygls'] = None; sys.argv = ['tplan', 'lsp']; from tplan.cli import main; main()"
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
@@ -652,6 +669,7 @@ def test_without_the_extra_tplan_lsp_says_how_to_install_it():
     ]
 
 
+@pytest.mark.process
 def test_the_lint_path_never_imports_the_language_server():
     program = (
         "import sys; sys.argv = ['tplan', 'lint', sys.argv[1]]\n"

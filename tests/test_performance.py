@@ -46,6 +46,7 @@ def modules_of(result: subprocess.CompletedProcess) -> set[str]:
     return set(json.loads(line[len("MODULES="):]))
 
 
+@pytest.mark.process
 def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
     result = run_python(cli("lint", "--today", "2026-12-01", str(EXAMPLES / "burnout.yaml")))
     assert "All clear: 1 file checked" in result.stdout, result.stdout + result.stderr
@@ -58,6 +59,7 @@ def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
     assert "pathspec" not in imported and "tplan.debug" not in imported
 
 
+@pytest.mark.process
 def test_linting_uses_only_the_safe_loader_never_round_trip():
     spy = """
 import ruamel.yaml
@@ -89,6 +91,7 @@ def test_c_parser_is_used_when_installed(tplan):
     assert "C parser" in result.stdout and "pure-Python" not in result.stdout
 
 
+@pytest.mark.process
 def test_pure_python_fallback_gives_the_same_report_and_a_notice(tmp_path):
     (tmp_path / "good.yaml").write_text(MINIMAL.read_text())
     (tmp_path / "bad.yaml").write_text(MINIMAL.read_text().replace("    deadline: 2026-05-25\n", ""))

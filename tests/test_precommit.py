@@ -79,6 +79,7 @@ def clinic_repo(path: Path, plans: dict[str, str]) -> Path:
     return path
 
 
+@pytest.mark.process
 def test_pre_commit_fails_on_a_bad_plan_and_passes_a_good_one(hook_repo, pre_commit_home, tmp_path):
     good = good_plan_for_today()
     bad = good.replace("    measure: GAD-7\n", "").replace("id: TP-TEST-0001", "id: TP-TEST-0002")  # S101: the goal has no measure

@@ -97,7 +97,9 @@ def test_html_is_self_contained_and_accessible(tplan):
     # the goals and objectives with progress scores: PHQ-9 (G1), G1.1, CBI (G2), G2.1, WHO-5 (G4)
     assert len(svgs) == 5
     assert all(a.get("role") == "img" and a.get("aria-labelledby") and a.get("aria-describedby") for a in svgs)
-    assert "@media print" in result.stdout and "break-before: page" in result.stdout
+    # print (issue 16): headings stay with what follows, table headers repeat, no forced page breaks
+    assert "@media print" in result.stdout and "break-after: avoid" in result.stdout
+    assert "thead { display: table-header-group; }" in result.stdout and "break-before: page" not in result.stdout
 
 
 def test_every_section_in_reading_order(tplan):
@@ -486,6 +488,7 @@ def test_output_file_is_never_overwritten_without_force(tplan, tmp_path):
     assert itself.returncode == 2 and "is the input file itself" in itself.stderr and plan.read_text() == MINIMAL.read_text()
 
 
+@pytest.mark.process
 def test_lint_never_imports_jinja2():
     code = (
         "import sys; from tplan.commands.lint import run_lint; "
@@ -537,6 +540,8 @@ def console_messages(log: str) -> list[str]:
     return [line for line in log.splitlines() if ":CONSOLE" in line]
 
 
+@pytest.mark.process
+@pytest.mark.browser
 def test_html_loads_in_chromium_without_console_errors(tplan, tmp_path):
     page = tmp_path / "burnout.html"
     result = tplan("render", str(EXAMPLES / "burnout.yaml"), "--html", "-o", str(page), "--today", TODAY)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import MINIMAL, tplan_command
+from conftest import MINIMAL, run_tplan, tplan_command
 
 from tplan.diagnostics import Diagnostic, FileResult, Report, Severity
 from tplan.reporters import REPORTERS, Format
@@ -52,8 +52,7 @@ def plans(tmp_path: Path) -> Path:
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([*tplan_command(), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return run_tplan(*args, cwd=cwd)
 
 
 def test_format_choices_come_from_the_reporters_dict():
@@ -302,6 +301,7 @@ def _on_a_terminal(args: list[str], cwd: Path, no_color: bool, columns: str = "2
     return b"".join(chunks).decode()
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("no_color", [False, True])
 def test_colour_on_a_terminal_only_unless_no_color(tmp_path, no_color):
     plans(tmp_path)

@@ -31,6 +31,7 @@ def test_rules_piped_prints_one_plain_line_per_rule(tplan):
     assert "┃" not in result.stdout and "│" not in result.stdout
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("columns, table", [("200", True), ("80", False)])
 def test_rules_on_a_terminal_is_a_table_only_when_wide_enough(tmp_path, columns, table):
     from test_reporters import _on_a_terminal

@@ -31,6 +31,7 @@ def lint_cmd(*args: str) -> list[str]:
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
 
 
+@pytest.mark.process
 def test_every_finding_reaches_a_file(noisy_plan, tmp_path):
     text, as_json = tmp_path / "out.txt", tmp_path / "out.json"
     with text.open("wb") as out:
@@ -44,6 +45,7 @@ def test_every_finding_reaches_a_file(noisy_plan, tmp_path):
     assert len(json.loads(as_json.read_text(encoding="utf-8"))["findings"]) == FINDINGS
 
 
+@pytest.mark.process
 def test_head_1_gets_the_first_finding_and_no_error(noisy_plan, tmp_path):
     everything = subprocess.run(lint_cmd(str(noisy_plan)), capture_output=True, text=True, env=ENV, timeout=120)
     piped = subprocess.run(
@@ -101,6 +103,7 @@ def start_up(env: dict[str, str]) -> list:
     return json.loads(result.stdout.splitlines()[-1])
 
 
+@pytest.mark.process
 def test_lint_freezes_the_start_up_heap_and_skips_pydantics_plugin_scan():
     env = {k: v for k, v in ENV.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     frozen, plugins, never_scanned, threshold = start_up(env)
@@ -110,6 +113,7 @@ def test_lint_freezes_the_start_up_heap_and_skips_pydantics_plugin_scan():
     assert threshold == 700  # the import-time threshold is undone
 
 
+@pytest.mark.process
 def test_a_users_own_plugin_setting_is_kept():
     assert start_up({**ENV, "PYDANTIC_DISABLE_PLUGINS": "logfire"})[1] == "logfire"
 

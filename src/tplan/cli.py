@@ -189,7 +189,8 @@ def render(
     md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html or .pdf)."),
     pdf: bool = typer.Option(False, "--pdf", help="A PDF/A-3b archive copy with the plan's YAML embedded (needs `pip install 'tplan[pdf]'`; docs/pdf.md). "
         "Without -o: PLAN's name with .pdf, in the current folder."),
-    paper: str = typer.Option("letter", "--paper", metavar="letter|a4", help="Paper size for --pdf: letter or a4."),
+    paper: str | None = typer.Option(None, "--paper", metavar="letter|a4", help="Paper size: letter or a4. --pdf: default letter. --html: the page's "
+        "print size (a browser's print uses it); without it the printer's paper is used."),
     output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
     redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency "

@@ -19,7 +19,7 @@ from tplan.loader import LoadedDoc, LoadError, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches as path_matches
 from tplan.pathmatch import matches_any, relative
-from tplan.reading import decode, read_plan_bytes
+from tplan.reading import decode, read_plan_bytes, too_big
 from tplan.rules import (
     ALL_RULES,
     BY_CODE,
@@ -219,7 +219,10 @@ def lint_file(file: str, settings: LintSettings, catalogue: Catalogue) -> FileRe
 
 
 def lint_bytes(raw: bytes, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
-    """Lint a plan's bytes read from `file` (or from standard input, named `file`)."""
+    """Lint a plan's bytes read from `file` (or from standard input, named `file`, read up to one
+    byte over the max-file-bytes limit)."""
+    if len(raw) > settings.limits.max_file_bytes:
+        return _fatal(file, "E000", too_big(len(raw), settings.limits.max_file_bytes, at_least=True))
     try:
         return lint_text(decode(raw), file, settings, catalogue)
     except LoadError as exc:

@@ -51,7 +51,7 @@ def read_plan_bytes(path: str | os.PathLike[str], limits: HasMaxFileBytes | None
         if not stat.S_ISREG(info.st_mode):
             raise LoadError("E000", f"not a regular file ({_kind(info.st_mode)}); tplan reads plan files only")
         if info.st_size > limit:
-            raise LoadError("E000", _too_big(info.st_size, limit))
+            raise LoadError("E000", too_big(info.st_size, limit))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         chunks: list[bytes] = []
@@ -63,7 +63,7 @@ def read_plan_bytes(path: str | os.PathLike[str], limits: HasMaxFileBytes | None
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise LoadError("E000", _too_big(total, limit, at_least=True))
+            raise LoadError("E000", too_big(total, limit, at_least=True))
         return b"".join(chunks)
     except OSError as exc:
         raise LoadError("E000", _os_problem(exc)) from None
@@ -71,10 +71,12 @@ def read_plan_bytes(path: str | os.PathLike[str], limits: HasMaxFileBytes | None
         os.close(fd)
 
 
-def _too_big(size: int, limit: int, at_least: bool = False) -> str:
-    more = "more than " if at_least else ""
+def too_big(size: int, limit: int, at_least: bool = False) -> str:
+    """The E000 message for a plan over the limit (a file, or standard input). `at_least`: reading
+    stopped one byte past the limit, so the true size is unknown, only that it is over."""
+    size_text = f"more than {limit:,}" if at_least else f"{size:,}"
     return (
-        f"the file is {more}{size:,} bytes, over the max-file-bytes limit of {limit:,}; a plan is a "
+        f"the file is {size_text} bytes, over the max-file-bytes limit of {limit:,}; a plan is a "
         "few kilobytes, so check this is the right file (or raise max-file-bytes in the config)"
     )
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from tplan.diagnostics import Report, Severity
 from tplan.errors import TplanError
+
+if TYPE_CHECKING:
+    from tplan.linter import LintSettings
 
 
 def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
@@ -58,7 +62,7 @@ def run_lint(
         fail_on=severity(fail_on) if fail_on is not None else None,
         jobs=jobs,
     )
-    paths, stdin = _stdin(paths, stdin_filename)
+    paths, stdin = _stdin(paths, stdin_filename, settings)
     report = lint_paths(paths, settings, stdin)
     if output_format == "text":
         print_text(report, quiet=quiet, statistics=statistics)
@@ -70,8 +74,12 @@ def run_lint(
     return report.exit_code
 
 
-def _stdin(paths: list[str], stdin_filename: str | None) -> tuple[list[str], tuple[str, bytes] | None]:
-    """The paths without `-`, and (name, bytes) of the plan on standard input when `-` is one."""
+def _stdin(
+    paths: list[str], stdin_filename: str | None, settings: LintSettings
+) -> tuple[list[str], tuple[str, bytes] | None]:
+    """The paths without `-`, and (name, bytes) of the plan on standard input when `-` is one:
+    at most one byte more than max-file-bytes, so `cat /dev/zero | tplan lint -` stops at once
+    and the linter refuses it as it refuses a large file."""
     from tplan.linter import STDIN
 
     given = paths.count(STDIN)
@@ -83,7 +91,11 @@ def _stdin(paths: list[str], stdin_filename: str | None) -> tuple[list[str], tup
         return paths, None
     if stdin_filename is not None and not stdin_filename.strip():
         raise TplanError("--stdin-filename needs a file name, e.g. plans/TP-2026-0042.yaml")
-    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    limit = settings.limits.max_file_bytes
+    if hasattr(sys.stdin, "buffer"):
+        raw = sys.stdin.buffer.read(limit + 1)
+    else:  # a text-only stream (an embedding program's): characters, then bytes
+        raw = sys.stdin.read(limit + 1).encode("utf-8")[: limit + 1]
     return [p for p in paths if p != STDIN], (stdin_filename or STDIN, raw)
 
 

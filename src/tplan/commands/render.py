@@ -54,13 +54,17 @@ def run_render(
     redact: bool = False,
     strict: bool = False,
     today: _dt.date | None = None,
-    paper: str = "letter",
+    paper: str | None = None,
 ) -> int:
     today = today or _dt.date.today()
-    if fmt == "pdf":
+    if paper is not None:
         paper = paper.lower()
         if paper not in PAPERS:
             raise TplanError(f"--paper must be letter or a4 (got '{paper}')")
+        if fmt == "md":
+            raise TplanError("--paper applies to --pdf and --html, not to Markdown")
+    if fmt == "pdf":
+        paper = paper or "letter"
         from tplan.render.pdf import ensure_available
 
         ensure_available()  # before any work: one line saying how to install it
@@ -115,9 +119,9 @@ def run_render(
     )
     rendered: str | bytes
     if fmt == "pdf":
-        rendered = _pdf(document, plan, path, text, paper, embed_source=not redact, catalogue=catalogue, clean=not errors)
+        rendered = _pdf(document, plan, path, text, paper or "letter", embed_source=not redact, catalogue=catalogue, clean=not errors)
     else:
-        rendered = render_document(document, fmt)
+        rendered = render_document(document, fmt, paper=paper)
     if output:
         atomic_write(output, rendered, overwrite=force)
         banner = f" with a warning banner ({_count(len(errors), 'lint error')})" if errors else ""
@@ -145,7 +149,7 @@ def _pdf(document, plan, path: str, text: str, paper: str, embed_source: bool, c
             bundle = bundle_json(build_bundle(plan, catalogue)).encode("utf-8")
     stem = plan.id if path == "-" else Path(path).stem
     return render_pdf(
-        render_document(document, "html"), plan_id=plan.id, created=plan.created, updated=plan.updated,
+        render_document(document, "html", paper=paper), plan_id=plan.id, created=plan.created, updated=plan.updated,
         paper=paper, source=source, source_name=f"{plan.id}.yaml" if path == "-" else Path(path).name,
         bundle=bundle, bundle_name=f"{stem}.fhir.json",
     )

@@ -4,19 +4,21 @@ reviews, the next review due and the discharge."""
 
 from __future__ import annotations
 
-from tplan.export.codes import CAREPLAN_CATEGORY, concept
+from tplan.export.codes import CAREPLAN_CATEGORY, Resource, concept
 from tplan.export.context import Context
 from tplan.export.goal_status import target_of
 from tplan.export.narrative import careplan_div, goal_line
 from tplan.export.observations import items
+from tplan.schema.care import Discharge
+from tplan.schema.plan import Plan
 from tplan.targets import measure_info
 
 STATUS = {"draft": "draft", "active": "active", "closed": "completed"}
 
 
-def careplan(ctx: Context, assessment_keys: list[str]) -> dict:
+def careplan(ctx: Context, assessment_keys: list[str]) -> Resource:
     plan = ctx.plan
-    out: dict = {"resourceType": "CarePlan"}
+    out: Resource = {"resourceType": "CarePlan"}
     out["identifier"] = [{"value": plan.id}]
     out["text"] = {"status": "generated", "div": careplan_div(plan, _goal_lines(ctx))}
     out["status"] = STATUS[plan.status]
@@ -47,7 +49,7 @@ def careplan(ctx: Context, assessment_keys: list[str]) -> dict:
     return out
 
 
-def careplan_notes(plan) -> list[dict]:
+def careplan_notes(plan: Plan) -> list[Resource]:
     """Narrative progress entries and reviews (dated), then the next review due and the discharge."""
     notes = []
     for entry in plan.progress:
@@ -66,14 +68,14 @@ def careplan_notes(plan) -> list[dict]:
     return notes
 
 
-def _discharge_note(discharge) -> dict:
+def _discharge_note(discharge: Discharge) -> Resource:
     text = f"Discharged ({discharge.reason})." if getattr(discharge, "reason", None) else "Discharged."
     if getattr(discharge, "summary", None):
         text += f" {discharge.summary}"
     referrals = getattr(discharge, "referrals", None) or []
     if referrals:
         text += " Referred to: " + "; ".join(r.to + (f" ({r.reason})" if r.reason else "") for r in referrals) + "."
-    note: dict = {"text": text}
+    note: Resource = {"text": text}
     if getattr(discharge, "date", None) is not None:
         note = {"time": discharge.date.isoformat(), **note}
     return note

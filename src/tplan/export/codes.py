@@ -6,6 +6,11 @@ quoted in that page.
 
 from __future__ import annotations
 
+from typing import Any
+
+# A FHIR resource or element as JSON: what every builder here returns.
+Resource = dict[str, Any]
+
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 NPI = "http://hl7.org/fhir/sid/us-npi"
@@ -56,15 +61,15 @@ VERIFICATION_SIGNATURE = ("1.2.840.10065.1.12.1.5", "Verification Signature")
 CONSENT_SIGNATURE = ("1.2.840.10065.1.12.1.7", "Consent Signature")
 
 
-def coding(system: str, code: str, display: str | None = None) -> dict:
+def coding(system: str, code: str, display: str | None = None) -> Resource:
     out = {"system": system, "code": code}
     if display:
         out["display"] = display
     return out
 
 
-def concept(system: str, code: str, display: str | None = None, text: str | None = None) -> dict:
-    out: dict = {"coding": [coding(system, code, display)]}
+def concept(system: str, code: str, display: str | None = None, text: str | None = None) -> Resource:
+    out: Resource = {"coding": [coding(system, code, display)]}
     if text:
         out["text"] = text
     return out

@@ -10,14 +10,16 @@ from tplan.export.codes import (
     SEVERITY,
     SNOMED,
     US_CORE_CONDITION_CATEGORY,
+    Resource,
     concept,
 )
 from tplan.export.context import Context
+from tplan.schema.clinical import Diagnosis, PresentingProblem
 
 
-def diagnosis(ctx: Context, diagnosis) -> dict:
+def diagnosis(ctx: Context, diagnosis: Diagnosis) -> Resource:
     out = _base(ctx, concept(CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis"))
-    code = {"coding": [{"system": ICD10CM, "code": diagnosis.code}]}
+    code: Resource = {"coding": [{"system": ICD10CM, "code": diagnosis.code}]}
     if diagnosis.description:
         code["text"] = diagnosis.description
     out["code"] = code
@@ -28,7 +30,7 @@ def diagnosis(ctx: Context, diagnosis) -> dict:
     return out
 
 
-def problem(ctx: Context, problem) -> dict:
+def problem(ctx: Context, problem: PresentingProblem) -> Resource:
     out = _base(ctx, concept(US_CORE_CONDITION_CATEGORY, "health-concern", "Health Concern"))
     if problem.severity:
         out["severity"] = concept(SNOMED, *SEVERITY[problem.severity])
@@ -43,15 +45,15 @@ def problem(ctx: Context, problem) -> dict:
     return out
 
 
-def _base(ctx: Context, category: dict) -> dict:
-    out: dict = {"resourceType": "Condition"}
+def _base(ctx: Context, category: Resource) -> Resource:
+    out: Resource = {"resourceType": "Condition"}
     if ctx.plan.status != "closed":  # a closed plan does not say whether the condition resolved
         out["clinicalStatus"] = concept(CONDITION_CLINICAL, "active", "Active")
     out["category"] = [category]
     return out
 
 
-def _details(problem) -> str:
+def _details(problem: PresentingProblem) -> str:
     parts = []
     if problem.duration:
         parts.append(f"Duration: {problem.duration}.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from tplan.export.codes import Resource
 from tplan.measures import Catalogue
 from tplan.schema.plan import Plan
 
@@ -29,18 +30,18 @@ class Context:
     def urn(self, kind: str, key: str = "") -> str:
         return f"urn:uuid:{element_uuid(self.plan.id, kind, key)}"
 
-    def ref(self, kind: str, key: str = "", display: str | None = None) -> dict:
+    def ref(self, kind: str, key: str = "", display: str | None = None) -> Resource:
         out = {"reference": self.urn(kind, key)}
         if display:
             out["display"] = display
         return out
 
     @property
-    def patient(self) -> dict:
+    def patient(self) -> Resource:
         return self.ref("patient")
 
     @property
-    def clinician(self) -> dict:
+    def clinician(self) -> Resource:
         return self.ref("practitioner", "clinician")
 
     @property

@@ -11,18 +11,19 @@ import json
 
 from tplan.export import conditions, goals, observations, people, provenance
 from tplan.export.careplan import careplan
+from tplan.export.codes import Resource
 from tplan.export.context import Context
 from tplan.export.services import service_request
 from tplan.measures import Catalogue
 from tplan.schema.plan import Plan
 
 
-def build_bundle(plan: Plan, catalogue: Catalogue, birth_year: int | None = None) -> dict:
+def build_bundle(plan: Plan, catalogue: Catalogue, birth_year: int | None = None) -> Resource:
     """The Bundle for one plan. `birth_year` is given for --redact (the date of birth reduced)."""
     ctx = Context(plan, catalogue)
-    entries: list[tuple[str, dict]] = []
+    entries: list[tuple[str, Resource]] = []
 
-    def add(kind: str, key: str, resource: dict) -> None:
+    def add(kind: str, key: str, resource: Resource) -> None:
         entries.append((ctx.urn(kind, key), resource))
 
     patient = people.patient(ctx)
@@ -71,6 +72,6 @@ def build_bundle(plan: Plan, catalogue: Catalogue, birth_year: int | None = None
     }
 
 
-def bundle_json(bundle: dict) -> str:
+def bundle_json(bundle: Resource) -> str:
     """Stable text: keys in the order built, two-space indent, UTF-8, one final newline."""
     return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"

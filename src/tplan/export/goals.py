@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import math
 
-from tplan.export.codes import GAS_EXTENSION, GOAL_CATEGORY, GOAL_RELATIONSHIP, GOAL_RELATIONSHIP_TYPE, coding, concept
+from tplan.export.codes import GAS_EXTENSION, GOAL_CATEGORY, GOAL_RELATIONSHIP, GOAL_RELATIONSHIP_TYPE, Resource, coding, concept
 from tplan.export.context import Context
 from tplan.export.goal_status import goal_state, target_of
 from tplan.export.measures import gas_concept, gas_level, is_gas, measure_concept, quantity
-from tplan.schema.goals import Goal
+from tplan.schema.goals import Change, Goal, Objective
+from tplan.targets import AbsoluteTarget
 
 
-def goal(ctx: Context, item, parent: Goal | None = None) -> dict:
+def goal(ctx: Context, item: Goal | Objective, parent: Goal | None = None) -> Resource:
     """One Goal resource; `parent` is the goal an objective belongs to."""
     state = goal_state(ctx, item)
-    out: dict = {"resourceType": "Goal"}
+    out: Resource = {"resourceType": "Goal"}
     extensions = _gas_levels(ctx, item) + [_milestone(ctx, o) for o in getattr(item, "objectives", [])]
     if extensions:
         out["extension"] = extensions
@@ -37,7 +38,9 @@ def goal(ctx: Context, item, parent: Goal | None = None) -> dict:
         out["statusReason"] = state.reason
     client_words = getattr(item, "client_words", None)
     out["expressedBy"] = ctx.patient if client_words else ctx.clinician
-    problems = [p for p in (parent or item).addresses if p in ctx.problem_ids]
+    owner = parent if parent is not None else item  # an objective answers its goal's problems
+    addresses = owner.addresses if isinstance(owner, Goal) else []
+    problems = [p for p in addresses if p in ctx.problem_ids]
     if problems:
         out["addresses"] = [ctx.ref("problem", p) for p in problems]
     notes = _notes(item)
@@ -46,8 +49,8 @@ def goal(ctx: Context, item, parent: Goal | None = None) -> dict:
     return out
 
 
-def _target(ctx: Context, item) -> dict:
-    out: dict = {}
+def _target(ctx: Context, item: Goal | Objective) -> Resource:
+    out: Resource = {}
     if item.measure is not None:
         out["measure"] = measure_concept(item.measure, ctx.catalogue)
     target = target_of(item, ctx)
@@ -58,7 +61,7 @@ def _target(ctx: Context, item) -> dict:
     return out
 
 
-def _detail(ctx: Context, item, target) -> dict:
+def _detail(ctx: Context, item: Goal | Objective, target: AbsoluteTarget) -> Resource:
     """Inclusive bounds as a one-sided Range (FHIR: a missing low means 'at or below high');
     strict bounds and exact values as a Quantity, with its comparator where there is one."""
     value = quantity(target.value, item.measure, ctx.catalogue)
@@ -71,14 +74,14 @@ def _detail(ctx: Context, item, target) -> dict:
     return {"detailQuantity": value}
 
 
-def _gas_detail(target) -> dict:
+def _gas_detail(target: AbsoluteTarget) -> Resource:
     """The lowest level that attains the goal (">= 0" → Expected outcome)."""
     lowest = {">=": math.ceil(target.value), ">": math.floor(target.value) + 1, "==": target.value}.get(target.comparator)
     level = gas_level(lowest) if lowest is not None else None
     return {"detailCodeableConcept": gas_concept(level)} if level is not None else {}
 
 
-def _gas_levels(ctx: Context, item) -> list[dict]:
+def _gas_levels(ctx: Context, item: Goal | Objective) -> list[Resource]:
     """The PCO IG's goal-attainment-scaling extension, one per level: its LOINC answer code and
     the observable outcome the clinician and client wrote for it."""
     levels = getattr(item, "levels", None)
@@ -96,7 +99,7 @@ def _gas_levels(ctx: Context, item) -> list[dict]:
     return out
 
 
-def _milestone(ctx: Context, objective) -> dict:
+def _milestone(ctx: Context, objective: Objective) -> Resource:
     return {
         "url": GOAL_RELATIONSHIP,
         "extension": [
@@ -106,9 +109,9 @@ def _milestone(ctx: Context, objective) -> dict:
     }
 
 
-def _notes(item) -> list[dict]:
+def _notes(item: Goal | Objective) -> list[Resource]:
     out = []
-    if getattr(item, "client_words", None):
+    if isinstance(item, Goal) and item.client_words:
         out.append({"text": f'In the client\'s words: "{item.client_words}"'})
     for change in getattr(item, "changes", None) or []:
         note = {"time": change.date.isoformat(), "text": _change_text(change)}
@@ -116,7 +119,7 @@ def _notes(item) -> list[dict]:
     return out
 
 
-def _change_text(change) -> str:
+def _change_text(change: Change) -> str:
     field = getattr(change, "field", None)
     old, new, reason = getattr(change, "from_", None), getattr(change, "to", None), getattr(change, "reason", None)
     text = f"Changed {field}" if field else "Changed"

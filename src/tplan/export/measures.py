@@ -3,12 +3,12 @@ otherwise), quantities in the measure's unit, and the GAS levels as LOINC answer
 
 from __future__ import annotations
 
-from tplan.export.codes import GAS_ANSWERS, GAS_LOINC, GAS_LOINC_DISPLAY, LOINC, UCUM, coding
+from tplan.export.codes import GAS_ANSWERS, GAS_LOINC, GAS_LOINC_DISPLAY, LOINC, UCUM, Resource, coding
 from tplan.measures import Catalogue, fmt_number
 from tplan.schema.base import CustomMeasure
 
 
-def is_gas(measure, catalogue: Catalogue) -> bool:
+def is_gas(measure: str | CustomMeasure | None, catalogue: Catalogue) -> bool:
     """A Goal Attainment Scaling goal: `measure: GAS` (or its alias), scored on levels -2 … +2."""
     if not isinstance(measure, str):
         return False
@@ -16,7 +16,7 @@ def is_gas(measure, catalogue: Catalogue) -> bool:
     return inst is not None and inst.id == "GAS"
 
 
-def measure_concept(measure, catalogue: Catalogue) -> dict:
+def measure_concept(measure: str | CustomMeasure, catalogue: Catalogue) -> Resource:
     """Observation.code / Goal.target.measure. The LOINC code carries no display: the catalogue's
     name is not LOINC's display text, so it goes in `text`."""
     if is_gas(measure, catalogue):
@@ -26,17 +26,20 @@ def measure_concept(measure, catalogue: Catalogue) -> dict:
     inst = catalogue.get(measure)
     if inst is None:
         return {"text": measure}
-    out: dict = {}
+    out: Resource = {}
     if inst.loinc:
         out["coding"] = [coding(LOINC, inst.loinc)]
     out["text"] = f"{inst.name} ({inst.id})"
     return out
 
 
-def quantity(value: float, measure, catalogue: Catalogue) -> dict:
+def quantity(value: float, measure: str | CustomMeasure | None, catalogue: Catalogue) -> Resource:
     """A score in the measure's unit: instruments in UCUM's {score}, custom measures in their
-    own unit (as text: 'nights/week' is not a UCUM code)."""
-    out: dict = {"value": _number(value)}
+    own unit (as text: 'nights/week' is not a UCUM code); no unit without a measure (a goal
+    exported with --force despite S101)."""
+    out: Resource = {"value": _number(value)}
+    if measure is None:
+        return out
     if isinstance(measure, CustomMeasure):
         if measure.unit:
             out["unit"] = measure.unit
@@ -51,11 +54,11 @@ def gas_level(value: float) -> int | None:
     return level if level in GAS_ANSWERS else None
 
 
-def gas_concept(level: int) -> dict:
+def gas_concept(level: int) -> Resource:
     code, display = GAS_ANSWERS[level]
     return {"coding": [coding(LOINC, code, display)], "text": f"{level:+d}" if level else "0"}
 
 
-def _number(value: float):
+def _number(value: float) -> int | float:
     """12 rather than 12.0, so the JSON reads as the plan does."""
     return int(value) if float(value).is_integer() else float(fmt_number(value))

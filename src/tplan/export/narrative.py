@@ -10,6 +10,10 @@ from __future__ import annotations
 import html
 import re
 
+from tplan.schema.care import Intervention
+from tplan.schema.goals import Goal, Objective
+from tplan.schema.plan import Plan
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -17,7 +21,7 @@ def escape(text: object) -> str:
     return html.escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
-def careplan_div(plan, goal_lines: dict[str, str]) -> str:
+def careplan_div(plan: Plan, goal_lines: dict[str, str]) -> str:
     """The plan's id, status and period; its problems, goals (with targets) and interventions."""
     parts = [f"<p><b>Treatment plan {escape(plan.id)}</b> ({escape(plan.status)}), created {escape(plan.created.isoformat())}.</p>"]
     parts.append(_list("Presenting problems", [f"{escape(p.id)}: {escape(p.summary)}" for p in plan.presenting_problems]))
@@ -30,7 +34,7 @@ def careplan_div(plan, goal_lines: dict[str, str]) -> str:
     return '<div xmlns="http://www.w3.org/1999/xhtml">' + "".join(parts) + "</div>"
 
 
-def goal_line(item, target_text: str | None) -> str:
+def goal_line(item: Goal | Objective, target_text: str | None) -> str:
     """One goal or objective: id, statement, target and deadline; a GAS goal's five levels below it."""
     line = f"{escape(item.id)}: {escape(item.statement)}"
     details = [d for d in (target_text and f"target {escape(target_text)}",
@@ -43,7 +47,7 @@ def goal_line(item, target_text: str | None) -> str:
     return line
 
 
-def _intervention(item) -> str:
+def _intervention(item: Intervention) -> str:
     text = f"{escape(item.id)}: {escape(item.name)}"
     if item.frequency:
         text += f", {escape(item.frequency)}"

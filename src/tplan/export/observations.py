@@ -8,21 +8,28 @@ Observation gets the goal as focus), otherwise its own Observation on the plan's
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from tplan.attainment import measure_key
-from tplan.export.codes import OBSERVATION_CATEGORY, concept
+from tplan.export.codes import OBSERVATION_CATEGORY, Resource, concept
 from tplan.export.context import Context
 from tplan.export.measures import gas_concept, gas_level, is_gas, measure_concept, quantity
+from tplan.schema.base import CustomMeasure
+from tplan.schema.care import ProgressEntry
 from tplan.schema.goals import Goal, Objective
 
 SURVEY = concept(OBSERVATION_CATEGORY, "survey", "Survey")
 
 
-def items(ctx: Context) -> list:
+def items(ctx: Context) -> list[Goal | Objective]:
     """Every goal and objective, in plan order."""
-    return [x for g in ctx.plan.goals for x in (g, *g.objectives)]
+    out: list[Goal | Objective] = []
+    for goal in ctx.plan.goals:
+        out += [goal, *goal.objectives]
+    return out
 
 
-def measure_of(ctx: Context, name: str):
+def measure_of(ctx: Context, name: str) -> str | CustomMeasure:
     """The measure a progress entry or assessment names: a goal's custom measure of that name, or
     the name itself (a catalogue id)."""
     key = name.strip().casefold()
@@ -32,7 +39,7 @@ def measure_of(ctx: Context, name: str):
     return name
 
 
-def assessments(ctx: Context) -> list[tuple[str, dict]]:
+def assessments(ctx: Context) -> list[tuple[str, Resource]]:
     out = []
     baselines = _baselines_met_by_assessments(ctx)
     for n, entry in enumerate(ctx.plan.assessments):
@@ -42,18 +49,18 @@ def assessments(ctx: Context) -> list[tuple[str, dict]]:
     return out
 
 
-def progress(ctx: Context) -> list[tuple[str, dict]]:
+def progress(ctx: Context) -> list[tuple[str, Resource]]:
     """Scored progress entries (narrative ones are CarePlan notes)."""
     out = []
     for n, entry in enumerate(ctx.plan.progress):
-        if getattr(entry, "score", None) is None or not getattr(entry, "measure", None):
+        if entry.score is None or not entry.measure:
             continue
         focus = _focus(ctx, entry)
         out.append((str(n), _observation(ctx, entry.measure, entry.date, entry.score, None, focus, entry.note)))
     return out
 
 
-def baselines(ctx: Context) -> list[tuple[str, dict]]:
+def baselines(ctx: Context) -> list[tuple[str, Resource]]:
     """A baseline Observation for each goal or objective whose baseline no assessment records."""
     covered = {goal_id for ids in _baselines_met_by_assessments(ctx).values() for goal_id in ids}
     out = []
@@ -81,7 +88,7 @@ def _baselines_met_by_assessments(ctx: Context) -> dict[int, list[str]]:
     return out
 
 
-def _focus(ctx: Context, entry) -> list[str]:
+def _focus(ctx: Context, entry: ProgressEntry) -> list[str]:
     key = measure_key(entry.measure, ctx.catalogue)
     named = set(entry.goals)
     out = []
@@ -96,9 +103,11 @@ def _focus(ctx: Context, entry) -> list[str]:
     return out
 
 
-def _observation(ctx: Context, measure_name, day, score, result, focus: list[str], note: str | None) -> dict:
+def _observation(
+    ctx: Context, measure_name: str | CustomMeasure, day: _dt.date, score: float | None, result: str | None, focus: list[str], note: str | None
+) -> Resource:
     measure = measure_of(ctx, measure_name) if isinstance(measure_name, str) else measure_name
-    out: dict = {"resourceType": "Observation", "status": "final", "category": [SURVEY]}
+    out: Resource = {"resourceType": "Observation", "status": "final", "category": [SURVEY]}
     out["code"] = measure_concept(measure, ctx.catalogue)
     out["subject"] = ctx.patient
     if focus:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from tplan.export.codes import BCP47, CONTACT_ROLE, NPI, ROLE_CODE, coding, concept
+from tplan.export.codes import BCP47, CONTACT_ROLE, NPI, ROLE_CODE, Resource, coding, concept
 from tplan.export.context import Context
+from tplan.schema.client import Clinician, EmergencyContact, Guardian, Supervisor
 
 
-def patient(ctx: Context) -> dict:
+def patient(ctx: Context) -> Resource:
     client = ctx.plan.client
-    out: dict = {"resourceType": "Patient", "name": [{"use": "official", "text": client.name}]}
+    out: Resource = {"resourceType": "Patient", "name": [{"use": "official", "text": client.name}]}
     preferred = getattr(client, "preferred_name", None)
     if preferred:
         out["name"].append({"use": "usual", "text": preferred})
@@ -27,15 +28,15 @@ def patient(ctx: Context) -> dict:
     return out
 
 
-def birth_year_patient(resource: dict, year: int | None) -> dict:
+def birth_year_patient(resource: Resource, year: int | None) -> Resource:
     """--redact keeps the year of birth only (FHIR dates may be a year alone)."""
     if year is not None:
         resource["birthDate"] = f"{year:04d}"
     return resource
 
 
-def practitioner(person, npi: str | None = None) -> dict:
-    out: dict = {"resourceType": "Practitioner"}
+def practitioner(person: Clinician | Supervisor, npi: str | None = None) -> Resource:
+    out: Resource = {"resourceType": "Practitioner"}
     identifiers = []
     if npi:
         identifiers.append({"system": NPI, "value": npi})
@@ -45,7 +46,7 @@ def practitioner(person, npi: str | None = None) -> dict:
     telecom = _telecom(getattr(person, "phone", None), getattr(person, "email", None))
     if telecom:
         out["telecom"] = telecom
-    qualification: list[dict] = []
+    qualification: list[Resource] = []
     if getattr(person, "credentials", None):
         qualification.append({"code": {"text": person.credentials}})
     if getattr(person, "license", None):
@@ -59,10 +60,10 @@ GUARDIAN = (ROLE_CODE, "GUARD", "guardian")
 EMERGENCY_CONTACT = (CONTACT_ROLE, "C", "Emergency Contact")
 
 
-def related_person(ctx: Context, person, role: tuple[str, str, str]) -> dict:
+def related_person(ctx: Context, person: Guardian | EmergencyContact, role: tuple[str, str, str]) -> Resource:
     """A guardian (GUARDIAN) or an emergency contact (EMERGENCY_CONTACT): the role as a code, the
     relationship as written (sister, mother) as text."""
-    out: dict = {"resourceType": "RelatedPerson", "patient": ctx.patient}
+    out: Resource = {"resourceType": "RelatedPerson", "patient": ctx.patient}
     authority = getattr(person, "authority", None)  # a guardian's: parent, legal-guardian, …
     relationship = [concept(*role, text=f"{role[2]} ({authority})" if authority else None)]
     if getattr(person, "relationship", None):
@@ -75,7 +76,7 @@ def related_person(ctx: Context, person, role: tuple[str, str, str]) -> dict:
     return out
 
 
-def _telecom(phone: str | None, email: str | None) -> list[dict]:
+def _telecom(phone: str | None, email: str | None) -> list[Resource]:
     out = []
     if phone:
         out.append({"system": "phone", "value": phone})

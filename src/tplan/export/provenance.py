@@ -12,6 +12,7 @@ from tplan.export.codes import (
     PROVENANCE_AGENT,
     SIGNATURE_TYPE,
     VERIFICATION_SIGNATURE,
+    Resource,
     coding,
     concept,
 )
@@ -26,7 +27,7 @@ SIGNERS = (
 )
 
 
-def signatures(ctx: Context, present: set[str]) -> list[tuple[str, dict]]:
+def signatures(ctx: Context, present: set[str]) -> list[tuple[str, Resource]]:
     """(consent field, Provenance) for each signature date whose signer is in the Bundle
     (`present`: the fullUrls exported; a guardian_signed without a guardian is skipped)."""
     consent = ctx.plan.consent
@@ -39,7 +40,7 @@ def signatures(ctx: Context, present: set[str]) -> list[tuple[str, dict]]:
             continue
         instant = f"{day.isoformat()}T00:00:00Z"
         who = ctx.ref(kind, key)
-        agent: dict = {}
+        agent: Resource = {}
         if role:
             agent["type"] = concept(PROVENANCE_AGENT, *role)
         agent["who"] = who

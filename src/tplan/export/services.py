@@ -3,15 +3,16 @@ shape, which also survives R5 (where CarePlan.activity.detail is gone)."""
 
 from __future__ import annotations
 
-from tplan.export.codes import PERTAINS_TO_GOAL
+from tplan.export.codes import PERTAINS_TO_GOAL, Resource
 from tplan.export.context import Context
 from tplan.frequency import days_between_sessions
+from tplan.schema.care import Intervention
 
 _STATUS = {"draft": "draft", "active": "active", "closed": "completed"}
 
 
-def service_request(ctx: Context, intervention) -> dict:
-    out: dict = {"resourceType": "ServiceRequest"}
+def service_request(ctx: Context, intervention: Intervention) -> Resource:
+    out: Resource = {"resourceType": "ServiceRequest"}
     goals = [g for g in intervention.goals if g in ctx.goal_ids]
     if goals:
         out["extension"] = [{"url": PERTAINS_TO_GOAL, "valueReference": ctx.ref("goal", g)} for g in goals]
@@ -37,12 +38,12 @@ def service_request(ctx: Context, intervention) -> dict:
     return out
 
 
-def occurrence_timing(frequency: str | None) -> dict | None:
+def occurrence_timing(frequency: str | None) -> Resource | None:
     """The frequency as written in Timing.code.text, and as Timing.repeat when tplan can read it
     ("weekly", "every other week", "twice a week")."""
     if not frequency:
         return None
-    out: dict = {}
+    out: Resource = {}
     repeat = _repeat(days_between_sessions(frequency))
     if repeat:
         out["repeat"] = repeat
@@ -50,7 +51,7 @@ def occurrence_timing(frequency: str | None) -> dict | None:
     return out
 
 
-def _repeat(days: float | None) -> dict | None:
+def _repeat(days: float | None) -> Resource | None:
     if days is None or days <= 0:
         return None
     if days == 1:
@@ -70,7 +71,7 @@ def _repeat(days: float | None) -> dict | None:
     return {"frequency": 1, "period": days, "periodUnit": "d"}
 
 
-def _conditions(ctx: Context, goal_ids: list[str]) -> list[dict]:
+def _conditions(ctx: Context, goal_ids: list[str]) -> list[Resource]:
     """The Conditions (presenting problems) that the intervention's goals address, in plan order."""
     wanted = set(goal_ids)
     problems: list[str] = []

@@ -15,6 +15,8 @@ from tplan.render.markdown import md_escape
 from tplan.render.view import Document
 
 HERE = Path(__file__).parent
+# `render --paper` → the CSS page size, for --html (a browser's print) and --pdf alike
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
 @lru_cache(maxsize=2)
@@ -44,12 +46,14 @@ def _bytecode_cache():
         return None
 
 
-def render_document(doc: Document, fmt: str) -> str:
-    """The document as "html" or "md" text."""
+def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
+    """The document as "html" or "md" text. `paper` ("letter" or "a4", HTML only) fixes the print
+    page size, for a browser's print; None leaves it to the printer (`@page { size: auto }`)."""
     env = _environment(fmt)
     if fmt == "html":
         from markupsafe import Markup
 
         css = Markup((HERE / "style.css").read_text(encoding="utf-8"))
-        return env.get_template("plan.html.j2").render(doc=doc, css=css)
+        size = PAGE_SIZES.get(paper or "")
+        return env.get_template("plan.html.j2").render(doc=doc, css=css, paper_size=size)
     return env.get_template("plan.md.j2").render(doc=doc)

@@ -16,6 +16,7 @@ import logging
 import re
 
 from tplan.errors import TplanError
+from tplan.render.engine import PAGE_SIZES as PAPER_SIZES
 
 # WeasyPrint draws inline SVG with the SVG's own styles only, not the page's (measured: the charts'
 # bands and lines came out solid black), so the chart rules are repeated inside each <svg>.
@@ -23,6 +24,7 @@ from tplan.errors import TplanError
 CHART_CSS = (
     ".grid{stroke:#e2e6eb;stroke-width:1}.axis{stroke:#4a5360;stroke-width:1}"
     ".tick,.label{fill:#4a5360;font-size:11px}.target-band{fill:#e2f1e5}"
+    ".mcid-band{fill:#e4ecf7;opacity:.7}.change-label{fill:#1d2330;font-weight:600}"
     ".target{stroke:#1d5a2c;stroke-width:1.5;stroke-dasharray:6 4}.target-label{fill:#1d5a2c;font-weight:600}"
     ".deadline{stroke:#4a5360;stroke-width:1;stroke-dasharray:2 3}.scores{fill:none;stroke:#1f3a5f;stroke-width:2}"
     ".score{fill:#1f3a5f;stroke:#fff;stroke-width:1.5}.baseline{fill:#fff;stroke:#1f3a5f;stroke-width:2}"
@@ -30,7 +32,6 @@ CHART_CSS = (
 )
 _SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
 
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
 INSTALL_HINT = (
     "PDF output needs WeasyPrint and the Pango libraries: pip install 'tplan[pdf]', and on "

@@ -300,24 +300,34 @@ def _supervisor(s) -> str:
 
 def _signatures(plan: Plan, guarded: bool) -> list[dict]:
     """The signature lines the plan needs, as rule C401 asks for them: a minor's or a guarded
-    client's signature is their assent next to the guardian's; a supervisor co-signs."""
+    client's signature is their assent next to the guardian's; a supervisor co-signs. `detail`
+    is what a records officer checks a signer against: licence and NPI, a guardian's authority."""
     consent = plan.consent
     if consent is None:
         return []
     client, guardian, c = plan.client, plan.client.guardian, plan.clinician
 
-    def line(role: str, name: str, signed) -> dict:
-        return {"role": role, "name": name, "date": fmt_date(signed) if signed else "not signed", "signed": signed is not None}
+    def line(role: str, name: str, signed, detail: str = "") -> dict:
+        return {"role": role, "name": name, "date": fmt_date(signed) if signed else "not signed", "signed": signed is not None,
+                "detail": detail}
 
-    lines = [line("Client (assent)" if guarded else "Client", client.name, consent.client_signed)]
+    lines = [line("Client (assent)" if guarded else "Client", client.name, consent.client_signed,
+                  "assent to the plan; the guardian consents" if guarded else "")]
     if guarded or consent.guardian_signed:
         name = _person(guardian.name, guardian.relationship, None) if guardian else "guardian not named"
-        lines.append(line("Guardian", name, consent.guardian_signed))
-    lines.append(line("Clinician", c.name + (f", {c.credentials}" if c.credentials else ""), consent.clinician_signed))
+        authority = f"authority: {AUTHORITY[guardian.authority]}" if guardian and guardian.authority else ""
+        lines.append(line("Guardian", name, consent.guardian_signed, authority))
+    lines.append(line("Clinician", c.name + (f", {c.credentials}" if c.credentials else ""), consent.clinician_signed,
+                      _licence(c.license, c.npi)))
     if c.supervisor or consent.supervisor_signed:
         s = c.supervisor
-        lines.append(line("Supervisor", (s.name + (f", {s.credentials}" if s.credentials else "")) if s else "supervisor not named", consent.supervisor_signed))
+        name = (s.name + (f", {s.credentials}" if s.credentials else "")) if s else "supervisor not named"
+        lines.append(line("Supervisor", name, consent.supervisor_signed, _licence(s.license, s.npi) if s else ""))
     return lines
+
+
+def _licence(license: str | None, npi: str | None) -> str:
+    return " · ".join(part for part in (f"license {license}" if license else "", f"NPI {npi}" if npi else "") if part)
 
 
 def _discharge(plan: Plan) -> dict | None:

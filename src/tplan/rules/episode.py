@@ -182,14 +182,14 @@ def _dated(ctx: RuleContext) -> Iterator[tuple[Path, _dt.date, str]]:
         yield ("discharge", "date"), plan.discharge.date, "discharge"
 
 
-@rule("C407", "discharge-record", ERR, references=("Joint Commission CTS.03.01.03", "CARF Section 2.F"))
+@rule("C407", "discharge-record", ERR, requirement=standards.DISCHARGE_RECORD)
 def discharge_record(ctx: RuleContext) -> Iterator[Finding]:
     """A closed plan has no `discharge` record, or a plan still open has one.
 
     ## Why it matters
     A closed record must say when and why care ended, what was achieved and where the client
-    was referred: surveyors and the next clinician read the discharge summary first (Joint
-    Commission CTS.03.01.03; CARF Section 2.F, transition and discharge). A `discharge` on a draft or active
+    was referred: surveyors and the next clinician read the discharge summary first (CARF
+    Section 2.D, transition and discharge, asks for one). A `discharge` on a draft or active
     plan contradicts its status: either the plan is closed, or the discharge is not real yet.
     ## Example
     status: closed

@@ -15,7 +15,8 @@ Sources, read for this list:
   the risk of suicide (risk documented with the plan to mitigate it).
 - CARF Behavioral Health standard 2.C (person-centred plan): developed with the active participation
   of the person served; goals in the words of the person served; objectives that are measurable,
-  achievable and time-specific; the interventions to be used and their frequency.
+  achievable and time-specific; the interventions to be used and their frequency. Standard 2.D
+  (transition/discharge): a written transition plan and a discharge summary for each person served.
 - 42 CFR 456.180 (Medicaid, individual written plan of care): objectives, orders for treatments
   and therapies, plans for discharge, and review "at least every 90 days".
 - HIPAA code sets and identifiers: 45 CFR 162.1002 (ICD-10-CM for diagnoses), 45 CFR 162.406 (NPI).
@@ -29,6 +30,7 @@ JOINT_COMMISSION = "Joint Commission CTS.03.01.03"
 JOINT_COMMISSION_OUTCOMES = "Joint Commission CTS.03.01.09"
 JOINT_COMMISSION_SUICIDE = "Joint Commission NPSG.15.01.01"
 CARF = "CARF Section 2.C"
+CARF_DISCHARGE = "CARF Section 2.D"
 MEDICAID = "42 CFR 456.180"
 HIPAA_CODE_SETS = "45 CFR 162.1002"
 HIPAA_NPI = "45 CFR 162.406"
@@ -61,6 +63,9 @@ PROGRESS = Requirement("Progress towards the goals is monitored", (JOINT_COMMISS
 PARTICIPATION = Requirement("The client takes part in the plan and agrees to it", (CARF,))
 SAFETY_PLAN = Requirement("A client at risk of suicide has a documented safety plan", (JOINT_COMMISSION_SUICIDE,))
 DIAGNOSIS_CODES = Requirement("Diagnoses are coded in ICD-10-CM (claims)", (HIPAA_CODE_SETS,))
+DISCHARGE_RECORD = Requirement(
+    "A closed episode has a discharge summary: when and why care ended, and where it goes next", (CARF_DISCHARGE,)
+)
 PROVIDER_ID = Requirement("The clinician is identified by a valid NPI (claims)", (HIPAA_NPI,))
 
 # The order of the README table's rows: roughly the order a surveyor reads a plan in.
@@ -73,6 +78,7 @@ ALL: tuple[Requirement, ...] = (
     FREQUENCY,
     INDIVIDUALISED,
     DISCHARGE,
+    DISCHARGE_RECORD,
     REVIEW,
     PROGRESS,
     PARTICIPATION,
