@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,7 @@ def test_the_shipped_schema_equals_what_the_models_produce():
     assert core.dumps(shipped) == core.dumps(core.generate())
 
 
+@pytest.mark.process  # the maintainer's command itself
 def test_regenerating_is_one_command_and_check_passes():
     # The lead may fold fields of the models together later: this is the command to run then.
     check = subprocess.run([sys.executable, "scripts/gen_core_schema.py", "--check"], cwd=ROOT, capture_output=True, text=True)
@@ -97,17 +99,18 @@ def test_rule_case_findings_are_identical_either_way(case):
     assert len(fast) > 1 or case["expect"] == []  # the comparison saw the case's findings
 
 
-def _corpus_and_drafts(tmp_path: Path) -> list[Path]:
+def _corpus_and_drafts(tmp_path: Path, monkeypatch) -> list[Path]:
     folder = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), str(folder), "300"], check=True, capture_output=True)
+    monkeypatch.setattr(sys, "argv", ["gen_corpus.py", str(folder), "300"])
+    runpy.run_path(str(ROOT / "benchmarks" / "gen_corpus.py"), run_name="__main__")  # the benchmark's own corpus, in-process
     templates = sorted((ROOT / "src" / "tplan" / "templates").glob("*.yaml"))  # placeholders: the partial validation
     return sorted(folder.glob("*.yaml")) + sorted((ROOT / "examples").glob("*.yaml")) + templates
 
 
-def test_corpus_findings_are_identical_either_way(tmp_path):
+def test_corpus_findings_are_identical_either_way(tmp_path, monkeypatch):
     settings = LintSettings(today=dt.date(2026, 12, 1))
     compared = 0
-    for path in _corpus_and_drafts(tmp_path):
+    for path in _corpus_and_drafts(tmp_path, monkeypatch):
         fast, models = both_ways(path.read_text(encoding="utf-8"), str(path), settings)
         assert fast == models, path.name
         compared += len(fast) - 1
@@ -189,6 +192,7 @@ def _modules_after_lint(*args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.process  # a fresh interpreter: which modules one lint imports
 def test_lint_of_a_clean_plan_builds_no_model_classes():
     seen = _modules_after_lint("--today", "2026-12-01", "examples/burnout.yaml")
     assert seen["code"] == 0
