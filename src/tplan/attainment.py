@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tplan.measures import Catalogue
-from tplan.schema.base import CustomMeasure
-from tplan.schema.goals import Goal, Objective
-from tplan.schema.plan import Plan
+from tplan.schema.values import is_custom_measure, is_goal
 from tplan.targets import AbsoluteTarget, MeasureInfo, absolute_target, measure_info
+
+if TYPE_CHECKING:  # the lint path's fast route validates without building the models (issue 19)
+    from tplan.schema.base import CustomMeasure
+    from tplan.schema.goals import Goal, Objective
+    from tplan.schema.plan import Plan
 
 
 class Status(str, Enum):
@@ -56,7 +60,7 @@ def measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> st
     custom measure's name, case-folded. `tplan progress add` uses it to find a score's goals."""
     if measure is None:
         return None
-    if isinstance(measure, CustomMeasure):
+    if is_custom_measure(measure):
         return measure.name.casefold()
     inst = catalogue.get(measure)
     return inst.id.casefold() if inst else measure.casefold()
@@ -68,7 +72,7 @@ def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> tupl
     key = measure_key(item.measure, catalogue)
     if key is None:
         return ()
-    ids = {item.id} | ({o.id for o in item.objectives} if isinstance(item, Goal) else set())
+    ids = {item.id} | ({o.id for o in item.objectives} if is_goal(item) else set())
     out = [
         Score(entry.date, float(entry.score))
         for entry in plan.progress

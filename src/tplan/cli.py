@@ -33,7 +33,7 @@ def parse_date(value: str | None, option: str) -> _dt.date | None:
     also take 20261201 or the week date 2026W051)."""
     if value is None:
         return None
-    from tplan.schema.base import as_date
+    from tplan.schema.values import as_date
 
     day = as_date(value)
     if day is None:

@@ -9,9 +9,9 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
@@ -32,8 +32,9 @@ from tplan.rules import (
 from tplan.rules.loading import ALWAYS_REPORTED
 from tplan.rules.loading import RULES as LOADING_RULES
 from tplan.ruleselect import matches
-from tplan.schema.adapt import duplicate_key_message, schema_findings
-from tplan.schema.plan import Plan
+
+if TYPE_CHECKING:
+    from tplan.schema.plan import Plan
 
 CROSS_FILE_CODES = frozenset(r.code for r in CROSS_FILE_RULES)
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -251,12 +252,15 @@ class Checked:
 
 
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
-    """Lint one plan's text. Raises LoadError when it is not a YAML mapping."""
-    return check_text(text, file, settings, catalogue).result
+    """Lint one plan's text. Raises LoadError when it is not a YAML mapping. Only the findings
+    leave this function, so it validates on the fast route (tplan.schema.core): the rules get a
+    plan built without the pydantic model classes, with the same fields and behaviour."""
+    return check_text(text, file, settings, catalogue, fast=True).result
 
 
-def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> Checked:
-    """Load, validate and lint one plan's text once. Raises LoadError when it is not a YAML mapping."""
+def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, *, fast: bool = False) -> Checked:
+    """Load, validate and lint one plan's text once. Raises LoadError when it is not a YAML mapping.
+    `plan` is a model instance unless `fast` (then it is the fast route's, see lint_text)."""
     doc = load_text(text)
     data = doc.data
     version = data.get("tplan")
@@ -264,8 +268,12 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         line, col, *_ = doc.locate(("tplan",))
         raise LoadError("E005", "unsupported format version; this tplan reads 'tplan: 1'", line, col)
 
-    found: list[tuple[Rule, Finding]] = [(BY_CODE["E006"], Finding(d.path, duplicate_key_message(d.path), key=True)) for d in doc.duplicates]
-    plan, schema = validate(data, doc)
+    found: list[tuple[Rule, Finding]] = []
+    if doc.duplicates:
+        from tplan.schema.adapt import duplicate_key_message
+
+        found += [(BY_CODE["E006"], Finding(d.path, duplicate_key_message(d.path), key=True)) for d in doc.duplicates]
+    plan, schema = validate(data, doc, fast=fast)
     found += [(BY_CODE[code], finding) for code, finding in schema]
 
     # The validated status; without a valid plan, the raw one only when it is text (a list or a
@@ -281,10 +289,9 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
     # Rules that ran on this file, so an unused suppression can be told from one for a rule that
     # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
     ran = {r.code for r in LOADING_RULES}
-    for rule in ALL_RULES:
-        if rule.check is None or (rule.needs_plan and plan is None) or status in rule.skip_status:
-            continue
-        if not settings.enabled(rule, file_ignores):
+    checks, collectors = _active_rules(settings, file_ignores)
+    for rule in checks:
+        if (rule.needs_plan and plan is None) or status in rule.skip_status:
             continue
         ran.add(rule.code)
         try:
@@ -292,8 +299,8 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         except Exception as exc:  # a bug in one check must not hide the others
             found.append((rule, _crash_finding(exc, "this check")))
     facts = {}
-    for rule in CROSS_FILE_RULES:  # their findings come later, from all files' facts (cross_file_pass)
-        if rule.collect is None or status in rule.skip_status or not settings.enabled(rule):
+    for rule in collectors:  # their findings come later, from all files' facts (cross_file_pass)
+        if rule.collect is None or status in rule.skip_status:
             continue
         try:
             fact = rule.collect(ctx)
@@ -316,6 +323,25 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
     return Checked(FileResult(file, diagnostics, facts=facts, silenced=silenced), doc, plan)
 
 
+ActiveRules = tuple[tuple[Rule, ...], tuple[Rule, ...]]
+_ACTIVE: dict[tuple[LintSettings, tuple[str, ...]], tuple[tuple[Rule, ...], tuple[Rule, ...], ActiveRules]] = {}
+
+
+def _active_rules(settings: LintSettings, file_ignores: tuple[str, ...]) -> ActiveRules:
+    """(checks, cross-file collectors) that the settings switch on for a file with these
+    per-file ignores: worked out once per run (and per-file-ignores group), not once per file.
+    Kept with the rule tuples it was made from, so replacing ALL_RULES (tests do) is seen."""
+    hit = _ACTIVE.get((settings, file_ignores))
+    if hit is not None and hit[0] is ALL_RULES and hit[1] is CROSS_FILE_RULES:
+        return hit[2]
+    checks = tuple(r for r in ALL_RULES if r.check is not None and settings.enabled(r, file_ignores))
+    collectors = tuple(r for r in CROSS_FILE_RULES if r.collect is not None and settings.enabled(r))
+    if len(_ACTIVE) >= 64:
+        _ACTIVE.clear()
+    _ACTIVE[(settings, file_ignores)] = (ALL_RULES, CROSS_FILE_RULES, (checks, collectors))
+    return checks, collectors
+
+
 def _positions(doc: LoadedDoc) -> Callable[[YamlPath], tuple[int, int]]:
     """(line, column) of the value at a path: what a cross-file fact records of the document."""
 
@@ -335,12 +361,29 @@ def _crash_finding(exc: Exception, what: str) -> Finding:
     return Finding((), f"tplan could not run {what} ({type(exc).__name__}); please report it")
 
 
-def validate(data: dict[str, Any], doc: LoadedDoc) -> tuple[Plan | None, list[tuple[str, Finding]]]:
+def _plan_validator(fast: bool) -> Callable[[Any], Any]:
+    """Plan.model_validate, or on the fast route the generated schema's validator (the same
+    checks, errors and fields; tplan.schema.core) when it is current for the installed pydantic."""
+    if fast:
+        from tplan.schema.core import validator
+
+        core = validator()
+        if core is not None:
+            return core.validate_python
+    from tplan.schema.plan import Plan
+
+    return Plan.model_validate
+
+
+def validate(data: dict[str, Any], doc: LoadedDoc, *, fast: bool = False) -> tuple[Plan | None, list[tuple[str, Finding]]]:
     """The Plan, or None, and the schema findings. Placeholders are T601's business: a `<baseline
     score>` where a number belongs is not also reported as a wrong type."""
+    plan_of = _plan_validator(fast)
     try:
-        return Plan.model_validate(data), []
+        return plan_of(data), []
     except ValidationError as exc:
+        from tplan.schema.adapt import schema_findings
+
         findings = schema_findings(exc, data)
     if not doc.placeholders:
         return None, findings
@@ -355,7 +398,7 @@ def validate(data: dict[str, Any], doc: LoadedDoc) -> tuple[Plan | None, list[tu
             return None, findings
         partial = _without(data, holes)
         try:
-            return Plan.model_validate(partial), findings
+            return plan_of(partial), findings
         except ValidationError as exc:
             missing = {f.path[:-1] for code, f in schema_findings(exc, partial) if code == "E002" and f.path in holes}
             holes = (holes | missing) if missing - holes else set()

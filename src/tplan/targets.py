@@ -4,9 +4,13 @@ renderer share, so they always agree."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tplan.measures import Catalogue, Instrument, fmt_number
-from tplan.schema.base import CustomMeasure, Target
+from tplan.schema.values import Target, is_custom_measure
+
+if TYPE_CHECKING:  # the lint path's fast route validates without building the models (issue 19)
+    from tplan.schema.base import CustomMeasure
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +36,7 @@ class MeasureInfo:
 def measure_info(measure: str | CustomMeasure | None, catalogue: Catalogue) -> MeasureInfo | None:
     if measure is None:
         return None
-    if isinstance(measure, CustomMeasure):
+    if is_custom_measure(measure):
         return MeasureInfo(measure.name, measure.direction, measure.min, measure.max)
     inst = catalogue.get(measure)
     if inst is None:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tplan.diagnostics import Finding, Path, Severity
 from tplan.measures import Catalogue
-from tplan.schema.plan import Plan
 
 if TYPE_CHECKING:
     from tplan.rules.standards import Requirement
+    from tplan.schema.plan import Plan
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from tplan.attainment import attainment
 from tplan.diagnostics import Finding, Path, Severity
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
-from tplan.schema.base import GAS_LEVELS
+from tplan.schema.values import GAS_LEVELS
 from tplan.targets import absolute_target
 
 ERR, WARN = Severity.ERROR, Severity.WARNING

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from tplan.diagnostics import Finding, Severity
 from tplan.rules.base import RuleContext, collect, rule
-from tplan.schema.base import as_date
+from tplan.schema.values import as_date
 
 # Words too common in plan repositories' paths to count as a match for one part of a name on its
 # own (a client called "April Test" must not make `2026-april/` or `test/` a finding). The full
@@ -27,10 +27,15 @@ _COMMON_WORDS = frozenset(
 )
 _MIN_PART = 3  # a single name part shorter than this ("Al", "Jo") matches too many path words
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_CHUNK = re.compile(r"[^\W_]+")
+_NAME_SPLIT = re.compile(r"[\s\-]+")
+_NOT_WORD = re.compile(r"[\W_]")
 
 
 def _unaccent(text: str) -> str:
     """Without accents, so "José" in the plan matches "jose" in a file name."""
+    if text.isascii():  # nothing to take off (NFKD leaves ASCII as it is)
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -38,14 +43,14 @@ def _path_words(path: str) -> list[str]:
     """The words of a path, split at separators, digits and camelCase, in lower case:
     Rivera_Alex/planV2.yaml → rivera, alex, plan, v, 2, yaml."""
     words: list[str] = []
-    for chunk in re.findall(r"[^\W_]+", _unaccent(path)):
+    for chunk in _CHUNK.findall(_unaccent(path)):
         words += [w.casefold() for w in (_CAMEL.findall(chunk) if chunk.isascii() else [chunk])]
     return words
 
 
 def name_parts(name: str) -> list[str]:
     """The parts of a name, in order: "Mary-Jane O'Neil" → mary, jane, oneil."""
-    return [p for p in (re.sub(r"[\W_]", "", w) for w in re.split(r"[\s\-]+", _unaccent(name).casefold())) if p]
+    return [p for p in (_NOT_WORD.sub("", w) for w in _NAME_SPLIT.split(_unaccent(name).casefold())) if p]
 
 
 def _runs(words: list[str], target: str) -> bool:
@@ -74,6 +79,11 @@ def path_has_name(path: str, name: str) -> bool:
     parts = name_parts(name)
     if not parts:
         return False
+    # Every match below spells at least one part inside the path's letters run together (the
+    # words' casefold is the text's): most paths hold none, and are done without splitting words.
+    letters = "".join(_CHUNK.findall(_unaccent(path))).casefold()
+    if not any(p in letters for p in parts):
+        return False
     words = _path_words(path)
     if len(parts) > 1:
         first, last = parts[0], parts[-1]
@@ -89,10 +99,18 @@ def _last_two(path: str) -> list[str]:
     return parts[-2:] or [path]
 
 
+# Every place a date could start (a lookahead, so overlapping candidates such as the 1988-04-12
+# in 2026-1988-04-12 are all seen), with its year, month and day: compiled once, not per birthday.
+_DATE_AT = re.compile(r"(?<![0-9])(?=([0-9]{4})[-_. ]?([0-9]{2})[-_. ]?([0-9]{2})(?![0-9]))")
+
+
 def path_has_date(path: str, day: _dt.date) -> bool:
     """Whether a path contains a date as ISO 8601 (1988-04-12, also with _ . or space) or compact (19880412)."""
-    pattern = rf"(?<![0-9]){day.year:04d}[-_. ]?{day.month:02d}[-_. ]?{day.day:02d}(?![0-9])"
-    return re.search(pattern, path) is not None
+    year = f"{day.year:04d}"
+    if year not in path:  # the common case, without a regex
+        return False
+    wanted = (year, f"{day.month:02d}", f"{day.day:02d}")
+    return any(m.groups() == wanted for m in _DATE_AT.finditer(path))
 
 
 @rule("P801", "client-data-in-path", Severity.WARNING, needs_plan=False)

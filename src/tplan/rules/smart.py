@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from tplan.dates import add_months
 from tplan.diagnostics import Finding, Severity
 from tplan.measures import fmt_number
 from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
-from tplan.schema.base import CustomMeasure
+from tplan.schema.values import is_custom_measure
 from tplan.suggest import closest, did_you_mean, near_miss
 from tplan.targets import absolute_target, is_improvement, measure_info
+
+if TYPE_CHECKING:
+    from tplan.schema.base import CustomMeasure
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -128,7 +133,7 @@ def _custom_measures(ctx: RuleContext) -> dict[str, CustomMeasure]:
     return {
         item.measure.name.casefold(): item.measure
         for _, item, _ in ctx.goals_and_objectives()
-        if isinstance(item.measure, CustomMeasure)
+        if is_custom_measure(item.measure)
     }
 
 
@@ -273,6 +278,7 @@ _CHECKABLE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a repository repeats its goal statements (D702): each is searched once
 def vague_phrase(statement: str) -> str | None:
     """Why a statement is vague, in tplan's own words (never the statement itself), or None."""
     vague = _VAGUE.search(statement)
@@ -363,7 +369,7 @@ def custom_measure_no_unit(ctx: RuleContext) -> Iterator[Finding]:
     measure: {name: wind-down routine, unit: nights/week, min: 0, max: 7, direction: higher}
     """
     for path, item, parent in ctx.goals_and_objectives():
-        if isinstance(item.measure, CustomMeasure) and not item.measure.unit:
+        if is_custom_measure(item.measure) and not item.measure.unit:
             yield Finding(path + ("measure",), f"the custom measure of {_kind(parent)} {item.id} has no unit")
 
 

@@ -116,15 +116,15 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
     ## Use instead
     goals: [{id: G1, ...}, {id: G2, ...}]
     """
-    seen: dict[str, str] = {}
+    seen: dict[str, Path] = {}  # formatted only for a duplicate (most plans have none)
     items: list[tuple[Path, str]] = [(("presenting_problems", i, "id"), p.id) for i, p in enumerate(ctx.plan.presenting_problems)]
     items += [(path + ("id",), item.id) for path, item, _ in ctx.goals_and_objectives()]
     items += [(("interventions", i, "id"), iv.id) for i, iv in enumerate(ctx.plan.interventions)]
     for path, ident in items:
         if ident in seen:
-            yield Finding(path, f"id {ident} is used twice (first at {seen[ident]})")
+            yield Finding(path, f"id {ident} is used twice (first at {format_path(seen[ident])})")
         else:
-            seen[ident] = format_path(path[:-1])
+            seen[ident] = path[:-1]
 
 
 @rule("G205", "intervention-without-goal", WARN, requirement=standards.INTERVENTIONS)

@@ -22,7 +22,6 @@ from pydantic_core import ErrorDetails
 
 from tplan.diagnostics import Finding, Path, format_path
 from tplan.schema.base import SafeValueError
-from tplan.schema.plan import Plan
 from tplan.suggest import closest, did_you_mean, near_miss
 
 _KIND = {
@@ -193,6 +192,8 @@ def is_shown_key(key: str, top: bool = False) -> bool:
 @cache
 def known_keys() -> frozenset[str]:
     """Every key of the plan format, at any depth."""
+    from tplan.schema.plan import Plan  # here: the lint path's fast route builds no models unless a finding needs them
+
     names: set[str] = set()
     stack: list[type[BaseModel]] = [Plan]
     seen: set[type[BaseModel]] = set()
@@ -218,6 +219,8 @@ def _all_models(annotation: Any) -> list[type[BaseModel]]:
 
 def _model_at(path: Path) -> type[BaseModel] | None:
     """The model class that validates the mapping at `path` (for "did you mean" suggestions)."""
+    from tplan.schema.plan import Plan
+
     model: Any = Plan
     for part in path:
         if isinstance(part, int):

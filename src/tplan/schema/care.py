@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from tplan.schema.base import PlanDate, Score, Strict
+from tplan.schema.values import ProgressEntryMixin, score_or_note
 
 
 class Intervention(Strict):
@@ -25,7 +26,7 @@ class Schedule(Strict):
     setting: Literal["in-person", "telehealth", "hybrid"] | None = None
 
 
-class ProgressEntry(Strict):
+class ProgressEntry(ProgressEntryMixin, Strict):
     """A score on a measure (with an optional note), or a narrative note alone."""
 
     date: PlanDate
@@ -34,17 +35,8 @@ class ProgressEntry(Strict):
     goals: list[str] = []
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _score_or_note(self) -> ProgressEntry:
-        if (self.measure is None) != (self.score is None):
-            raise ValueError("a score needs both 'measure' and 'score'; a narrative entry has a 'note' and neither")
-        if self.measure is None and not self.note:
-            raise ValueError("needs a 'measure' and 'score', or a 'note'")
-        return self
-
-    @property
-    def narrative(self) -> bool:
-        return self.score is None
+    # The check and the `narrative` property live in tplan.schema.values (the fast path uses them too).
+    _score_or_note = model_validator(mode="after")(score_or_note)
 
 
 class ReviewEntry(Strict):

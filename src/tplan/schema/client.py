@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from tplan.schema.base import BCP47, PlanDate, Strict
+from tplan.schema.values import ClientMixin
 
 
 class Contact(Strict):
@@ -44,7 +45,7 @@ class Guardian(Strict):
     authority: Literal["parent", "legal-guardian", "conservator", "other"] | None = None
 
 
-class Client(Strict):
+class Client(ClientMixin, Strict):
     name: str
     preferred_name: str | None = None
     date_of_birth: PlanDate | None = None
@@ -55,14 +56,6 @@ class Client(Strict):
     emergency_contact: EmergencyContact | list[EmergencyContact] | None = None
     guardian: Guardian | None = None
     insurance: Insurance | None = None
-
-    @property
-    def emergency_contacts(self) -> list[EmergencyContact]:
-        """The emergency contacts as a list, however the plan wrote them."""
-        contact = self.emergency_contact
-        if contact is None:
-            return []
-        return contact if isinstance(contact, list) else [contact]
 
 
 class Supervisor(Strict):

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from tplan.schema.base import GasLevel, Measure, PlanDate, Score, Strict, TargetField
+from tplan.schema.values import GoalMixin, as_text
 
 GoalStatus = Literal["active", "met", "partially-met", "revised", "discontinued", "deferred"]
 ChangedField = Literal["status", "target", "deadline", "baseline", "measure", "statement", "objectives", "other"]
 
 
-def _as_text(value: Any) -> Any:
-    """A changed value as written: numbers and dates become text (`from: 2026-09-01` stays readable)."""
-    if isinstance(value, (_dt.date, int, float)) and not isinstance(value, bool):
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)
-    return value
-
-
-ChangeValue = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})]
+ChangeValue = Annotated[str, BeforeValidator(as_text), WithJsonSchema({"type": ["string", "number"]})]
 
 
 class Change(Strict):
@@ -46,7 +39,7 @@ class Objective(Strict):
     changes: list[Change] = []
 
 
-class Goal(Strict):
+class Goal(GoalMixin, Strict):
     id: str
     addresses: list[str] = []
     term: Literal["short", "long"] | None = None

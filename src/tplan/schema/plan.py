@@ -11,11 +11,12 @@ from tplan.schema.care import Consent, Discharge, FollowUp, Intervention, Progre
 from tplan.schema.client import Client, Clinician
 from tplan.schema.clinical import Assessment, Diagnosis, History, PresentingProblem
 from tplan.schema.goals import Goal
+from tplan.schema.values import PlanMixin, split_extensions
 
 PlanStatus = Literal["draft", "active", "closed"]
 
 
-class Plan(Strict):
+class Plan(PlanMixin, Strict):
     tplan: Literal[1]
     id: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
     status: PlanStatus
@@ -44,19 +45,7 @@ class Plan(Strict):
     # can hold (not even `extensions:`) is taken for it.
     _extensions: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _split_extensions(cls, data: Any, handler: Any) -> Plan:
-        """Top-level `x-` keys are the extension escape hatch: set aside before validation."""
-        extensions: dict[str, Any] = {}
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
-            extensions = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
-            data = {k: v for k, v in data.items() if k not in extensions}
-        plan = handler(data)
-        plan._extensions = extensions
-        return plan
-
-    @property
-    def extensions(self) -> dict[str, Any]:
-        """The plan's top-level `x-` keys and their values."""
-        return self._extensions
+    # Top-level `x-` keys are set aside before validation; split_extensions and the `extensions`
+    # property live in tplan.schema.values (the fast path uses them too).
+    # (pydantic's stubs type the decorator for a classmethod written in the class body only)
+    _split_extensions = model_validator(mode="wrap")(classmethod(split_extensions))  # type: ignore[arg-type]
