@@ -92,22 +92,23 @@ def test_lint_uses_the_reader_limit_from_the_config(tmp_path):
 
 
 @pytest.mark.process
-@pytest.mark.parametrize("command", ["render", "status"])
-def test_render_and_status_on_a_pipe_and_dev_zero_return_at_once(tmp_path, command):
+@pytest.mark.parametrize("command", ["render", "status", "export --fhir"])
+def test_render_status_and_export_on_a_pipe_and_dev_zero_return_at_once(tmp_path, command):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     for path in (str(fifo), "/dev/zero"):
-        result = run(command, *TODAY, path, timeout=20)  # render hung on a pipe; /dev/zero grew past 3.6 GB
+        result = run(*command.split(), *TODAY, path, timeout=20)  # render hung on a pipe; /dev/zero grew past 3.6 GB
         assert result.returncode == 2, (path, result.stdout, result.stderr)
         out = result.stdout + result.stderr
         assert "E000" in out and "not a regular file" in out, out
         assert "Traceback" not in out
 
 
-def test_render_refuses_an_oversized_plan_with_e000(tmp_path):
+@pytest.mark.parametrize("command", ["render", "export --fhir"])
+def test_render_and_export_refuse_an_oversized_plan_with_e000(tmp_path, command):
     plan = tmp_path / "plan.yaml"
     plan.write_bytes(TEXT.encode() + b"#" * (DEFAULT_MAX_FILE_BYTES + 1))
-    result = run_tplan("render", *TODAY, str(plan))
+    result = run_tplan(*command.split(), *TODAY, str(plan))
     assert result.returncode == 2
     assert f"{plan}: E000 the file is {plan.stat().st_size:,} bytes, over the max-file-bytes limit" in result.stderr
 

@@ -12,12 +12,12 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from tplan.commands.one_plan import check_one_plan, count, read_one_plan
 from tplan.config import project_settings
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
-from tplan.linter import check_text, validate
-from tplan.loader import LoadError, decode
+from tplan.linter import validate
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
 
@@ -34,14 +34,10 @@ def run_export(
         raise TplanError("choose an export format: --fhir (FHIR R4 JSON Bundle) is the one tplan writes")
     if output:
         check_output(output, force, source=path if Path(path).exists() else None, example="plan.fhir.json")
-    text = _read(path)
     settings = project_settings(today or _dt.date.today())
+    text = read_one_plan(path, settings.limits, "export")
     catalogue = load_catalogue(settings.measures_file)
-    try:
-        checked = check_text(text, path, settings, catalogue)
-    except LoadError as exc:
-        where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
-        raise TplanError(f"{where}: {exc.code} {exc.message}; the plan cannot be exported") from None
+    checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be exported")
 
     errors = [d for d in checked.result.diagnostics if d.severity is Severity.ERROR]
     if checked.plan is None:
@@ -49,7 +45,7 @@ def run_export(
         raise TplanError(f"{path} does not match the plan format, so it cannot be exported; fix the findings above (`tplan lint` lists them)")
     if errors and not force:
         _print(errors)
-        raise TplanError(f"{path} not exported: {_count(len(errors), 'lint error')} (listed above); fix them, or export anyway with --force")
+        raise TplanError(f"{path} not exported: {count(len(errors), 'lint error')} (listed above); fix them, or export anyway with --force")
 
     plan, birth_year = checked.plan, None
     if redact:
@@ -67,7 +63,7 @@ def run_export(
     rendered = bundle_json(bundle)
     if output:
         atomic_write(output, rendered, overwrite=force)
-        print(f"Wrote {output} (FHIR R4 Bundle, {_count(len(bundle['entry']), 'resource')}).", file=sys.stderr)
+        print(f"Wrote {output} (FHIR R4 Bundle, {count(len(bundle['entry']), 'resource')}).", file=sys.stderr)
     else:
         sys.stdout.write(rendered)
     return 0
@@ -76,22 +72,3 @@ def run_export(
 def _print(diagnostics) -> None:
     for d in diagnostics:
         print(diagnostic_line(d), file=sys.stderr)
-
-
-def _read(path: str) -> str:
-    p = Path(path)
-    if p.is_dir():
-        raise TplanError(f"{path} is a folder; export takes one plan file")
-    try:
-        return decode(p.read_bytes())
-    except FileNotFoundError:
-        raise TplanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    except LoadError as exc:
-        where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
-        raise TplanError(f"{where}: {exc.code} {exc.message}") from None
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -14,12 +14,12 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from tplan.commands.one_plan import check_one_plan, count, read_one_plan
 from tplan.config import project_settings
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
-from tplan.linter import check_text, validate
-from tplan.loader import LoadError
+from tplan.linter import validate
 from tplan.measures import load_catalogue
 from tplan.reporters.text import line as diagnostic_line
 
@@ -73,13 +73,9 @@ def run_render(
         check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
     settings = project_settings(today)
-    text = _read(path, settings.limits)
+    text = read_one_plan(path, settings.limits, "render")
     catalogue = load_catalogue(settings.measures_file)
-    try:
-        checked = check_text(text, path, settings, catalogue)
-    except LoadError as exc:
-        where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
-        raise TplanError(f"{where}: {exc.code} {exc.message}; the plan cannot be rendered") from None
+    checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be rendered")
 
     doc, plan = checked.doc, checked.plan
     diagnostics = checked.result.diagnostics
@@ -92,7 +88,7 @@ def run_render(
     if strict and errors:
         for d in errors:
             print(diagnostic_line(d), file=sys.stderr)
-        print(f"tplan: not rendered: {_count(len(errors), 'lint error')} (--strict renders clean plans only)", file=sys.stderr)
+        print(f"tplan: not rendered: {count(len(errors), 'lint error')} (--strict renders clean plans only)", file=sys.stderr)
         return 1
 
     birth_year = None
@@ -106,7 +102,7 @@ def run_render(
         for d in shown:
             print(diagnostic_line(d), file=sys.stderr)
         raise TplanError(
-            f"{path} does not match the plan format ({_count(len(shown), 'finding')} above), so it cannot be "
+            f"{path} does not match the plan format ({count(len(shown), 'finding')} above), so it cannot be "
             "rendered reliably; fix them (`tplan lint` shows the same list) and render again"
         )
 
@@ -124,7 +120,7 @@ def run_render(
         rendered = render_document(document, fmt, paper=paper)
     if output:
         atomic_write(output, rendered, overwrite=force)
-        banner = f" with a warning banner ({_count(len(errors), 'lint error')})" if errors else ""
+        banner = f" with a warning banner ({count(len(errors), 'lint error')})" if errors else ""
         print(f"Wrote {output}{banner}.", file=sys.stderr)
     else:
         assert isinstance(rendered, str)  # a PDF always goes to a file (PLAN.pdf without -o)
@@ -153,21 +149,3 @@ def _pdf(document, plan, path: str, text: str, paper: str, embed_source: bool, c
         paper=paper, source=source, source_name=f"{plan.id}.yaml" if path == "-" else Path(path).name,
         bundle=bundle, bundle_name=f"{stem}.fhir.json",
     )
-
-
-def _read(path: str, limits) -> str:
-    from tplan.reading import read_plan_text
-
-    if Path(path).is_dir():
-        raise TplanError(f"{path} is a folder; render takes one plan file")
-    try:
-        return read_plan_text(path, limits)
-    except LoadError as exc:
-        if exc.message == "no such file":
-            raise TplanError(f"{path}: no such file") from None
-        where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
-        raise TplanError(f"{where}: {exc.code} {exc.message}") from None
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,42 @@
+"""One plan file in, for the commands that take exactly one (render, export): the guarded reader
+(no pipes, devices or oversized files: tplan.reading) and one check, each problem a single line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tplan.errors import TplanError
+from tplan.linter import Checked, LintSettings, check_text
+from tplan.loader import LoadError
+from tplan.measures import Catalogue
+from tplan.reading import HasMaxFileBytes, read_plan_text
+
+
+def read_one_plan(path: str, limits: HasMaxFileBytes, command: str) -> str:
+    """The plan's text, or a TplanError naming the file (and line:col for a decoding problem)."""
+    if Path(path).is_dir():
+        raise TplanError(f"{path} is a folder; {command} takes one plan file")
+    try:
+        return read_plan_text(path, limits)
+    except LoadError as exc:
+        if exc.message == "no such file":
+            raise TplanError(f"{path}: no such file") from None
+        raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}") from None
+
+
+def check_one_plan(text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str) -> Checked:
+    """check_text, with YAML that cannot be read refused in one line ending in `refusal`
+    (e.g. "the plan cannot be rendered")."""
+    try:
+        return check_text(text, path, settings, catalogue)
+    except LoadError as exc:
+        raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}; {refusal}") from None
+
+
+def _where(path: str, exc: LoadError) -> str:
+    return f"{path}:{exc.line}:{exc.column}" if exc.line else path
+
+
+def count(n: int, noun: str) -> str:
+    """'1 lint error', '3 lint errors'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
