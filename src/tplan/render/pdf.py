@@ -98,23 +98,13 @@ def render_pdf(
     meta.generator = "tplan"
     meta.created = created.isoformat()
     meta.modified = (updated or created).isoformat()
-    attachments = []
-    if source is not None:
-        attachments.append(
-            weasyprint.Attachment(
-                string=source,
-                name=source_name,
-                description=f"Source of treatment plan {plan_id} (tplan YAML)",
-                relationship="Source",
-            )
-        )
-    if bundle is not None:
-        attachments.append(
-            weasyprint.Attachment(
-                string=bundle,
-                name=bundle_name,
-                description=f"Treatment plan {plan_id} as a FHIR R4 Bundle (tplan export --fhir)",
-                relationship="Alternative",
-            )
-        )
+    files = (
+        (source, source_name, f"Source of treatment plan {plan_id} (tplan YAML)", "Source"),
+        (bundle, bundle_name, f"Treatment plan {plan_id} as a FHIR R4 Bundle (tplan export --fhir)", "Alternative"),
+    )
+    attachments = [
+        weasyprint.Attachment(string=text, name=name, description=description, relationship=relationship)
+        for text, name, description, relationship in files
+        if text is not None
+    ]
     return document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments, uncompressed_pdf=False)
