@@ -87,7 +87,7 @@ def test_command_line_overrides_the_file(repo):
 
 
 def test_lint_settings_merge():
-    from tplan.config import ConfigFile
+    from tplan.config_file import ConfigFile
     from tplan.diagnostics import Severity
 
     values = ConfigFile.model_validate({"select": ["S"], "extend-select": ["G201"], "ignore": ["S109"], "fail-on": "error", "short-term-days": 120})

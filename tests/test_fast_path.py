@@ -185,7 +185,7 @@ def _modules_after_lint(*args: str) -> dict:
         "from tplan.cli import app\n"
         f"sys.argv = ['tplan', 'lint', *{list(args)!r}]\n"
         "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "print(json.dumps({'code': code, 'modules': sorted(m for m in sys.modules if m.startswith('tplan.schema'))}))\n"
+        "print(json.dumps({'code': code, 'modules': sorted(m for m in sys.modules if m.startswith(('tplan.schema', 'pydantic')))}))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -198,6 +198,17 @@ def test_lint_of_a_clean_plan_builds_no_model_classes():
     assert seen["code"] == 0
     assert "tplan.schema.core" in seen["modules"]  # the fast route ran
     assert not set(seen["modules"]) & set(MODEL_MODULES), seen["modules"]
+
+
+@pytest.mark.process  # a fresh interpreter: which modules one lint imports
+def test_lint_without_a_config_file_imports_no_pydantic(tmp_path):
+    """pydantic_core validates the plan; pydantic itself (~40 ms to import) is needed only to read a
+    config file, and only when there is one."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text((ROOT / "examples" / "burnout.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    seen = _modules_after_lint("--today", "2026-12-01", str(plan))
+    assert seen["code"] == 0
+    assert [m for m in seen["modules"] if m == "pydantic" or m.startswith("pydantic.")] == [], seen["modules"]
 
 
 def test_lint_with_findings_gives_the_same_output_as_the_models(tmp_path):
@@ -227,3 +238,10 @@ def test_the_generated_schema_is_package_data():
 
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["tplan"]
     assert f"schema/{core.SCHEMA_FILE}" in package_data  # installed with the wheel, not only in the checkout
+
+
+def test_pydantics_version_is_read_without_importing_it():
+    """Read from pydantic's version.py: were it "unknown", every lint would fall back to the models."""
+    from pydantic.version import VERSION
+
+    assert core._pydantic_version() == VERSION

@@ -92,21 +92,25 @@ try:
     main()
 except SystemExit:
     pass
+loader = sys.modules.get("pydantic.plugin._loader")
 print(json.dumps([gc.get_freeze_count(), os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
-                  sys.modules["pydantic.plugin._loader"]._plugins is None, gc.get_threshold()[0]]))
+                  "pydantic" in sys.modules, loader is None or loader._plugins is None, gc.get_threshold()[0]]))
 """
 
 
-def start_up(env: dict[str, str]) -> list:
+def start_up(env: dict[str, str], cwd=ROOT) -> list:
     code = START.format(plan=str(MINIMAL))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
     return json.loads(result.stdout.splitlines()[-1])
 
 
 @pytest.mark.process
-def test_lint_freezes_the_start_up_heap_and_skips_pydantics_plugin_scan():
+def test_lint_freezes_the_start_up_heap_and_skips_pydantics_plugin_scan(tmp_path):
+    """With a config file, pydantic validates it: its plugin scan must still be skipped."""
+    (tmp_path / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
     env = {k: v for k, v in ENV.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    frozen, plugins, never_scanned, threshold = start_up(env)
+    frozen, plugins, imported, never_scanned, threshold = start_up(env, cwd=tmp_path)
+    assert imported  # the config file was read with pydantic
     assert frozen > 10_000  # the imported modules' objects are out of the collector's passes
     assert plugins == "__all__"
     assert never_scanned  # pydantic's plugin cache: filled by reading every installed package's metadata

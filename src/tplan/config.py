@@ -18,44 +18,19 @@ import datetime as _dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any
 
 from tplan.diagnostics import Severity
 from tplan.errors import TplanError
-from tplan.suggest import closest, did_you_mean
+
+if TYPE_CHECKING:
+    from tplan.config_file import ConfigFile
 
 CONFIG_NAMES = (".tplan.toml", "pyproject.toml")
 
 
-class ConfigFile(BaseModel):
-    """The keys a config may hold; the aliases are the spellings used in the file."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
-
-    select: list[str] | None = None
-    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
-    ignore: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
-    fail_on: Literal["error", "warning", "info"] | None = Field(default=None, alias="fail-on")
-    exclude: list[str] = Field(default_factory=list)
-    max_review_interval_days: PositiveInt | None = Field(default=None, alias="max-review-interval-days")
-    short_term_months: PositiveInt | None = Field(default=None, alias="short-term-months")
-    long_term_months: PositiveInt | None = Field(default=None, alias="long-term-months")
-    short_term_days: PositiveInt | None = Field(default=None, alias="short-term-days")
-    long_term_days: PositiveInt | None = Field(default=None, alias="long-term-days")
-    minor_consent_age: PositiveInt | None = Field(default=None, alias="minor-consent-age")
-    max_identical_goals: PositiveInt | None = Field(default=None, alias="max-identical-goals")
-    max_file_bytes: PositiveInt | None = Field(default=None, alias="max-file-bytes")
-    measures: str | None = None
-    template_dirs: list[str] = Field(default_factory=list, alias="template-dirs")
-
-
-KNOWN_KEYS = sorted(f.alias or name for name, f in ConfigFile.model_fields.items())
 LIMIT_KEYS = (
     "max_review_interval_days",
     "short_term_months",
@@ -72,7 +47,7 @@ LIMIT_KEYS = (
 class Config:
     """A validated config and where it came from (path None: no config file, all defaults)."""
 
-    values: ConfigFile = field(default_factory=ConfigFile)
+    values: ConfigFile | None = None  # None: no config file, so pydantic is never imported
     path: Path | None = None
 
     @property
@@ -82,11 +57,11 @@ class Config:
 
     @property
     def template_dirs(self) -> tuple[str, ...]:
-        return tuple(str(self._resolve(d)) for d in self.values.template_dirs)
+        return tuple(str(self._resolve(d)) for d in (self.values.template_dirs if self.values else ()))
 
     @property
     def measures_file(self) -> str | None:
-        return str(self._resolve(self.values.measures)) if self.values.measures else None
+        return str(self._resolve(self.values.measures)) if self.values and self.values.measures else None
 
     def _resolve(self, relative: str) -> Path:
         path = Path(relative).expanduser()
@@ -146,11 +121,10 @@ def read_config(path: Path) -> Config:
         if not isinstance(table, dict):
             raise TplanError(f"{path}: tool.tplan must be a table ([tool.tplan] followed by keys)")
         data = table
-    where = _Where(path, text, "tool.tplan." if in_pyproject else "")
-    try:
-        values = ConfigFile.model_validate(data)
-    except ValidationError as exc:
-        raise TplanError("\n".join(where.error(e) for e in exc.errors(include_url=False))) from None
+    where = Where(path, text, "tool.tplan." if in_pyproject else "")
+    from tplan.config_file import validate
+
+    values = validate(data, where)
     config = Config(values, path.resolve())
     _check_rules(values, where)
     _check_paths(config, where)
@@ -164,18 +138,8 @@ def _parse(path: Path, text: str) -> dict:
         raise TplanError(f"{_display(path)}: invalid TOML: {exc}") from None
 
 
-_WHAT = {
-    "list_type": "must be a list in square brackets, e.g. [\"S107\", \"R3\"]",
-    "string_type": "must be text in quotes",
-    "int_type": "must be a whole number",
-    "greater_than": "must be a whole number above 0",
-    "literal_error": "must be \"error\", \"warning\" or \"info\"",
-    "dict_type": "must be a table of glob = [rule codes], e.g. \"archive/**\" = [\"R301\"]",
-}
-
-
 @dataclass(frozen=True)
-class _Where:
+class Where:
     """Turns a key of the config into 'file:line: key' for messages."""
 
     path: Path
@@ -191,16 +155,6 @@ class _Where:
         line = f":{self.text.count(chr(10), 0, match.start()) + 1}" if match else ""
         return f"{_display(self.path)}{line}: {self.prefix}{key}"
 
-    def error(self, error: ErrorDetails) -> str:
-        loc = [str(p) for p in error["loc"]]
-        key = loc[0] if loc else ""
-        if error["type"] == "extra_forbidden":
-            hint = did_you_mean(closest(key, KNOWN_KEYS)) or f"; known keys: {', '.join(KNOWN_KEYS)}"
-            return f"{self.at(key)}: unknown key{hint}"
-        sub = "".join(f"[{p}]" if p.isdigit() else f"[{p!r}]" for p in loc[1:])
-        what = _WHAT.get(error["type"], error["msg"].lower())
-        return f"{self.at(key)}{sub}: {what}"
-
 
 def _display(path: Path) -> str:
     """The path as the user would type it: relative to the current folder when that is shorter."""
@@ -208,7 +162,7 @@ def _display(path: Path) -> str:
     return relative if len(relative) < len(str(path)) else str(path)
 
 
-def _check_rules(values: ConfigFile, where: _Where) -> None:
+def _check_rules(values: ConfigFile, where: Where) -> None:
     from tplan.ruleselect import check_selectors
 
     for key in ("select", "extend-select", "ignore"):
@@ -217,7 +171,7 @@ def _check_rules(values: ConfigFile, where: _Where) -> None:
         check_selectors(selectors, f"{where.at('per-file-ignores')}[{pattern!r}]")
 
 
-def _check_paths(config: Config, where: _Where) -> None:
+def _check_paths(config: Config, where: Where) -> None:
     if config.measures_file and not Path(config.measures_file).is_file():
         raise TplanError(f"{where.at('measures')}: no such file: {config.measures_file}")
     for folder in config.template_dirs:
@@ -238,18 +192,21 @@ def lint_settings(
     from tplan.linter import LintSettings
     from tplan.rules import Limits
 
-    v = config.values
-    limits = dataclasses.replace(Limits(), **{k: getattr(v, k) for k in LIMIT_KEYS if getattr(v, k) is not None})
+    def get(name: str) -> Any:
+        return getattr(config.values, name, None)  # None for every key without a config file
+
+    limits = dataclasses.replace(Limits(), **{k: get(k) for k in LIMIT_KEYS if get(k) is not None})
+    file_fail_on = get("fail_on")
     return LintSettings(
         today=today or _dt.date.today(),
         limits=limits,
-        select=select if select is not None else tuple(v.select or ()),
-        extend_select=tuple(v.extend_select) if select is None else (),
-        ignore=ignore if ignore is not None else tuple(v.ignore),
-        fail_on=fail_on or (Severity(v.fail_on) if v.fail_on else Severity.WARNING),
+        select=select if select is not None else tuple(get("select") or ()),
+        extend_select=tuple(get("extend_select") or ()) if select is None else (),
+        ignore=ignore if ignore is not None else tuple(get("ignore") or ()),
+        fail_on=fail_on or (Severity(file_fail_on) if file_fail_on else Severity.WARNING),
         measures_file=config.measures_file,
-        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in v.per_file_ignores.items()),
-        exclude=tuple(v.exclude),
+        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in (get("per_file_ignores") or {}).items()),
+        exclude=tuple(get("exclude") or ()),
         root=str(config.root) if config.root else None,
         jobs=jobs,
     )
