@@ -200,3 +200,25 @@ def test_episode_status_table_on_a_terminal(monkeypatch, capsys):
                   "2 session notes, latest 2026-10-12", "discharged 2026-11-23 (goals-met)"):
         assert shown in out, shown
     assert "│" in out  # the rich table, not the plain lines
+
+
+def test_many_plans_are_read_in_workers_with_the_same_rows(tmp_path, monkeypatch):
+    """A big folder is read by worker processes (issue 19: status within 1.2x of lint, which uses
+    them), and the rows are exactly those of reading it in one process."""
+    import tplan.fanout as fanout
+
+    for i in range(40):
+        text = MINIMAL.replace("TP-TEST-0001", f"TP-TEST-{i:04d}")
+        if i % 7 == 0:
+            text = text.replace("score: 12, goals: [G1]", "score: 8, goals: [G1]")
+        (tmp_path / f"plan-{i:02d}.yaml").write_text(text)
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n")
+    monkeypatch.chdir(tmp_path)
+    used = []
+    real = fanout.in_workers
+    monkeypatch.setattr(fanout, "in_workers", lambda *a: used.append(a[-1]) or real(*a))
+    in_workers = collect_rows([str(tmp_path)], dt.date(2026, 4, 1), jobs=2)
+    assert used == [2]  # two worker processes
+    one_process = collect_rows([str(tmp_path)], dt.date(2026, 4, 1), jobs=1)
+    assert used == [2]
+    assert in_workers == one_process and len(one_process) == 41

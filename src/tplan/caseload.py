@@ -110,56 +110,11 @@ def read_facts(file: str, settings, catalogue: Catalogue, period: Period) -> Pla
 
 # ---- many plans, in worker processes when there are enough ----------------------------------
 
-MIN_FILES_PER_WORKER = 16
-_job: tuple | None = None
-
-
 def collect_facts(files: list[str], settings, catalogue: Catalogue, period: Period, jobs: int | None = None) -> list[PlanFacts | str]:
     """read_facts for every file, in file order; worker processes for big folders, as in lint."""
-    if jobs != 1 and len(files) >= 2 * MIN_FILES_PER_WORKER:
-        from tplan.workers import default_jobs
+    from tplan.fanout import map_files
 
-        count = min(jobs or default_jobs(), len(files) // MIN_FILES_PER_WORKER)
-        if count > 1:
-            results = _in_workers(files, (settings, catalogue, period), count)
-            if results is not None:
-                return results
-    return [read_facts(f, settings, catalogue, period) for f in files]
-
-
-def _in_workers(files: list[str], job: tuple, count: int) -> list[PlanFacts | str] | None:
-    import multiprocessing
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    size = max(1, min(64, -(-len(files) // (count * 8))))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    try:
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-        pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start, initargs=(job,))
-    except (OSError, ImportError, NotImplementedError):
-        return None
-    try:
-        out: list[PlanFacts | str] = []
-        for chunk_result in pool.map(_chunk, chunks):
-            out += chunk_result
-        return out
-    except BrokenProcessPool:
-        return None  # the caller reads the files itself
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start(job: tuple) -> None:
-    global _job
-    _job = job
-
-
-def _chunk(files: list[str]) -> list[PlanFacts | str]:
-    assert _job is not None
-    settings, catalogue, period = _job
-    return [read_facts(f, settings, catalogue, period) for f in files]
+    return map_files(read_facts, files, (settings, catalogue, period), jobs)
 
 
 # ---- facts → the summary ---------------------------------------------------------------------

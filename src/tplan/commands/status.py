@@ -194,11 +194,15 @@ def urgency(row: PlanRow) -> tuple[int, int, int, int, str]:
     return (group, days if days is not None else -10**6, -weak, -row.findings.get("error", 0), row.id or row.file)
 
 
-def collect_rows(paths: list[str], today: _dt.date) -> list[PlanRow]:
+def collect_rows(paths: list[str], today: _dt.date, jobs: int | None = None) -> list[PlanRow]:
+    """A row per plan found under `paths`, in file order; a big folder is read by worker
+    processes (one per core unless `jobs`), as `tplan lint` does."""
+    from tplan.fanout import map_files
+
     settings = project_settings(today)
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
-    rows = [plan_row(f, settings, catalogue) for f in files]
+    rows = map_files(plan_row, files, (settings, catalogue), jobs)
     for result in problems:
         d = result.diagnostics[0]
         rows.append(_problem_row(result.file, "unreadable", f"{d.code}: {d.message}"))

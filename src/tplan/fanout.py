@@ -1,0 +1,65 @@
+"""One function over many plan files, in worker processes when there are enough of them, results
+in file order: for `tplan status` and `tplan report`, which read a caseload the way `tplan lint`
+does (lint has its own pool in tplan.workers, which also survives a worker that crashes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+MIN_FILES_PER_WORKER = 16  # below this, starting a process costs more than it saves
+_job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def map_files(func: Callable[..., R], files: Sequence[str], args: tuple[Any, ...], jobs: int | None = None) -> list[R]:
+    """[func(file, *args) for file in files]; with `jobs` None (one worker per core) or above 1,
+    in that many worker processes when each gets MIN_FILES_PER_WORKER files or more. `func` must
+    be a module-level function (workers find it by name)."""
+    if jobs != 1 and len(files) >= 2 * MIN_FILES_PER_WORKER:
+        from tplan.workers import default_jobs
+
+        count = min(jobs or default_jobs(), len(files) // MIN_FILES_PER_WORKER)
+        if count > 1:
+            results = in_workers(func, files, args, count)
+            if results is not None:
+                return results
+    return [func(f, *args) for f in files]
+
+
+def in_workers(func: Callable[..., R], files: Sequence[str], args: tuple[Any, ...], count: int) -> list[R] | None:
+    """The results from `count` forked workers, or None when no pool could run (the caller then
+    reads the files itself, so a broken pool costs time, never a result)."""
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, min(64, -(-len(files) // (count * 8))))
+    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    try:
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+        pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start, initargs=((func, args),))
+    except (OSError, ImportError, NotImplementedError):
+        return None
+    try:
+        out: list[R] = []
+        for chunk_result in pool.map(_chunk, chunks):
+            out += chunk_result
+        return out
+    except BrokenProcessPool:
+        return None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start(job: tuple[Callable[..., Any], tuple[Any, ...]]) -> None:
+    global _job
+    _job = job
+
+
+def _chunk(files: list[str]) -> list[Any]:
+    assert _job is not None
+    func, args = _job
+    return [func(f, *args) for f in files]
