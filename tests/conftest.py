@@ -42,8 +42,9 @@ def run_tplan(
 ) -> subprocess.CompletedProcess:
     """Run `tplan ARGS` in this process through the same `main()` the console script calls, with
     stdin, stdout, stderr, the environment, the working folder and argv swapped for the call (click's
-    test isolation): the same exit codes and output as the program, without ~0.3 s of start-up."""
-    from click.testing import CliRunner
+    test isolation, through typer): the same exit codes and output as the program, without ~0.3 s of
+    start-up."""
+    from typer.testing import CliRunner  # typer vendors click: no separate click package
 
     from tplan import cli
 
