@@ -27,6 +27,7 @@ from tplan.errors import TplanError
 
 if TYPE_CHECKING:
     from tplan.config_file import ConfigFile
+    from tplan.linter import LintSettings
 
 CONFIG_NAMES = (".tplan.toml", "pyproject.toml")
 
@@ -131,7 +132,7 @@ def read_config(path: Path) -> Config:
     return config
 
 
-def _parse(path: Path, text: str) -> dict:
+def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -187,7 +188,7 @@ def lint_settings(
     ignore: tuple[str, ...] | None = None,
     fail_on: Severity | None = None,
     jobs: int | None = None,
-):
+) -> LintSettings:
     """LintSettings from the config, with what the command line gave (not None) taking precedence."""
     from tplan.linter import LintSettings
     from tplan.rules import Limits
@@ -212,7 +213,7 @@ def lint_settings(
     )
 
 
-def project_settings(today: _dt.date | None = None):
+def project_settings(today: _dt.date | None = None) -> LintSettings:
     """The settings every command other than `lint` uses: the config found from the current
     folder (limits, measures file, rule choices), so render, status and the editing commands
     judge a plan exactly as `tplan lint` does in the same repository."""

@@ -27,7 +27,7 @@ CHANGED_MEANWHILE = "the plan changed while tplan was editing it; run the comman
 LOCK_TIMEOUT = 15.0
 
 
-def check_output(path: str | os.PathLike, force: bool, source: str | os.PathLike | None = None, example: str = "plan.md") -> None:
+def check_output(path: str | os.PathLike[str], force: bool, source: str | os.PathLike[str] | None = None, example: str = "plan.md") -> None:
     """Refuse an output file before any work is done, so a refused run changes nothing: a folder,
     an existing file without --force, or the input file itself (--force must not replace a plan
     with its own rendering). `example` is the file name suggested inside a folder."""
@@ -40,7 +40,7 @@ def check_output(path: str | os.PathLike, force: bool, source: str | os.PathLike
         raise TplanError(f"{path} already exists; use --force to overwrite it")
 
 
-def atomic_write(path: str | os.PathLike, text: str | bytes, *, overwrite: bool = True, expected: bytes | None = None) -> None:
+def atomic_write(path: str | os.PathLike[str], text: str | bytes, *, overwrite: bool = True, expected: bytes | None = None) -> None:
     """Write text (or bytes, for a PDF) to path via a temp file in the same folder and an atomic rename.
 
     With overwrite=False an existing file is refused (the caller's --force turns it on). A crash
@@ -127,7 +127,7 @@ def _current_bytes(target: Path) -> bytes | None:
 
 
 @contextlib.contextmanager
-def edit_lock(path: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
+def edit_lock(path: str | os.PathLike[str], timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock on the file at path while it is read, checked and rewritten,
     so two tplan edits of one plan run one after the other instead of one losing the other.
 
@@ -165,7 +165,7 @@ def edit_lock(path: str | os.PathLike, timeout: float | None = None) -> Iterator
             os.close(fd)  # closing releases the lock
 
 
-def _open_regular(path: str | os.PathLike) -> int:
+def _open_regular(path: str | os.PathLike[str]) -> int:
     """A descriptor of the plan, refusing anything but a regular file without waiting on it (a
     named pipe would block an ordinary open until something writes to it)."""
     try:
@@ -183,7 +183,7 @@ def _open_regular(path: str | os.PathLike) -> int:
     return fd
 
 
-def _same_file(fd: int, path: str | os.PathLike) -> bool:
+def _same_file(fd: int, path: str | os.PathLike[str]) -> bool:
     try:
         now = os.stat(path)
     except OSError as exc:
@@ -194,7 +194,7 @@ def _same_file(fd: int, path: str | os.PathLike) -> bool:
     return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
-def check_writable(path: str | os.PathLike) -> None:
+def check_writable(path: str | os.PathLike[str]) -> None:
     """Refuse a plan the user has marked read-only or cannot write, before any work is done.
 
     A file with no write permission for anyone (mode 0444) is refused even for root, who could

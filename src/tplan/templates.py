@@ -18,10 +18,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tplan.errors import TplanError
 from tplan.suggest import closest, did_you_mean, hint
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 BUILTIN_DIR = Path(__file__).with_name("templates")
 TEMPLATE_SUFFIXES = (".yaml", ".yml")
@@ -276,10 +279,11 @@ def _fill_offsets(data: Any, start: _dt.date) -> Any:
     return data
 
 
-_safe = None
+_safe: YAML | None = None
 
 
-def _yaml_safe():
+def _yaml_safe() -> YAML:
+    """One safe loader for template metadata, made on first use (ruamel is not imported before)."""
     global _safe
     if _safe is None:
         from ruamel.yaml import YAML

@@ -24,7 +24,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
         got = _probe_yaml.load(f"[{text}]" if flow else f"k: {text}")
     except YAMLError:
         return False
-    return got == ([text] if flow else {"k": text})
+    return bool(got == ([text] if flow else {"k": text}))
 
 
 def yaml_value(value: Any, flow: bool) -> str:

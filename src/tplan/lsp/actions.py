@@ -187,6 +187,6 @@ def _same_plan(old: str, new: str) -> bool:
     except LoadError:
         return False
     try:
-        return load_text(new).data == before
+        return bool(load_text(new).data == before)
     except LoadError:
         return False

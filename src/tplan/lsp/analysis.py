@@ -40,7 +40,7 @@ class FileSettings:
 @dataclass
 class _Cached:
     value: FileSettings
-    signature: tuple
+    signature: tuple[object, ...]
     checked_at: float
 
 
@@ -78,7 +78,7 @@ class SettingsCache:
         return value
 
 
-def _signature(folder: Path, measures_file: str | None) -> tuple:
+def _signature(folder: Path, measures_file: str | None) -> tuple[object, ...]:
     """What, when it changes, means the folder's settings must be read again."""
     from tplan.config import find_config
 

@@ -17,10 +17,11 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -32,6 +33,8 @@ from tplan.lsp import actions, completion, hover
 from tplan.lsp.analysis import FileSettings, SettingsCache, buffer_findings, cross_file
 from tplan.lsp.convert import to_lsp_all
 from tplan.lsp.positions import UTF16, from_client, split_lines
+
+R = TypeVar("R")
 
 # Pause after the last keystroke before re-linting: typing a word costs one lint, not one per key.
 DEBOUNCE_SECONDS = 0.15
@@ -89,7 +92,7 @@ class TplanServer(LanguageServer):
         parts = Path(os.path.relpath(path, folder)).parts if folder else (Path(path).name,)
         return any(p.startswith(".") for p in parts) or fs.settings.excluded(path)
 
-    async def in_lint_thread(self, fn, *args):
+    async def in_lint_thread(self, fn: Callable[..., R], *args: Any) -> R:
         return await asyncio.get_running_loop().run_in_executor(self._lint_pool, fn, *args)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -258,7 +261,7 @@ def _completion(ls: TplanServer, params: types.CompletionParams) -> types.Comple
 
 
 @server.feature(types.SHUTDOWN)
-def _shutdown(ls: TplanServer, *args) -> None:
+def _shutdown(ls: TplanServer, *args: object) -> None:
     for handle in ls.pending.values():
         handle.cancel()
     ls.pending.clear()

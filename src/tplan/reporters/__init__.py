@@ -17,7 +17,8 @@ Reporter = Callable[[Report], str]
 
 def _lazy(module: str) -> Reporter:
     def render(report: Report) -> str:
-        return import_module(f"tplan.reporters.{module}").render(report)
+        rendered: str = import_module(f"tplan.reporters.{module}").render(report)
+        return rendered
 
     render.__doc__ = f"tplan.reporters.{module}.render"
     return render

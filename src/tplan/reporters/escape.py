@@ -18,7 +18,7 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     ch = match.group(0)
     return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
@@ -37,6 +37,6 @@ def file_name(name: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _escape_surrogate(match: re.Match) -> str:
+def _escape_surrogate(match: re.Match[str]) -> str:
     code = ord(match.group(0))
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from tplan import __version__
 from tplan.diagnostics import Diagnostic, Report, Severity
@@ -26,7 +27,7 @@ from tplan.reporters.escape import file_name
 VERSION = 1
 
 
-def finding(d: Diagnostic) -> dict:
+def finding(d: Diagnostic) -> dict[str, Any]:
     from tplan.rules import BY_CODE
 
     return {
@@ -43,7 +44,7 @@ def finding(d: Diagnostic) -> dict:
     }
 
 
-def document(report: Report) -> dict:
+def document(report: Report) -> dict[str, Any]:
     diagnostics = report.diagnostics
     return {
         "version": VERSION,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tplan import __version__
@@ -59,7 +59,7 @@ def help_text(rule: Rule) -> tuple[str, str]:
     return "\n".join(text), "\n".join(md)
 
 
-def rule_descriptor(rule: Rule) -> dict:
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
     text, markdown = help_text(rule)
     family = FAMILY.get(rule.code[0], "other")
     return {
@@ -73,18 +73,18 @@ def rule_descriptor(rule: Rule) -> dict:
     }
 
 
-def location(d: Diagnostic) -> dict:
+def location(d: Diagnostic) -> dict[str, Any]:
     rel = repo_relative(d.file)
     if rel is not None:
         artifact = {"uri": quote(os.fsencode(rel)), "uriBaseId": SRCROOT}  # bytes: any name escapes
     else:
         artifact = {"uri": Path(d.file).resolve().as_uri()}
-    region: dict = {"startLine": d.line or 1}
+    region: dict[str, Any] = {"startLine": d.line or 1}
     if d.line:
         region["startColumn"] = d.column
         if d.end_line is not None and d.end_column is not None and (d.end_line, d.end_column) > (d.line, d.column):
             region |= {"endLine": d.end_line, "endColumn": d.end_column}
-    out: dict = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+    out: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
     if d.yaml_path:
         out["logicalLocations"] = [{"fullyQualifiedName": d.yaml_path}]
     return out
@@ -104,7 +104,7 @@ def _folder_uri(folder: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def document(report: Report) -> dict:
+def document(report: Report) -> dict[str, Any]:
     from tplan.rules import ALL_RULES
 
     index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
