@@ -19,9 +19,14 @@ import datetime as _dt
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
 
 from tplan.measures import Catalogue
 from tplan.outcomes import Change, classify
+
+if TYPE_CHECKING:
+    from tplan.linter import LintSettings
+    from tplan.schema.plan import Plan
 
 MET, REVISED, DISCONTINUED = "met", "revised", "discontinued"
 
@@ -55,7 +60,7 @@ class Period:
 # ---- one plan → facts -------------------------------------------------------------------------
 
 
-def plan_facts(plan, catalogue: Catalogue, period: Period, today: _dt.date) -> PlanFacts:
+def plan_facts(plan: Plan, catalogue: Catalogue, period: Period, today: _dt.date) -> PlanFacts:
     """Reduce one validated plan to its facts for the period."""
     from tplan.attainment import measure_key
 
@@ -74,7 +79,7 @@ def plan_facts(plan, catalogue: Catalogue, period: Period, today: _dt.date) -> P
         scores += sorted(
             (e.date, float(e.score))
             for e in plan.progress
-            if getattr(e, "score", None) is not None and getattr(e, "measure", None) and measure_key(e.measure, catalogue) == key
+            if e.score is not None and e.measure and measure_key(e.measure, catalogue) == key
         )
         series.append(Series(measure, tuple((d, s) for d, s in scores if d in period)))
 
@@ -94,7 +99,7 @@ def plan_facts(plan, catalogue: Catalogue, period: Period, today: _dt.date) -> P
     return PlanFacts(plan.id, tuple(series), tuple(statuses), tuple(reviews), overdue)
 
 
-def read_facts(file: str, settings, catalogue: Catalogue, period: Period) -> PlanFacts | str:
+def read_facts(file: str, settings: LintSettings, catalogue: Catalogue, period: Period) -> PlanFacts | str:
     """The facts of one plan file, or why it was not counted ("unreadable" / "invalid")."""
     from tplan.linter import check_text
     from tplan.loader import LoadError, decode
@@ -110,7 +115,7 @@ def read_facts(file: str, settings, catalogue: Catalogue, period: Period) -> Pla
 
 # ---- many plans, in worker processes when there are enough ----------------------------------
 
-def collect_facts(files: list[str], settings, catalogue: Catalogue, period: Period, jobs: int | None = None) -> list[PlanFacts | str]:
+def collect_facts(files: list[str], settings: LintSettings, catalogue: Catalogue, period: Period, jobs: int | None = None) -> list[PlanFacts | str]:
     """read_facts for every file, in file order; worker processes for big folders, as in lint."""
     from tplan.fanout import map_files
 
@@ -162,7 +167,7 @@ class Summary:
     reviews_overdue_now: int = 0
     by_plan: list[PlanOutcome] = field(default_factory=list)
 
-    def as_dict(self, by_plan: bool) -> dict:
+    def as_dict(self, by_plan: bool) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["period"] = {"from": _iso(self.period.start), "to": _iso(self.period.end)}
         data["today"] = self.today.isoformat()

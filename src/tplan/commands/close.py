@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-from typing import get_args
+from typing import Any, get_args
 
 from tplan.config import project_settings
 from tplan.diagnostics import Severity
 from tplan.edit import PlanEdit, check_not_before_created, check_option_text, editing, shown
 from tplan.errors import TplanError
-from tplan.measures import load_catalogue
+from tplan.linter import LintSettings
+from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.care import DischargeReason
 
 REASONS: tuple[str, ...] = get_args(DischargeReason)
@@ -33,7 +34,7 @@ def check_reason(reason: str) -> str:
     raise TplanError(f"--reason must be one of {', '.join(REASONS)}{hint}")
 
 
-def parse_referral(text: str) -> dict:
+def parse_referral(text: str) -> dict[str, str]:
     """`"Peer support group: maintenance"` → {to: Peer support group, reason: maintenance}; the
     reason is optional (`--referral "Dr Example, psychiatry"`)."""
     check_option_text("--referral", text)
@@ -72,7 +73,7 @@ def run_close(
         if last is not None and when < last:
             raise TplanError(f"--date {when} is before the last recorded progress or review ({last}); the file was not changed")
 
-        discharge: dict = {"date": when, "reason": reason, "summary": summary.strip()}
+        discharge: dict[str, Any] = {"date": when, "reason": reason, "summary": summary.strip()}
         if referred:
             discharge["referrals"] = referred
         edit = PlanEdit(pf)
@@ -87,7 +88,7 @@ def run_close(
     return 0
 
 
-def _refuse_lint_errors(plan_path: str, edit: PlanEdit, settings, catalogue) -> None:
+def _refuse_lint_errors(plan_path: str, edit: PlanEdit, settings: LintSettings, catalogue: Catalogue) -> None:
     """Lint the closed plan before writing it; its errors are named at the current file's lines
     (or as in the new discharge record), since that is where the clinician fixes them."""
     from tplan.linter import check_text

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from tplan.commands.one_plan import check_one_plan, count, read_one_plan
 from tplan.config import project_settings
-from tplan.diagnostics import Severity
+from tplan.diagnostics import Diagnostic, Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
 from tplan.linter import validate
@@ -69,6 +70,6 @@ def run_export(
     return 0
 
 
-def _print(diagnostics) -> None:
+def _print(diagnostics: Iterable[Diagnostic]) -> None:
     for d in diagnostics:
         print(diagnostic_line(d), file=sys.stderr)

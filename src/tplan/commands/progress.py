@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from tplan.attainment import attainment, measure_key
@@ -20,6 +21,7 @@ from tplan.edit import PlanEdit, check_not_before_created, check_option_text, ed
 from tplan.errors import TplanError
 from tplan.measures import Catalogue, load_catalogue
 from tplan.schema.base import CustomMeasure
+from tplan.schema.goals import Goal, Objective
 from tplan.schema.plan import Plan
 from tplan.targets import MeasureInfo, measure_info
 
@@ -33,7 +35,7 @@ def parse_score(text: str) -> int | float:
     return int(number) if re.fullmatch(r"[+-]?\d+", value) else number
 
 
-def _items(plan: Plan):
+def _items(plan: Plan) -> Iterator[Goal | Objective]:
     """Every goal, each followed by its objectives."""
     for goal in plan.goals:
         yield goal
@@ -44,7 +46,7 @@ def _label(measure: str | CustomMeasure) -> str:
     return measure.name if isinstance(measure, CustomMeasure) else measure
 
 
-def resolve_measure(plan: Plan, given: str, catalogue: Catalogue) -> tuple[str, list[MeasureInfo], list]:
+def resolve_measure(plan: Plan, given: str, catalogue: Catalogue) -> tuple[str, list[MeasureInfo], list[Goal | Objective]]:
     """The measure as it is written in the entry, its range(s), and the items it measures.
 
     A catalogue instrument is written by its id (`phq9` → `PHQ-9`); a custom measure by its name
@@ -53,6 +55,7 @@ def resolve_measure(plan: Plan, given: str, catalogue: Catalogue) -> tuple[str, 
     using = [item for item in _items(plan) if item.measure is not None and measure_key(item.measure, catalogue) == key]
     if using:
         measure = using[0].measure
+        assert measure is not None  # `using` holds measured items only
         inst = catalogue.get(measure) if isinstance(measure, str) else None
         name = inst.id if inst is not None else _label(measure)
         infos = [measure_info(item.measure, catalogue) for item in using]
@@ -83,7 +86,7 @@ def _original(folded: str, names: list[str]) -> str:
     return next(n for n in names if n.casefold() == folded)
 
 
-def check_goals(plan: Plan, ids: list[str], using: list | None, name: str | None) -> list[str]:
+def check_goals(plan: Plan, ids: list[str], using: list[Goal | Objective] | None, name: str | None) -> list[str]:
     """The goal/objective ids given, each checked to exist and (for a score, `using` not None) to
     use this measure."""
     known = {item.id: item for item in _items(plan)}
@@ -136,7 +139,7 @@ def run_progress_add(
             name = None
             using: list[Any] = []
             ids = check_goals(pf.plan, ids, None, None)
-            entry: dict = {"date": when}
+            entry: dict[str, Any] = {"date": when}
         else:
             name, infos, using = resolve_measure(pf.plan, measure, catalogue)
             assert value is not None  # --measure comes with --score (checked above)

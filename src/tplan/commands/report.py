@@ -11,9 +11,10 @@ import dataclasses
 import datetime as _dt
 import json
 import sys
+from collections.abc import Sequence
 from html import escape
 
-from tplan.caseload import DISCONTINUED, MET, REVISED, MeasureSummary, Period, Summary, collect_facts, summarise
+from tplan.caseload import DISCONTINUED, MET, REVISED, MeasureSummary, Period, PlanOutcome, Summary, collect_facts, summarise
 from tplan.errors import TplanError
 from tplan.measures import fmt_number
 
@@ -107,7 +108,7 @@ def _notes(s: Summary) -> list[str]:
 # ---- Markdown ---------------------------------------------------------------------------------
 
 
-def _md_table(header, rows) -> list[str]:
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|"]
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
@@ -147,7 +148,7 @@ def _totals(s: Summary) -> list[tuple[str, str]]:
 PLAN_HEADER = ("plan", "measure", "first", "last", "change", "outcome")
 
 
-def plan_row(p) -> list[str]:
+def plan_row(p: PlanOutcome) -> list[str]:
     return [p.plan_id, p.measure, _num(p.first), _num(p.last), _num(p.change), p.outcome or "—"]
 
 
@@ -202,7 +203,7 @@ def measure_chart(m: MeasureSummary) -> str:
     )
 
 
-def _html_table(header, rows, numeric: set[int]) -> str:
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
     """A table; the `numeric` columns are right-aligned."""
     num = ' class="num"'
     head = "".join(f'<th scope="col"{num if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(header))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 from dataclasses import dataclass
-from typing import get_args
+from typing import Any, get_args
 
 from tplan.config import project_settings
 from tplan.edit import PlanEdit, PlanFile, check_not_before_created, check_option_text, editing, shown
@@ -99,7 +99,7 @@ def run_review(
         # A second goal changed at the same review (same date, no new --summary) adds no second entry.
         held = any(r.date == when for r in reviews.history)
         if summary is not None or changes is not None or not held:
-            entry: dict = {"date": when, "summary": summary.strip() if summary is not None else "; ".join(said)}
+            entry: dict[str, Any] = {"date": when, "summary": summary.strip() if summary is not None else "; ".join(said)}
             if changes is not None:
                 entry["changes"] = changes.strip()
             if reviews.next != upcoming:  # before the history, so a new `next:` key lands above it
@@ -117,7 +117,7 @@ def run_review(
     return 0
 
 
-def _find(pf: PlanFile, gid: str) -> tuple[tuple, dict]:
+def _find(pf: PlanFile, gid: str) -> tuple[tuple[str | int, ...], dict[str, Any]]:
     """The path and the data of the goal or objective with this id."""
     known = []
     for gi, goal in enumerate(pf.data["goals"]):
@@ -138,7 +138,7 @@ def _change_goal(edit: PlanEdit, change: GoalChange, when: _dt.date) -> list[str
     assert gid is not None and given_reason is not None  # GoalChange.check() requires both
     path, item = _find(edit.pf, gid)
     reason = given_reason.strip()
-    recorded: list[dict] = []
+    recorded: list[dict[str, Any]] = []
     said: list[str] = []
     if change.status is not None:
         old = item.get("status", "active")
@@ -172,8 +172,8 @@ def _change_goal(edit: PlanEdit, change: GoalChange, when: _dt.date) -> list[str
     return said
 
 
-def _change_entry(when: _dt.date, field: str, old, new, reason: str) -> dict:
-    entry: dict = {"date": when, "field": field}
+def _change_entry(when: _dt.date, field: str, old: object, new: object, reason: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"date": when, "field": field}
     if old is not None:
         entry["from"] = old
     entry["to"] = new

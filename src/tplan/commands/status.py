@@ -19,7 +19,7 @@ import json
 import sys
 from dataclasses import asdict, dataclass, field
 
-from tplan.attainment import Status, attainment
+from tplan.attainment import Score, Status, attainment
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult, Severity
 from tplan.linter import LintSettings, check_text, discover
@@ -51,8 +51,8 @@ class GoalRow:
     status_date: str | None = None
     level: str | None = None  # a GAS goal's latest level, "-2" … "+2"
     level_name: str | None = None
-    objectives: list[dict] = field(default_factory=list)  # {id, review_status, status_date}
-    changes: list[dict] = field(default_factory=list)  # {date, item, field, from, to}, oldest first
+    objectives: list[dict[str, str | None]] = field(default_factory=list)  # {id, review_status, status_date}
+    changes: list[dict[str, str | None]] = field(default_factory=list)  # {date, item, field, from, to}, oldest first
 
 
 @dataclass
@@ -69,7 +69,7 @@ class PlanRow:
     problem: str | None = None  # why the plan could not be read or judged
     notes: int = 0  # narrative progress entries (a note without a score)
     last_note: str | None = None
-    discharge: dict | None = None  # {date, reason} on a closed plan
+    discharge: dict[str, str] | None = None  # {date, reason} on a closed plan
 
 
 def review_text(days: int | None) -> str:
@@ -146,7 +146,7 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
     )
 
 
-def change_text(goal, plan: Plan, catalogue: Catalogue) -> str | None:
+def change_text(goal: Goal, plan: Plan, catalogue: Catalogue) -> str | None:
     """The goal's outcome class from baseline to its latest score (tplan.outcomes), or None."""
     from tplan.outcomes import outcome
 
@@ -154,7 +154,7 @@ def change_text(goal, plan: Plan, catalogue: Catalogue) -> str | None:
     return result.change_class.value if result else None
 
 
-def _level(goal, latest) -> str | None:
+def _level(goal: Goal, latest: Score | None) -> str | None:
     """The latest score as a GAS level ("+1"), for a GAS goal scored on a whole level."""
     gas = isinstance(goal.measure, str) and goal.measure.strip().upper() == "GAS"
     if not gas or latest is None or latest.value not in GAS_NAMES:
@@ -163,7 +163,7 @@ def _level(goal, latest) -> str | None:
     return f"+{value}" if value > 0 else str(value)
 
 
-def _changes(goal) -> list[dict]:
+def _changes(goal: Goal) -> list[dict[str, str | None]]:
     """Review changes to the goal and its objectives, oldest first; the reasons stay in the plan."""
     items = [(goal.id, c) for c in goal.changes] + [(o.id, c) for o in goal.objectives for c in o.changes]
     return [
