@@ -109,7 +109,9 @@ def attainment(item: Goal | Objective, plan: Plan, catalogue: Catalogue, today: 
     return Attainment(status, trend(scores, item.baseline, direction), info, target, scores)
 
 
-def _status(item, start: _dt.date, target, latest, direction, today) -> Status:
+def _status(
+    item: Goal | Objective, start: _dt.date, target: AbsoluteTarget | None, latest: Score | None, direction: str | None, today: _dt.date
+) -> Status:
     if target is not None and latest is not None and target.met_by(latest.value):
         return Status.MET
     if item.deadline is not None and item.deadline < today:

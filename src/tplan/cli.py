@@ -518,7 +518,7 @@ def _is_program_entry() -> bool:
     top = sys.modules.get("__main__")
     spec = getattr(top, "__spec__", None)
     if spec is not None:
-        return spec.name == "tplan.__main__"
+        return bool(spec.name == "tplan.__main__")
     from pathlib import Path
 
     return Path(getattr(top, "__file__", "") or "").stem.lower() in {"tplan", "tplan-script"}

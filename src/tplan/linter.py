@@ -99,7 +99,7 @@ def discover(paths: list[str], settings: LintSettings | None = None) -> tuple[li
     return list(dict.fromkeys(files)), problems
 
 
-def _walk(root: FsPath, excluded) -> tuple[list[str], bool]:
+def _walk(root: FsPath, excluded: Callable[[str], bool]) -> tuple[list[str], bool]:
     """(plan files not excluded, whether any plan file was seen at all). Excluded folders are
     not entered, so a large archive folder costs nothing."""
     out = []
@@ -369,7 +369,8 @@ def _plan_validator(fast: bool) -> Callable[[Any], Any]:
 
         core = validator()
         if core is not None:
-            return core.validate_python
+            validate_python: Callable[[Any], Any] = core.validate_python
+            return validate_python
     from tplan.schema.plan import Plan
 
     return Plan.model_validate

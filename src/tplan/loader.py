@@ -406,7 +406,8 @@ def _compose(text: str, positions: Positions) -> Node | None:
 
 def _compose_with(yaml: YAML, text: str) -> Node | None:
     try:
-        return yaml.compose(text)
+        node: Node | None = yaml.compose(text)
+        return node
     finally:
         yaml.doc_infos.clear()  # ruamel keeps one entry per document composed: memory would grow per file
 

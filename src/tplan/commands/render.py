@@ -13,6 +13,7 @@ import dataclasses
 import datetime as _dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tplan.commands.one_plan import check_one_plan, count, read_one_plan
 from tplan.config import project_settings
@@ -20,8 +21,12 @@ from tplan.diagnostics import Severity
 from tplan.errors import TplanError
 from tplan.fsio import atomic_write, check_output
 from tplan.linter import validate
-from tplan.measures import load_catalogue
+from tplan.measures import Catalogue, load_catalogue
 from tplan.reporters.text import line as diagnostic_line
+
+if TYPE_CHECKING:
+    from tplan.render.view import Document
+    from tplan.schema.plan import Plan
 
 FORMATS = ("md", "html", "pdf")
 PAPERS = ("letter", "a4")
@@ -128,7 +133,9 @@ def run_render(
     return 0
 
 
-def _pdf(document, plan, path: str, text: str, paper: str, embed_source: bool, catalogue, clean: bool) -> bytes:
+def _pdf(
+    document: Document, plan: Plan, path: str, text: str, paper: str, embed_source: bool, catalogue: Catalogue, clean: bool
+) -> bytes:
     """The print HTML as PDF/A-3b, with the plan file's bytes attached and, for a plan without lint
     errors, its FHIR Bundle (as `tplan export --fhir` writes it, which refuses such plans too). A
     redacted PDF attaches nothing: the source is the unredacted plan, and its comments cannot be

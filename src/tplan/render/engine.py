@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tplan.render.markdown import md_escape
 from tplan.render.view import Document
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache, Environment
 
 HERE = Path(__file__).parent
 # `render --paper` → the CSS page size, for --html (a browser's print) and --pdf alike
@@ -20,11 +24,11 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
 @lru_cache(maxsize=2)
-def _environment(fmt: str):
+def _environment(fmt: str) -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
 
-    common = dict(
+    common: dict[str, Any] = dict(
         loader=FileSystemLoader(HERE), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
     )
@@ -35,7 +39,7 @@ def _environment(fmt: str):
     return env
 
 
-def _bytecode_cache():
+def _bytecode_cache() -> BytecodeCache | None:
     """Compiled templates cached in jinja2's private per-user temp folder: compiling them is most of
     a render's cost. Only template code is cached, never plan data; no cache if none can be made."""
     from jinja2 import FileSystemBytecodeCache
@@ -55,5 +59,7 @@ def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
 
         css = Markup((HERE / "style.css").read_text(encoding="utf-8"))
         size = PAGE_SIZES.get(paper or "")
-        return env.get_template("plan.html.j2").render(doc=doc, css=css, paper_size=size)
-    return env.get_template("plan.md.j2").render(doc=doc)
+        html: str = env.get_template("plan.html.j2").render(doc=doc, css=css, paper_size=size)
+        return html
+    markdown: str = env.get_template("plan.md.j2").render(doc=doc)
+    return markdown

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+from typing import Any, NoReturn
 
 from tplan.errors import TplanError
 from tplan.render.engine import PAGE_SIZES as PAPER_SIZES
@@ -40,7 +41,7 @@ INSTALL_HINT = (
 )
 
 
-def _no_fetching(url: str, *args, **kwargs):
+def _no_fetching(url: str, *args: object, **kwargs: object) -> NoReturn:
     """The HTML is self-contained: nothing is fetched, so a plan's text can never cause a network call."""
     raise ValueError(f"tplan does not fetch resources for a PDF ({url.split(':', 1)[0]}: URL refused)")
 
@@ -50,7 +51,7 @@ def ensure_available() -> None:
     _weasyprint()
 
 
-def _weasyprint():
+def _weasyprint() -> Any:  # WeasyPrint ships no type hints
     """The weasyprint module, or one line saying how to install it (exit 2, no traceback).
 
     OSError too: WeasyPrint raises it at import when the Pango libraries are missing."""
@@ -107,4 +108,5 @@ def render_pdf(
         for text, name, description, relationship in files
         if text is not None
     ]
-    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments, uncompressed_pdf=False)
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments, uncompressed_pdf=False)
+    return pdf

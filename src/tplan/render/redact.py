@@ -35,7 +35,7 @@ def birth_year(value: Any) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def redact(data: dict) -> tuple[dict, int | None]:
+def redact(data: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     """(reduced copy of the plan data, the client's birth year or None)."""
     data = dict(data)
     client = _mapping(data.get("client"))
@@ -59,7 +59,7 @@ def redact(data: dict) -> tuple[dict, int | None]:
     return _scrub(data, replacements), year
 
 
-def scrubber(data: dict) -> Callable[[str], str]:
+def scrubber(data: dict[str, Any]) -> Callable[[str], str]:
     """The free-text scrubbing of redact(), for other text shown in a redacted document: lint
     messages in the warning banner can quote a value from the plan."""
     client = _mapping(data.get("client"))
@@ -67,7 +67,7 @@ def scrubber(data: dict) -> Callable[[str], str]:
     return lambda text: _scrub(text, replacements)
 
 
-def _replacements(client: dict) -> list[tuple[re.Pattern, str]]:
+def _replacements(client: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
     """What to look for in free text, most specific first, and what to put in its place. Each
     identifier is looked for in every form a clinician is likely to type it (see the helpers)."""
     pairs: list[tuple[str, str]] = []  # (regular expression over folded text, replacement)
@@ -105,7 +105,7 @@ def _replacements(client: dict) -> list[tuple[re.Pattern, str]]:
     return [(re.compile(pattern, re.IGNORECASE), new) for pattern, new in pairs]
 
 
-def _people(value: Any) -> list:
+def _people(value: Any) -> list[Any]:
     """An emergency contact or guardian: one mapping, or (since the episode-of-care additions) a list."""
     return value if isinstance(value, list) else [value] if value is not None else []
 
@@ -241,12 +241,12 @@ def _id_patterns(value: str) -> list[str]:
     return out
 
 
-def _mapping(value: Any) -> dict:
+def _mapping(value: Any) -> dict[str, Any]:
     """The value if it is a mapping, else an empty one (redaction reads plans that may fail the schema)."""
     return value if isinstance(value, dict) else {}
 
 
-def _reduce_safety_contacts(data: dict) -> dict:
+def _reduce_safety_contacts(data: dict[str, Any]) -> dict[str, Any]:
     risk = _mapping(data.get("risk"))
     plan = risk.get("safety_plan")
     if not isinstance(plan, dict) or not isinstance(plan.get("contacts"), list):
@@ -266,7 +266,7 @@ _FIXED_VALUES = frozenset({
 })
 
 
-def _scrub(value: Any, replacements: list[tuple[re.Pattern, str]]) -> Any:
+def _scrub(value: Any, replacements: list[tuple[re.Pattern[str], str]]) -> Any:
     if isinstance(value, str):
         return _scrub_text(value, replacements)
     if isinstance(value, dict):
@@ -276,7 +276,7 @@ def _scrub(value: Any, replacements: list[tuple[re.Pattern, str]]) -> Any:
     return value
 
 
-def _scrub_text(text: str, replacements: list[tuple[re.Pattern, str]]) -> str:
+def _scrub_text(text: str, replacements: list[tuple[re.Pattern[str], str]]) -> str:
     """Each pattern is matched against the accent-folded text and the same span replaced in the
     original (text is NFC-normalised first, so one character is one letter)."""
     text = unicodedata.normalize("NFC", text)

@@ -55,7 +55,7 @@ def schema_findings(exc: ValidationError, data: Any) -> list[tuple[str, Finding]
     return out
 
 
-def _data_path(loc: tuple, data: Any) -> tuple[Path, bool]:
+def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[Path, bool]:
     """The real path of `loc` in `data` (union tags dropped) and whether its last key is absent."""
     path: list[str | int] = []
     node = data

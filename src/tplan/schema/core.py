@@ -177,7 +177,8 @@ def read() -> dict[str, Any] | None:
     """The shipped generated schema, or None when it is missing or unreadable."""
     try:
         text = resources.files("tplan.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-        return json.loads(text)
+        loaded: dict[str, Any] = json.loads(text)
+        return loaded
     except (OSError, ValueError):
         return None
 
