@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import subprocess
@@ -35,6 +36,33 @@ def run_tplan_process(
     return subprocess.run(
         [*tplan_command(), *args], capture_output=True, text=True, cwd=cwd, input=input, env=env, timeout=timeout
     )
+
+
+def fresh_tplan(*args: str, before: str = "", cwd: str | os.PathLike = ROOT) -> subprocess.CompletedProcess:
+    """`tplan ARGS` through main() in a fresh interpreter, after the Python code in `before`: for
+    what a command imports, which no in-process run can tell (this process has imported everything).
+    Its stdout ends with MODULES=[every module imported] (see imported_modules) and EXIT=code."""
+    program = f"""
+import sys, json
+{before}
+sys.argv = ["tplan", *{list(args)!r}]
+from tplan.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("MODULES=" + json.dumps(sorted(sys.modules)))
+print("EXIT=" + str(code))
+"""
+    env = {**os.environ, **TEST_ENV}
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def imported_modules(result: subprocess.CompletedProcess) -> set[str]:
+    """The modules a fresh_tplan run had imported when the command returned."""
+    line = next((line for line in result.stdout.splitlines() if line.startswith("MODULES=")), None)
+    assert line is not None, result.stdout + result.stderr
+    return set(json.loads(line[len("MODULES="):]))
 
 
 def run_tplan(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import tempfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from test_edit import changes
 
 from tplan.commands.progress import run_progress_add
 from tplan.linter import validate
@@ -54,15 +54,6 @@ def progress_entries(draw):
     return name, measure, score, date, note
 
 
-def _diff(old: str, new: str) -> tuple[list[str], list[str]]:
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    removed, added = [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            removed += a[i1:i2]
-            added += b[j1:j2]
-    return removed, added
-
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(progress_entries())
@@ -78,7 +69,7 @@ def test_an_edit_changes_exactly_the_inserted_lines(case):
     yaml = YAML(typ="safe", pure=True)
     before, after = yaml.load(old), yaml.load(new)
     moves_updated = before["updated"] < date
-    removed, added = _diff(old, new)
+    removed, added = changes(old, new)
     assert removed == ([f"updated: {before['updated']}\n"] if moves_updated else [])
     entry_lines = [line for line in added if not line.startswith("updated:")]
     assert len(entry_lines) == 1 and entry_lines[0].startswith("  - {")  # the examples' own flow style

@@ -8,13 +8,13 @@ version falls back to the models.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import fresh_tplan, imported_modules
 from ruamel.yaml import YAML
 
 from tplan.linter import LintSettings, check_text, lint_text
@@ -179,17 +179,10 @@ def test_another_pydantic_version_falls_back_to_the_models(monkeypatch):
 
 
 def _modules_after_lint(*args: str) -> dict:
-    """The tplan.schema modules imported by `tplan lint ARGS` in a fresh process (the typer app in-process)."""
-    code = (
-        "import json, sys\n"
-        "from tplan.cli import app\n"
-        f"sys.argv = ['tplan', 'lint', *{list(args)!r}]\n"
-        "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "print(json.dumps({'code': code, 'modules': sorted(m for m in sys.modules if m.startswith(('tplan.schema', 'pydantic')))}))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """The exit code and the tplan.schema and pydantic modules imported by `tplan lint ARGS` in a fresh process."""
+    result = fresh_tplan("lint", *args)
+    code = next(line for line in result.stdout.splitlines() if line.startswith("EXIT="))[len("EXIT="):]
+    return {"code": int(code), "modules": sorted(m for m in imported_modules(result) if m.startswith(("tplan.schema", "pydantic")))}
 
 
 @pytest.mark.process  # a fresh interpreter: which modules one lint imports

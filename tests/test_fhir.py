@@ -14,13 +14,11 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT, run_tplan
+from conftest import EXAMPLES, MINIMAL, ROOT, fresh_tplan, imported_modules, run_tplan
 from fhir.resources.R4B.bundle import Bundle
 from template_fill import fill_placeholders
 
@@ -566,13 +564,9 @@ def test_export_help_names_the_options():
 
 @pytest.mark.process
 def test_lint_never_imports_the_exporter():
-    code = (
-        "import sys; from tplan.commands.lint import run_lint; "
-        f"run_lint([{str(EXAMPLES)!r}]); "
-        "assert not [m for m in sys.modules if m.startswith(('tplan.export', 'fhir'))], 'exporter loaded by lint'"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = fresh_tplan("lint", "--today", TODAY, str(EXAMPLES))
+    assert "EXIT=0" in result.stdout, result.stdout + result.stderr
+    assert not [m for m in imported_modules(result) if m.startswith(("tplan.export", "fhir"))], "exporter loaded by lint"
 
 
 def test_export_help_paragraphs_are_filled():

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, run_tplan
+from conftest import EXAMPLES, fresh_tplan, imported_modules, run_tplan
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
@@ -671,14 +671,10 @@ def test_without_the_extra_tplan_lsp_says_how_to_install_it():
 
 @pytest.mark.process
 def test_the_lint_path_never_imports_the_language_server():
-    program = (
-        "import sys; sys.argv = ['tplan', 'lint', sys.argv[1]]\n"
-        "from tplan.cli import app\n"
-        "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs') or m.startswith('tplan.lsp')))"
-    )
-    result = subprocess.run([sys.executable, "-c", program, str(EXAMPLES / "burnout.yaml")], capture_output=True, text=True, timeout=60)
-    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+    result = fresh_tplan("lint", str(EXAMPLES / "burnout.yaml"))
+    assert "EXIT=" in result.stdout, result.stdout + result.stderr
+    server = sorted(m for m in imported_modules(result) if m.split(".")[0] in ("pygls", "lsprotocol", "cattrs") or m.startswith("tplan.lsp"))
+    assert server == []
 
 
 # ---- pure helpers -------------------------------------------------------------------------------

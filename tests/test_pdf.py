@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, run_tplan
+from conftest import EXAMPLES, fresh_tplan, imported_modules, run_tplan
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
@@ -188,10 +188,9 @@ def test_without_weasyprint_one_line_says_how_to_install_it(tmp_path):
 
 @pytest.mark.process
 def test_lint_never_imports_weasyprint():
-    code = f"import sys; from tplan.cli import main; sys.argv = ['tplan', 'lint', '--today', '2026-12-01', {str(BURNOUT)!r}]\n" \
-           "try:\n    main()\nexcept SystemExit:\n    pass\nprint('weasyprint' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
+    result = fresh_tplan("lint", "--today", "2026-12-01", str(BURNOUT))
+    assert "EXIT=0" in result.stdout, result.stdout + result.stderr
+    assert "weasyprint" not in imported_modules(result)
 
 
 # ---- layout: page counts and page fill for every example, WeasyPrint and Chromium -------------

@@ -7,11 +7,9 @@ import datetime as dt
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT, run_tplan
+from conftest import EXAMPLES, MINIMAL, fresh_tplan, imported_modules, run_tplan
 
 from tplan import linter, loader
 from tplan.linter import LintSettings, lint_paths
@@ -19,38 +17,12 @@ from tplan.linter import LintSettings, lint_paths
 TODAY = dt.date(2026, 4, 1)
 
 
-def run_python(code: str) -> subprocess.CompletedProcess:
-    """Run code in a fresh interpreter (fresh sys.modules), from the repository root."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-
-
-def cli(*args: str, before: str = "") -> str:
-    """Python code that runs the CLI with args, after `before`, and then reports sys.modules."""
-    return f"""
-import sys, json
-{before}
-sys.argv = ["tplan", *{list(args)!r}]
-from tplan.cli import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print("MODULES=" + json.dumps(sorted(sys.modules)))
-print("EXIT=" + str(code))
-"""
-
-
-def modules_of(result: subprocess.CompletedProcess) -> set[str]:
-    line = next(line for line in result.stdout.splitlines() if line.startswith("MODULES="))
-    return set(json.loads(line[len("MODULES="):]))
-
 
 @pytest.mark.process
 def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
-    result = run_python(cli("lint", "--today", "2026-12-01", str(EXAMPLES / "burnout.yaml")))
+    result = fresh_tplan("lint", "--today", "2026-12-01", str(EXAMPLES / "burnout.yaml"))
     assert "All clear: 1 file checked" in result.stdout, result.stdout + result.stderr
-    imported = modules_of(result)
+    imported = imported_modules(result)
     assert not {m for m in imported if m == "jinja2" or m.startswith("jinja2.")}
     assert "rich.table" not in imported and "rich.console" not in imported
     # one file never pays for a process pool
@@ -76,7 +48,7 @@ c.RoundTripConstructor.construct_document = no_round_trip
 import atexit
 atexit.register(lambda: print("TYPES=" + json.dumps(made)))
 """
-    result = run_python(cli("lint", "--today", "2026-12-01", str(EXAMPLES), before=spy))
+    result = fresh_tplan("lint", "--today", "2026-12-01", str(EXAMPLES), before=spy)
     assert "EXIT=0" in result.stdout, result.stdout + result.stderr
     types = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("TYPES="))[6:])
     assert types and set(types) == {"safe"}
@@ -97,8 +69,8 @@ def test_pure_python_fallback_gives_the_same_report_and_a_notice(tmp_path):
     (tmp_path / "bad.yaml").write_text(MINIMAL.read_text().replace("    deadline: 2026-05-25\n", ""))
     (tmp_path / "broken.yaml").write_text("goals: [\n")
     args = ("lint", "--today", "2026-04-01", str(tmp_path))
-    with_c = run_python(cli(*args))
-    without_c = run_python(cli(*args, before="sys.modules['_ruamel_yaml'] = None"))
+    with_c = fresh_tplan(*args)
+    without_c = fresh_tplan(*args, before="sys.modules['_ruamel_yaml'] = None")
 
     def report(result):  # the parsers word YAML errors differently; the position is the same
         lines = [line for line in result.stdout.splitlines() if not line.startswith("MODULES=")]
@@ -108,7 +80,7 @@ def test_pure_python_fallback_gives_the_same_report_and_a_notice(tmp_path):
     assert "S103" in with_c.stdout and "E001" in with_c.stdout and "EXIT=2" in with_c.stdout
     assert "C parser" not in with_c.stderr  # silent in a normal install
     assert without_c.stderr.count("\n") == 1 and "pip install ruamel.yaml.clib" in without_c.stderr
-    version = run_python(cli("--version", before="sys.modules['_ruamel_yaml'] = None"))
+    version = fresh_tplan("--version", before="sys.modules['_ruamel_yaml'] = None")
     assert "pure-Python parser" in version.stdout
 
 

@@ -19,11 +19,10 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 from html.parser import HTMLParser
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT
+from conftest import EXAMPLES, MINIMAL, ROOT, fresh_tplan, imported_modules
 
 GOLDEN = ROOT / "tests" / "golden"
 TODAY = "2026-12-01"
@@ -490,13 +489,10 @@ def test_output_file_is_never_overwritten_without_force(tplan, tmp_path):
 
 @pytest.mark.process
 def test_lint_never_imports_jinja2():
-    code = (
-        "import sys; from tplan.commands.lint import run_lint; "
-        f"run_lint([{str(EXAMPLES)!r}]); "
-        "assert 'jinja2' not in sys.modules and 'tplan.render.engine' not in sys.modules, 'jinja2 loaded by lint'"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = fresh_tplan("lint", "--today", "2026-12-01", str(EXAMPLES))
+    assert "EXIT=0" in result.stdout, result.stdout + result.stderr
+    imported = imported_modules(result)
+    assert "jinja2" not in imported and "tplan.render.engine" not in imported, "jinja2 loaded by lint"
 
 
 # ---- charts ----------------------------------------------------------------------------------
