@@ -1,6 +1,13 @@
-"""The pre-commit hook, end to end: `pre-commit try-repo` installs tplan from a snapshot of this
-repository (offline, from the package index pip is configured with) and runs it in a clinic's
-git repository with a bad plan (fails) and a good plan (passes)."""
+"""The pre-commit hook, end to end: `pre-commit run`, with a clinic's config naming a snapshot of
+this repository at a commit, installs tplan into its own hook environment and runs it in a clinic's git repository with a bad plan
+(fails) and a good plan (passes).
+
+Why pip is told not to fetch tplan's dependencies: resolving them from a package index took 40 s
+to 100 s of waiting on the network, and what it checks (that the declared dependencies install)
+is what `.ci/run`'s own `pip install` checks on every run. Here the hook environment gets tplan
+itself from the snapshot (built without an index, with the setuptools virtualenv seeds) and sees
+the dependencies of the environment running the tests through PYTHONPATH; the hook's tplan must
+be the snapshot's, which the test checks."""
 
 from __future__ import annotations
 
@@ -60,13 +67,68 @@ def pre_commit_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(hook_repo: Path, home: Path, clinic: Path, *files: str) -> subprocess.CompletedProcess:
+def _requirements(name: str) -> set[str]:
+    """The distributions `name` needs to run (no extras), itself included, by normalised name."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement  # pytest's own dependency
+
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        dist = distribution(todo.pop())
+        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        for text in dist.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
+
+
+def dependencies_folder(folder: Path) -> Path:
+    """A folder holding links to tplan's run-time dependencies as installed here, and nothing else
+    (no tplan, no setuptools): the hook environment sees them through PYTHONPATH."""
+    from importlib.metadata import distribution
+
+    folder.mkdir()
+    for name in sorted(_requirements("tplan") - {"tplan"}):
+        dist = distribution(name)
+        for top in {Path(str(f)).parts[0] for f in dist.files or []} - {"..", "__pycache__"}:
+            source = Path(str(dist.locate_file(top)))
+            if source.exists() and not (folder / top).exists() and not top.endswith(".pth"):
+                (folder / top).symlink_to(source)
+    return folder
+
+
+def pre_commit_run(home: Path, clinic: Path, *files: str) -> subprocess.CompletedProcess:
+    """`pre-commit run --files …` in the clinic's repository, as its git hook would run it."""
+    dependencies = home / "dependencies"
+    if not dependencies.exists():
+        dependencies_folder(dependencies)
     # Everything pre-commit and virtualenv cache goes to a temporary folder, not the user's home.
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "VIRTUALENV_OVERRIDE_APP_DATA": str(home / "virtualenv"), "NO_COLOR": "1"}
+    env = {
+        **os.environ, "PRE_COMMIT_HOME": str(home), "VIRTUALENV_OVERRIDE_APP_DATA": str(home / "virtualenv"), "NO_COLOR": "1",
+        # No package index (see the module's docstring): tplan from the snapshot, its dependencies from here.
+        # pip reads PIP_NO_BUILD_ISOLATION backwards (pip's docs, "--no-*" options): "0" turns isolation off.
+        "PIP_NO_DEPS": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_NO_INDEX": "1", "PYTHONPATH": str(dependencies),
+        # Only the hook environment's own `tplan` (pre-commit puts its bin first) can run the hook.
+        "PATH": os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if not shutil.which("tplan", path=d)),
+    }
+    assert shutil.which("tplan", path=env["PATH"]) is None
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "tplan-lint", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "run", "--files", *files],
         cwd=clinic, env=env, capture_output=True, text=True, timeout=900,
     )
+
+
+def hook_config(hook_repo: Path) -> str:
+    """The clinic's .pre-commit-config.yaml, as README.md tells a clinic to write it: tplan's
+    repository at a commit, its tplan-lint hook."""
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, check=True, capture_output=True, text=True).stdout.strip()
+    return f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: tplan-lint\n"
 
 
 def clinic_repo(path: Path, plans: dict[str, str]) -> Path:
@@ -85,16 +147,16 @@ def test_pre_commit_fails_on_a_bad_plan_and_passes_a_good_one(hook_repo, pre_com
     bad = good.replace("    measure: GAD-7\n", "").replace("id: TP-TEST-0001", "id: TP-TEST-0002")  # S101: the goal has no measure
     clinic = clinic_repo(
         tmp_path / "clinic",
-        {"plans/good.yaml": good, "plans/bad.yaml": bad, ".pre-commit-config.yaml": "repos: []\n"},
+        {"plans/good.yaml": good, "plans/bad.yaml": bad, ".pre-commit-config.yaml": hook_config(hook_repo)},
     )
 
-    failing = try_repo(hook_repo, pre_commit_home, clinic, "plans/bad.yaml", "plans/good.yaml", ".pre-commit-config.yaml")
+    failing = pre_commit_run(pre_commit_home, clinic, "plans/bad.yaml", "plans/good.yaml", ".pre-commit-config.yaml")
     output = failing.stdout + failing.stderr
     assert failing.returncode == 1, output
     assert "plans/bad.yaml:19:5: S101 error goal G1 has no measure" in output
     assert "plans/good.yaml:" not in output  # linted, and clean
     assert ".pre-commit-config.yaml:" not in output  # hidden files are not plans
 
-    passing = try_repo(hook_repo, pre_commit_home, clinic, "plans/good.yaml")
+    passing = pre_commit_run(pre_commit_home, clinic, "plans/good.yaml")  # the hook's environment is reused
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert re.search(r"tplan lint\.+Passed", passing.stdout)
