@@ -9,6 +9,8 @@ and Debian's Pango libraries (`.ci/run` installs them); without them these tests
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +19,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, fresh_tplan, imported_modules, run_tplan
+from conftest import EXAMPLES, MINIMAL, fresh_tplan, imported_modules, run_tplan
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
@@ -35,21 +37,33 @@ IDENTIFIERS = ["Renata", "Szabo", "1989-02-23", "555-0147", "555-0148", "renata.
                "Harbour View", "Millbrook", "CVH-88120457", "Ilona"]
 
 
-def _render(tmp_path, name, *args):
-    out = tmp_path / name
-    result = run_tplan("render", str(BURNOUT), "--pdf", "-o", str(out), "--today", TODAY, *args)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return out
+def rendered_pdf(tmp_path_factory, name: str, *args: str) -> PdfReader:
+    """examples/NAME.yaml rendered with these arguments once per test run, whichever test and
+    test worker asks first (a WeasyPrint render costs seconds; a dozen tests read the same PDFs).
+
+    The PDFs are kept in the folder pytest-xdist's workers share (the parent of each worker's
+    temporary folder), and a lock makes the other workers wait for the one rendering."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "rendered-pdfs"
+    shared.mkdir(exist_ok=True)
+    out = shared / ("-".join((name, *args)).replace("--", "") + ".pdf")
+    with open(out.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.exists():
+            part = out.with_suffix(".part.pdf")
+            result = run_tplan("render", str(EXAMPLES / f"{name}.yaml"), "--pdf", "-o", str(part), "--force", "--today", TODAY, *args)
+            assert result.returncode == 0, result.stderr
+            assert "Traceback" not in result.stderr
+            part.rename(out)
+    return PdfReader(out)
 
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("pdf")
     return {
-        "letter": PdfReader(_render(tmp, "letter.pdf", "--paper", "letter")),
-        "a4": PdfReader(_render(tmp, "a4.pdf", "--paper", "a4")),
-        "redacted": PdfReader(_render(tmp, "redacted.pdf", "--redact")),
+        "letter": rendered_pdf(tmp_path_factory, "burnout", "--paper", "letter"),
+        "a4": rendered_pdf(tmp_path_factory, "burnout", "--paper", "a4"),
+        "redacted": rendered_pdf(tmp_path_factory, "burnout", "--redact"),
     }
 
 
@@ -146,16 +160,20 @@ def test_redacted_pdf_has_no_identifiers_and_no_source(pdfs):
 
 
 def test_default_output_is_named_after_the_plan_and_never_overwritten(tmp_path):
-    first = run_tplan("render", str(BURNOUT), "--pdf", "--today", TODAY, cwd=tmp_path)
+    plan = tmp_path / "plans" / "TP-TEST-0001.yaml"  # a one-page plan: the naming does not need a long one
+    plan.parent.mkdir()
+    shutil.copy(MINIMAL, plan)
+    first = run_tplan("render", str(plan), "--pdf", "--today", TODAY, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    written = tmp_path / "burnout.pdf"
+    written = tmp_path / "TP-TEST-0001.pdf"  # in the current folder, not beside the plan
+    assert not (plan.parent / "TP-TEST-0001.pdf").exists()
     assert written.read_bytes().startswith(b"%PDF-")
     written.write_bytes(b"keep me")
-    again = run_tplan("render", str(BURNOUT), "--pdf", "--today", TODAY, cwd=tmp_path)
+    again = run_tplan("render", str(plan), "--pdf", "--today", TODAY, cwd=tmp_path)
     assert again.returncode == 2
     assert "already exists; use --force" in again.stderr and "Traceback" not in again.stderr
     assert written.read_bytes() == b"keep me"
-    forced = run_tplan("render", str(BURNOUT), "--pdf", "--force", "--today", TODAY, cwd=tmp_path)
+    forced = run_tplan("render", str(plan), "--pdf", "--force", "--today", TODAY, cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert written.read_bytes().startswith(b"%PDF-")
 
@@ -257,21 +275,13 @@ def page_fill(reader: PdfReader, headings: list[str]) -> list[tuple[int, float, 
     return filled
 
 
-def underfilled(reader: PdfReader, headings: list[str]) -> list[tuple[int, float]]:
-    return [(n, share) for n, share, last in page_fill(reader, headings) if not last and share < 2 / 3]
-
-
-_RENDERED: dict = {}
+def underfilled(fill: list[tuple[int, float, bool]]) -> list[tuple[int, float]]:
+    """The pages of page_fill's measure less than two-thirds full that do not end a section."""
+    return [(n, share) for n, share, last in fill if not last and share < 2 / 3]
 
 
 def example_pdf(tmp_path_factory, name: str, paper: str) -> PdfReader:
-    """The example rendered once per test run (several tests read the same PDF)."""
-    if (name, paper) not in _RENDERED:
-        out = tmp_path_factory.mktemp("examples") / f"{name}-{paper}.pdf"
-        result = run_tplan("render", str(EXAMPLES / f"{name}.yaml"), "--pdf", "--paper", paper, "-o", str(out), "--today", TODAY)
-        assert result.returncode == 0, result.stderr
-        _RENDERED[name, paper] = PdfReader(out)
-    return _RENDERED[name, paper]
+    return rendered_pdf(tmp_path_factory, name, "--paper", paper)
 
 
 def example_html(name: str, *args: str) -> str:
@@ -287,7 +297,7 @@ def test_every_example_fits_seven_pages_and_fills_them(tmp_path_factory, name, p
     fill = page_fill(reader, section_headings(example_html(name)))
     print(f"{name}.yaml on {paper}: {len(reader.pages)} pages, fill {fill}")
     assert len(reader.pages) <= MAX_PAGES[paper]
-    assert underfilled(reader, section_headings(example_html(name))) == [], fill
+    assert underfilled(fill) == [], fill
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -312,7 +322,7 @@ def test_the_fill_measure_finds_a_page_left_short(tmp_path):
     html = example_html("burnout").replace("</style>", "@media print { #problem-P2 { break-before: page; } }</style>", 1)
     out = tmp_path / "short.pdf"
     out.write_bytes(render_pdf(html, plan_id="TP-2026-0127", created=__import__("datetime").date(2026, 8, 17), updated=None))
-    short = underfilled(PdfReader(out), section_headings(html))
+    short = underfilled(page_fill(PdfReader(out), section_headings(html)))
     assert [n for n, _ in short] == [1], short
 
 
@@ -407,7 +417,7 @@ def test_chromium_print_of_the_html_meets_the_same_goals(tmp_path, paper, width_
     fill = page_fill(reader, section_headings(html))
     print(f"burnout.yaml printed by Chromium on {paper}: {len(reader.pages)} pages, fill {fill}")
     assert len(reader.pages) <= MAX_PAGES[paper]
-    assert underfilled(reader, section_headings(html)) == [], fill
+    assert underfilled(fill) == [], fill
     text = unicodedata.normalize("NFKC", _text(reader))  # Chromium's text has ligatures ("ﬁ")
     assert "Page 1 of" in text and "TP-2026-0127 · Confidential" in text  # the footer's margin boxes print
     assert "Clinician: Daniel Ferreira, LPC" in text[text.upper().rindex("CONSENT AND SIGNATURES"):]
