@@ -57,7 +57,7 @@ class PlanFile:
     raw: bytes
     text: str  # without a byte-order mark (kept in `bom` and written back)
     bom: str
-    data: dict
+    data: dict[str, Any]
     plan: Plan
     root: MappingNode
     style: Style
@@ -197,7 +197,7 @@ def _measure_style(text: str, root: Node) -> Style:
 
 def _dash_column(text: str, item: Node) -> int | None:
     """Column of the `-` that starts a block-sequence item, when it is on the item's first line."""
-    start = item.start_mark.index
+    start: int = item.start_mark.index
     line_start = text.rfind("\n", 0, start) + 1
     j = start - 1
     while j >= line_start and text[j] == " ":
@@ -223,7 +223,7 @@ class PlanEdit:
     """Changes to one plan, kept both as text edits and as the data they must produce."""
 
     pf: PlanFile
-    expected: dict = field(init=False)
+    expected: dict[str, Any] = field(init=False)
     _edits: list[_TextEdit] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
@@ -251,7 +251,7 @@ class PlanEdit:
             self._add_key(parent, key, [yaml_value(value, flow)], after=after, before=None)
         _data_at(self.expected, parent_path)[key] = value
 
-    def add_mapping(self, path: Path, value: dict, *, after: tuple[str, ...] = ()) -> None:
+    def add_mapping(self, path: Path, value: dict[str, Any], *, after: tuple[str, ...] = ()) -> None:
         """Add a new key holding a mapping (e.g. `discharge:`), one key per line in a block file,
         after the first of `after` that the parent has (else after its last key). Lists of
         mappings inside it get one `- {…}` line per item."""
@@ -267,7 +267,7 @@ class PlanEdit:
         _data_at(self.expected, parent_path)[key] = value
 
     def insert_item(
-        self, path: Path, index: int, entry: dict, *, new_style: str = "flow", before: str | None = None
+        self, path: Path, index: int, entry: dict[str, Any], *, new_style: str = "flow", before: str | None = None
     ) -> None:
         """Insert a mapping entry at `index` of the list at path, creating the list when absent.
 
@@ -277,7 +277,7 @@ class PlanEdit:
         self.insert_items(path, index, [entry], new_style=new_style, before=before)
 
     def insert_items(
-        self, path: Path, index: int, entries: list[dict], *, new_style: str = "flow", before: str | None = None
+        self, path: Path, index: int, entries: list[dict[str, Any]], *, new_style: str = "flow", before: str | None = None
     ) -> None:
         """insert_item for several entries in a row (in the order given)."""
         parent_path, key = _split_key(path)
@@ -401,7 +401,7 @@ class PlanEdit:
         anchor = _entry(mapping, after) if after else None
         self._insert_after((anchor or mapping.value[-1])[1], lines)
 
-    def _block_mapping(self, column: int, value: dict) -> list[str]:
+    def _block_mapping(self, column: int, value: dict[str, Any]) -> list[str]:
         pad = " " * column
         lines = []
         for k, v in value.items():
@@ -413,7 +413,7 @@ class PlanEdit:
                 lines.append(f"{pad}{k}: {yaml_value(v, False)}")
         return lines
 
-    def _block_items(self, dash: int, gap: int | None, entry: dict, style: str) -> list[str]:
+    def _block_items(self, dash: int, gap: int | None, entry: dict[str, Any], style: str) -> list[str]:
         if gap is None:
             gap = self.pf.style.flow_gap if style == "flow" else self.pf.style.item_gap
         prefix = " " * dash + "-" + " " * (gap - 1)
@@ -425,7 +425,7 @@ class PlanEdit:
         lines += [f"{pad}{k}: {yaml_value(v, False)}" for k, v in items[1:]]
         return lines
 
-    def _insert_block_items(self, seq: SequenceNode, index: int, entries: list[dict], new_style: str) -> None:
+    def _insert_block_items(self, seq: SequenceNode, index: int, entries: list[dict[str, Any]], new_style: str) -> None:
         items = seq.value
         neighbour = items[index - 1] if index > 0 else items[0]
         dash = _dash_column(self.pf.text, neighbour)
@@ -443,7 +443,7 @@ class PlanEdit:
         else:
             self._insert_lines(_line_start(self.pf.text, items[0].start_mark.index), lines)
 
-    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entries: list[dict], style: str) -> None:
+    def _empty_flow_to_block(self, key_node: Node, seq: SequenceNode, entries: list[dict[str, Any]], style: str) -> None:
         """`progress: []` becomes `progress:` with the entry on the lines below (one changed line)."""
         text = self.pf.text
         start = seq.start_mark.index
@@ -453,7 +453,7 @@ class PlanEdit:
         dash = _column(text, key_node) + self.pf.style.seq_offset
         self._insert_after(seq, [line for e in entries for line in self._block_items(dash, None, e, style)])
 
-    def _insert_flow_items(self, seq: SequenceNode, index: int, entries: list[dict]) -> None:
+    def _insert_flow_items(self, seq: SequenceNode, index: int, entries: list[dict[str, Any]]) -> None:
         text, items = self.pf.text, seq.value
         own_lines = len(items) > 1 and all(_first_on_line(text, i) for i in items[1:])
         nl = self.pf.style.newline
@@ -501,7 +501,7 @@ def _key_column(text: str, mapping: MappingNode) -> int:
 def _column(text: str, node: Node) -> int:
     """0-based column of the node's start, counted from the last LF (the parser's own column also
     restarts after NEL, LS and PS, which editors and this module do not treat as line breaks)."""
-    start = node.start_mark.index
+    start: int = node.start_mark.index
     return start - _line_start(text, start)
 
 
