@@ -202,6 +202,41 @@ def test_lint_without_a_config_file_imports_no_pydantic(tmp_path):
     seen = _modules_after_lint("--today", "2026-12-01", str(plan))
     assert seen["code"] == 0
     assert [m for m in seen["modules"] if m == "pydantic" or m.startswith("pydantic.")] == [], seen["modules"]
+    # Nor pydantic_core's Python package (its core_schema module alone was ~25 ms): only the
+    # compiled validator (tplan.schema.compiled).
+    assert [m for m in seen["modules"] if m.startswith("pydantic_core")] == ["pydantic_core._pydantic_core"], seen["modules"]
+
+
+@pytest.mark.process  # a fresh interpreter: the extension loaded alone, then the package imported
+def test_the_extension_loaded_alone_is_the_one_pydantic_core_uses():
+    program = """
+import sys
+from tplan.schema.compiled import extension, validation_error
+alone = extension()
+assert "pydantic_core" not in sys.modules and "pydantic_core.core_schema" not in sys.modules
+import pydantic_core
+from tplan.schema.plan import Plan  # the models, built on the same classes
+assert pydantic_core.SchemaValidator is alone.SchemaValidator
+assert pydantic_core.ValidationError is validation_error()
+assert pydantic_core.__version__ == alone.__version__
+try:
+    Plan.model_validate({"tplan": 1})
+except validation_error() as exc:  # what the models raise is what the lint path catches
+    print("CAUGHT", exc.error_count() > 0)
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "CAUGHT True"
+
+
+def test_the_extension_is_the_package_one_once_pydantic_core_is_imported():
+    import pydantic_core
+
+    from tplan.schema.compiled import extension, validation_error, version
+
+    assert extension().SchemaValidator is pydantic_core.SchemaValidator
+    assert validation_error() is pydantic_core.ValidationError
+    assert version() == pydantic_core.__version__
 
 
 def test_lint_with_findings_gives_the_same_output_as_the_models(tmp_path):

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from pydantic_core import ValidationError
-
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
 from tplan.loader import LoadedDoc, LoadError, load_text
@@ -34,7 +32,13 @@ from tplan.rules.loading import RULES as LOADING_RULES
 from tplan.ruleselect import matches
 
 if TYPE_CHECKING:
+    from pydantic_core import ValidationError
+
     from tplan.schema.plan import Plan
+else:  # the class itself, without pydantic_core's Python package (tplan.schema.compiled says why)
+    from tplan.schema.compiled import validation_error
+
+    ValidationError = validation_error()
 
 CROSS_FILE_CODES = frozenset(r.code for r in CROSS_FILE_RULES)
 PLAN_SUFFIXES = (".yaml", ".yml")

@@ -41,9 +41,9 @@ class SchemaExportError(Exception):
 
 def versions() -> dict[str, str]:
     """The versions a generated schema is valid for: pydantic_core's schema format can change with them."""
-    import pydantic_core
+    from tplan.schema.compiled import version
 
-    return {"pydantic": _pydantic_version(), "pydantic_core": pydantic_core.__version__}
+    return {"pydantic": _pydantic_version(), "pydantic_core": version()}
 
 
 def _pydantic_version() -> str:
@@ -190,6 +190,6 @@ def validator() -> Any:
     generated = read()
     if generated is None or any(generated.get(k) != v for k, v in versions().items()):
         return None
-    from pydantic_core import SchemaValidator
+    from tplan.schema.compiled import extension
 
-    return SchemaValidator(_revive(generated["schema"], {}))
+    return extension().SchemaValidator(_revive(generated["schema"], {}))
