@@ -128,3 +128,36 @@ def test_an_exit_with_a_message_keeps_the_normal_exit(monkeypatch):
     monkeypatch.setattr(os, "_exit", lambda code: pytest.fail("os._exit called"))
     monkeypatch.setattr(sys, "argv", ["tplan", "lint", "x.yaml"])
     cli._leave_fast("tplan: a message")  # returns: the caller re-raises the SystemExit
+
+
+@pytest.mark.process  # a fresh interpreter: which modules one lint imports
+def test_a_lint_without_a_config_file_skips_tomllib_and_importlib_resources(tmp_path):
+    """Package files are read beside the modules (tplan.packagedata), and TOML only when there is a
+    config file: importlib.resources (with tempfile and random) and tomllib were ~30 ms of a lint."""
+    from conftest import fresh_tplan, imported_modules
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    result = fresh_tplan("lint", "--today", "2026-04-01", str(plan), cwd=tmp_path)
+    assert "EXIT=0" in result.stdout, result.stdout[-500:] + result.stderr
+    assert not imported_modules(result) & {"tomllib", "importlib.resources", "tempfile", "random"}
+
+    (tmp_path / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
+    with_config = fresh_tplan("lint", "--today", "2026-04-01", str(plan), cwd=tmp_path)
+    assert "EXIT=0" in with_config.stdout and "tomllib" in imported_modules(with_config)
+
+
+def test_package_files_read_from_the_folder_or_through_importlib_resources(monkeypatch, tmp_path):
+    """A zip install has no files beside the modules: importlib.resources reads them instead."""
+    from importlib import resources
+
+    from tplan import packagedata
+
+    beside = packagedata.read_text("measures.yaml")
+    assert beside == resources.files("tplan").joinpath("measures.yaml").read_text(encoding="utf-8")
+    names = sorted(e.name for e in packagedata.folder_entries("templates"))
+    assert "burnout.yaml" in names
+
+    monkeypatch.setattr(packagedata, "_HERE", tmp_path / "not-a-folder")
+    assert packagedata.read_text("measures.yaml") == beside
+    assert sorted(e.name for e in packagedata.folder_entries("templates")) == names

@@ -17,7 +17,6 @@ import dataclasses
 import datetime as _dt
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,8 +132,10 @@ def read_config(path: Path) -> Config:
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
+    import tomllib
+
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text)  # imported here: most lints have no config file to read
     except tomllib.TOMLDecodeError as exc:
         raise TplanError(f"{_display(path)}: invalid TOML: {exc}") from None
 

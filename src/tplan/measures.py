@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -192,7 +191,9 @@ def _read_yaml(text: str, source: str) -> object:
 
 @lru_cache(maxsize=1)
 def builtin_catalogue() -> Catalogue:
-    text = resources.files("tplan").joinpath("measures.yaml").read_text(encoding="utf-8")
+    from tplan.packagedata import read_text
+
+    text = read_text("measures.yaml")
     return _parse(_read_yaml(text, "built-in measures.yaml"), "built-in measures.yaml")
 
 

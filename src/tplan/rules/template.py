@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from tplan.diagnostics import Finding, Path, Severity, format_path
@@ -46,8 +45,9 @@ def _shown(placeholder: str) -> str:
 @lru_cache(maxsize=1)
 def _template_placeholders() -> frozenset[str]:
     """Every placeholder the built-in templates use (read only when a plan has placeholders)."""
-    folder = resources.files("tplan").joinpath("templates")
-    texts = (entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    from tplan.packagedata import folder_entries
+
+    texts = (entry.read_text(encoding="utf-8") for entry in folder_entries("templates") if entry.name.endswith(".yaml"))
     return frozenset(match for text in texts for match in PLACEHOLDER.findall(text))
 
 

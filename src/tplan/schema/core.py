@@ -27,7 +27,6 @@ import importlib
 import json
 import types
 from functools import cache
-from importlib import resources
 from typing import Any
 
 SCHEMA_FILE = "plan_core_schema.json"
@@ -176,7 +175,9 @@ def _revive(data: Any, classes: dict[str, type]) -> Any:
 def read() -> dict[str, Any] | None:
     """The shipped generated schema, or None when it is missing or unreadable."""
     try:
-        text = resources.files("tplan.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+        from tplan.packagedata import read_text
+
+        text = read_text(f"schema/{SCHEMA_FILE}")
         loaded: dict[str, Any] = json.loads(text)
         return loaded
     except (OSError, ValueError):
