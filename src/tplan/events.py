@@ -39,6 +39,12 @@ except ImportError:  # pragma: no cover - the package is a dependency
     CParser = None
 
 
+# Plain scalars that can be other than text, by their text → their (immutable) value: plans repeat
+# their dates, scores and booleans, and the core schema's patterns are the slow part of reading one.
+_VALUES: dict[str, Any] = {}
+_UNKNOWN = object()
+
+
 class Unusual(Exception):
     """The text needs the composing route (see the module docstring)."""
 
@@ -46,9 +52,10 @@ class Unusual(Exception):
 class Spot:
     """Where a list or mapping is: its marks and, per key or index, where its children are.
 
-    `children` is {key: (key entry, value entry)} for a mapping, [entry, ...] for a list; an entry
-    is a Spot or, for a scalar, its ScalarEvent (which has `start_mark` and `end_mark` too).
-    An alias's entry is its anchor's, as the composed tree shares the anchor's node.
+    `children` is {key: entry} for a mapping, [entry, ...] for a list; an entry is a Spot or, for a
+    scalar, its ScalarEvent (which has `start_mark` and `end_mark` too). An alias's entry is its
+    anchor's, as the composed tree shares the anchor's node. Keys' own positions are not kept:
+    only unknown keys (E004) ask for one, and LoadedDoc finds those in the composed tree.
     """
 
     __slots__ = ("start_mark", "end_mark", "children")
@@ -120,9 +127,9 @@ class EventBuilder:
     # cost a fifth of the whole pass.
 
     def _mapping(self, start: Any, path: Path) -> tuple[dict[str, Any], Spot, int]:
-        record = self._open(start.anchor)
+        record = None if start.anchor is None else self._open(start.anchor)
         out: dict[str, Any] = {}
-        children: dict[str, tuple[Any, Any]] = {}
+        children: dict[str, Any] = {}
         spot = Spot(start.start_mark, children)
         size = 1
         first_placeholder = len(self.placeholders)
@@ -152,13 +159,11 @@ class EventBuilder:
             cls = event.__class__
             if cls is ScalarEvent:
                 value = event.value
-                tag = event.ctag
-                if tag is None and event.implicit[0]:
-                    kinds = implicit.get(value[:1])
-                    if kinds is not None:
-                        value = self._plain(value, kinds)
-                elif tag is not None:
+                if event.ctag is not None:
                     value = self._tagged(event)
+                elif event.implicit[0] and value[:1] in implicit:
+                    known = _VALUES.get(value, _UNKNOWN)
+                    value = self._plain(value) if known is _UNKNOWN else known
                 if value.__class__ is str:
                     if "TODO" in value or "<" in value:
                         self._note_placeholder(value, path + (key,))
@@ -178,13 +183,14 @@ class EventBuilder:
                 value, entry, n = self._alias(event, path + (key,))
                 size += n
             out[key] = value
-            children[key] = (key_entry, entry)
+            children[key] = entry
         spot.end_mark = event.end_mark
-        self._close(record, out, spot, size, path, first_placeholder)
+        if record is not None:
+            record.built = (out, spot, size, path, first_placeholder, len(self.placeholders))
         return out, spot, size
 
     def _sequence(self, start: Any, path: Path) -> tuple[list[Any], Spot, int]:
-        record = self._open(start.anchor)
+        record = None if start.anchor is None else self._open(start.anchor)
         out: list[Any] = []
         children: list[Any] = []
         spot = Spot(start.start_mark, children)
@@ -197,13 +203,11 @@ class EventBuilder:
             cls = event.__class__
             if cls is ScalarEvent:
                 value = event.value
-                tag = event.ctag
-                if tag is None and event.implicit[0]:
-                    kinds = implicit.get(value[:1])
-                    if kinds is not None:
-                        value = self._plain(value, kinds)
-                elif tag is not None:
+                if event.ctag is not None:
                     value = self._tagged(event)
+                elif event.implicit[0] and value[:1] in implicit:
+                    known = _VALUES.get(value, _UNKNOWN)
+                    value = self._plain(value) if known is _UNKNOWN else known
                 if value.__class__ is str:
                     if "TODO" in value or "<" in value:
                         self._note_placeholder(value, path + (len(out),))
@@ -227,22 +231,28 @@ class EventBuilder:
             out.append(value)
             children.append(entry)
         spot.end_mark = event.end_mark
-        self._close(record, out, spot, size, path, first_placeholder)
+        if record is not None:
+            record.built = (out, spot, size, path, first_placeholder, len(self.placeholders))
         return out, spot, size
 
-    def _plain(self, value: str, kinds: Any) -> Any:
-        for kind, match in kinds:
-            if match(value):
-                return self._convert(value, kind)
-        return value
+    def _plain(self, value: str) -> Any:
+        """A plain scalar whose first character can start a non-text value: by the core schema.
+        Its value is kept for the next plan that writes the same text, unless it is a float (NaN
+        is not equal to itself, so sharing one would change how lists holding it compare)."""
+        kind = next((kind for kind, match in self._implicit.get(value[:1], ()) if match(value)), "str")
+        converted = value if kind == "str" else self._convert(value, kind)
+        if converted.__class__ is not float:
+            if len(_VALUES) >= 8192:
+                _VALUES.clear()
+            _VALUES[value] = converted
+        return converted
 
     def _tagged(self, event: Any) -> Any:
         tag = str(event.ctag)
         if tag == "!":  # the non-specific tag: resolved as if untagged (`! 12` is text)
             if not event.implicit[0]:
                 return event.value
-            kinds = self._implicit.get(event.value[:1])
-            return event.value if kinds is None else self._plain(event.value, kinds)
+            return self._plain(event.value)
         return self._convert(event.value, tag[18:] if tag.startswith("tag:yaml.org,2002:") else "str")
 
     def _note_placeholder(self, value: str, path: Path) -> None:
@@ -260,17 +270,11 @@ class EventBuilder:
         record = self._anchors[event.anchor] = _Scalar(event)
         return record
 
-    def _open(self, anchor: str | None) -> _Collection | None:
-        if anchor is None:
-            return None
+    def _open(self, anchor: str) -> _Collection:
         if anchor in self._anchors:
             raise Unusual
         record = self._anchors[anchor] = _Collection()
         return record
-
-    def _close(self, record: _Collection | None, value: Any, spot: Spot, size: int, path: Path, first_placeholder: int) -> None:
-        if record is not None:
-            record.built = (value, spot, size, path, first_placeholder, len(self.placeholders))
 
     def _alias(self, event: Any, path: Path) -> tuple[Any, Any, int]:
         """An alias: its anchor's value and entry, counted against MAX_ALIAS_VALUES."""
@@ -280,13 +284,10 @@ class EventBuilder:
         if isinstance(target, _Scalar):
             scalar = target.event
             value = scalar.value
-            tag = scalar.ctag
-            if tag is None and scalar.implicit[0]:
-                kinds = self._implicit.get(value[:1])
-                if kinds is not None:
-                    value = self._plain(value, kinds)
-            elif tag is not None:
+            if scalar.ctag is not None:
                 value = self._tagged(scalar)
+            elif scalar.implicit[0] and value[:1] in self._implicit:
+                value = self._plain(value)
             weight = 1
             if value.__class__ is str:
                 if "TODO" in value or "<" in value:
@@ -311,21 +312,19 @@ class EventBuilder:
             raise Unusual  # too many aliases: the loader words E001 at the same place
 
 
-def locate(spot: Spot, path: Path, key: bool) -> tuple[Any, Any]:
-    """(start mark, end mark) of the value at `path` (or its key), as LoadedDoc.locate walks the
-    composed tree: a missing part stops at the deepest entry that exists."""
+def locate(spot: Spot, path: Path) -> tuple[Any, Any]:
+    """(start mark, end mark) of the value at `path`, as LoadedDoc.locate walks the composed tree:
+    a missing part stops at the deepest entry that exists."""
     entry: Any = spot
-    key_entry: Any = None
     for part in path:
         children = entry.children if entry.__class__ is Spot else None
         if isinstance(children, dict) and isinstance(part, str):
-            child = children.get(part)
-            if child is None:
+            child = children.get(part, _UNKNOWN)
+            if child is _UNKNOWN:
                 break
-            key_entry, entry = child
+            entry = child
         elif isinstance(children, list) and isinstance(part, int) and 0 <= part < len(children):
-            key_entry, entry = None, children[part]
+            entry = children[part]
         else:
             break
-    target = key_entry if key and key_entry is not None else entry
-    return target.start_mark, target.end_mark
+    return entry.start_mark, entry.end_mark

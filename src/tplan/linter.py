@@ -256,7 +256,13 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     """Lint one plan's text. Raises LoadError when it is not a YAML mapping. Only the findings
     leave this function, so it validates on the fast route (tplan.schema.core): the rules get a
     plan built without the pydantic model classes, with the same fields and behaviour."""
-    return check_text(text, file, settings, catalogue, fast=True).result
+    if not gc.isenabled():
+        return _check_text(text, file, settings, catalogue, True).result
+    gc.disable()  # as in check_text; the document is freed before the collector runs again
+    try:
+        return _check_text(text, file, settings, catalogue, True).result
+    finally:
+        gc.enable()
 
 
 def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, *, fast: bool = False) -> Checked:

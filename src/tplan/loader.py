@@ -213,8 +213,8 @@ class LoadedDoc:
         """
         if self.positions is None:
             self.positions = Positions(self.text)
-        if self._spot is not None:
-            start, end = spot_marks(self._spot, path, key)
+        if self._spot is not None and not key:
+            start, end = spot_marks(self._spot, path)
         else:
             start, end = self._node_marks(path, key)
         line, col = self.positions.of_mark(start)
