@@ -194,3 +194,14 @@ def test_an_unusual_text_takes_the_composing_route(monkeypatch):
     assert caught.value.code == "E001" and "recursive alias" in caught.value.message
     assert load_text("x: [Sessions after 10:00]\n").data == {"x": ["Sessions after 10:00"]}
     assert len(routes) == 2
+
+
+RUN_CHARS = st.sampled_from([" ", "\t", "?", ":", "-", "x", "\n", "\r", "\x85", "\u2028", "\x0c"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(RUN_CHARS, st.integers(1, 300)), max_size=8))
+def test_the_line_length_shortcut_of_the_deep_nesting_guard_changes_no_verdict(runs):
+    text = "".join(char * n for char, n in runs)
+    by_regex = bool(loader._LONG_RUN_AFTER_BREAK.search(text) or loader._LONG_RUN_AT_START.match(text))
+    assert loader._may_nest_deeply(text) == by_regex
