@@ -61,7 +61,7 @@ class DataContext:
 
     def unfilled(self, path: Path) -> bool:
         """Whether the value at `path` is a template placeholder: T601 reports it, other rules skip it."""
-        return any(p == path for p, _ in self.placeholders)
+        return bool(self.placeholders) and any(p == path for p, _ in self.placeholders)
 
 
 @dataclass
