@@ -205,3 +205,42 @@ def test_the_line_length_shortcut_of_the_deep_nesting_guard_changes_no_verdict(r
     text = "".join(char * n for char, n in runs)
     by_regex = bool(loader._LONG_RUN_AFTER_BREAK.search(text) or loader._LONG_RUN_AT_START.match(text))
     assert loader._may_nest_deeply(text) == by_regex
+
+
+def free_text(pairs) -> list[tuple]:
+    return [(path, node.style, node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column) for path, node in pairs]
+
+
+def test_s115_walks_the_spot_tree_as_it_walked_the_node_tree(corpus):
+    from tplan.rules.comments import _free_text, _free_text_spots
+
+    files = [*sorted(EXAMPLES.glob("*.yaml")), *sorted((ROOT / "src" / "tplan" / "templates").rglob("*.yaml")), *corpus[:20]]
+    texts = [p.read_text(encoding="utf-8") for p in files] + [case_text(c) for c in CASES]
+    texts.append(BASE.replace("status: active\n", "status: active\nstrengths:\n  - Kind # to others\n  - note: a # b\nx-more:\n  summary: Lives in flat # 4\n"))
+    walked = 0
+    for text in texts:
+        try:
+            doc = load_text(text)
+        except LoadError:
+            continue
+        if doc.spot is None or doc.duplicates:
+            continue
+        spots = free_text(_free_text_spots(doc.spot, ()))
+        assert spots == free_text(_free_text(loader._load_composed(text, Positions(text)).root, ())), text[:80]
+        walked += len(spots)
+    assert walked > 100
+
+
+def test_linting_a_plan_with_comments_composes_no_node_tree(monkeypatch):
+    from tplan.linter import LintSettings, lint_text
+    from tplan.measures import builtin_catalogue
+
+    composed = []
+    real = loader._compose_with
+    monkeypatch.setattr(loader, "_compose_with", lambda yaml, text: composed.append(1) or real(yaml, text))
+    text = BASE.replace("  name: Test Person\n", "  name: Test Person  # as on the referral\n")
+    cut = text.replace("status: active\n", "status: active\nstrengths:\n  - Kind # to others\n")
+    settings = LintSettings(today=dt.date(2026, 4, 1))
+    assert [d.code for d in lint_text(text, "plan.yaml", settings, builtin_catalogue()).diagnostics] == []
+    assert [d.code for d in lint_text(cut, "plan.yaml", settings, builtin_catalogue()).diagnostics] == ["S115"]
+    assert composed == []

@@ -204,6 +204,11 @@ class LoadedDoc:
             self._root = root
         return self._root
 
+    @property
+    def spot(self) -> Spot | None:
+        """The position tree of a document read from events (tplan.events.Spot), else None."""
+        return self._spot
+
     def locate(self, path: Path, key: bool = False) -> tuple[int, int, int | None, int | None]:
         """(line, col, end_line, end_col), 1-based, of the value at `path`.
 
