@@ -135,6 +135,7 @@ class EventBuilder:
         first_placeholder = len(self.placeholders)
         get = self._next
         implicit = self._implicit
+        chars = self._chars
         while True:
             event = get()
             cls = event.__class__
@@ -167,8 +168,8 @@ class EventBuilder:
                 if value.__class__ is str:
                     if "TODO" in value or "<" in value:
                         self._note_placeholder(value, path + (key,))
-                    if len(value) >= self._chars:
-                        size += self._long(value, event)
+                    if len(value) >= chars:  # a long text weighs one value per CHARS_PER_VALUE
+                        size += len(value) // chars
                 if event.anchor is not None:
                     self._scalar_anchor(event).built = True
                 entry: Any = event
@@ -198,6 +199,7 @@ class EventBuilder:
         first_placeholder = len(self.placeholders)
         get = self._next
         implicit = self._implicit
+        chars = self._chars
         while True:
             event = get()
             cls = event.__class__
@@ -211,8 +213,8 @@ class EventBuilder:
                 if value.__class__ is str:
                     if "TODO" in value or "<" in value:
                         self._note_placeholder(value, path + (len(out),))
-                    if len(value) >= self._chars:
-                        size += self._long(value, event)
+                    if len(value) >= chars:  # a long text weighs one value per CHARS_PER_VALUE
+                        size += len(value) // chars
                 if event.anchor is not None:
                     self._scalar_anchor(event).built = True
                 entry: Any = event
@@ -260,10 +262,6 @@ class EventBuilder:
         if match:
             self.placeholders.append((path, match.group(0)))
 
-    def _long(self, value: str, event: Any) -> int:
-        """The extra weight of a long text (a text weighs one value per CHARS_PER_VALUE)."""
-        return len(value) // self._chars
-
     def _scalar_anchor(self, event: Any) -> _Scalar:
         if event.anchor in self._anchors:
             raise Unusual  # the C composer refuses a redefined anchor; the loader asks the pure parser
@@ -293,7 +291,7 @@ class EventBuilder:
                 if "TODO" in value or "<" in value:
                     self._note_placeholder(value, path)
                 if len(value) >= self._chars:
-                    weight += self._long(value, scalar)
+                    weight += len(value) // self._chars
                     if target.built:
                         self._count_repeat(weight)
             target.built = True
