@@ -5,7 +5,7 @@ value, a resolver call each) and then walking it into data cost ~1.6x the parse 
 benchmark corpus. The events already carry every mark a diagnostic needs, so one pass over them
 builds the data and keeps, beside it, a small position tree (`Spot`) whose leaves are the scalar
 events themselves. Nothing else is built; `LoadedDoc.root` composes ruamel's node tree only when
-asked (the editing commands, S115, inline suppressions).
+asked (the editing commands, inline suppressions, the position of an unknown key).
 
 This module reads only the plain case: a single document whose top level is a mapping, with
 scalar keys and defined, unique anchors. Anything else (a parse error, a second document, an
@@ -94,7 +94,7 @@ class EventBuilder:
         if CParser is None:
             raise Unusual
         self._next = CParser(text).get_event
-        self._convert = convert  # (value, tag) → Python value, loader._convert
+        self._convert = convert  # (text, core-schema kind) → Python value: loader._convert
         self._implicit = implicit  # first character → ((kind, match), ...), loader._IMPLICIT_KINDS
         self._placeholder = placeholder.search
         self._chars = chars_per_value
@@ -123,8 +123,7 @@ class EventBuilder:
             raise Unusual from exc
         return data, spot
 
-    # The two collection readers inline the scalar case (most events): a call per scalar would
-    # cost a fifth of the whole pass.
+    # The two collection readers handle scalars (most events) inline, without a call each.
 
     def _mapping(self, start: Any, path: Path) -> tuple[dict[str, Any], Spot, int]:
         record = None if start.anchor is None else self._open(start.anchor)
@@ -251,7 +250,7 @@ class EventBuilder:
 
     def _tagged(self, event: Any) -> Any:
         tag = str(event.ctag)
-        if tag == "!":  # the non-specific tag: resolved as if untagged (`! 12` is text)
+        if tag == "!":  # the non-specific tag: resolved by the flags libyaml gives it, as the composer does
             if not event.implicit[0]:
                 return event.value
             return self._plain(event.value)
