@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import gc
 import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
@@ -259,12 +260,33 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
     """Lint one plan's text. Raises LoadError when it is not a YAML mapping. Only the findings
     leave this function, so it validates on the fast route (tplan.schema.core): the rules get a
     plan built without the pydantic model classes, with the same fields and behaviour."""
-    return check_text(text, file, settings, catalogue, fast=True).result
+    if not gc.isenabled():
+        return _check_text(text, file, settings, catalogue, True).result
+    gc.disable()  # as in check_text; the document is freed before the collector runs again
+    try:
+        return _check_text(text, file, settings, catalogue, True).result
+    finally:
+        gc.enable()
 
 
 def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, *, fast: bool = False) -> Checked:
     """Load, validate and lint one plan's text once. Raises LoadError when it is not a YAML mapping.
-    `plan` is a model instance unless `fast` (then it is the fast route's, see lint_text)."""
+    `plan` is a model instance unless `fast` (then it is the fast route's, see lint_text).
+
+    The cycle collector is paused while one plan is checked: a plan makes tens of thousands of
+    short-lived objects (events, data, validation, findings) and hardly any cycles, and the
+    collector's passes over them cost a fifth of a folder lint (docs/benchmarks.md, fifth round).
+    What cycles a plan does make are collected by the first pass after it."""
+    if not gc.isenabled():
+        return _check_text(text, file, settings, catalogue, fast)
+    gc.disable()
+    try:
+        return _check_text(text, file, settings, catalogue, fast)
+    finally:
+        gc.enable()
+
+
+def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, fast: bool) -> Checked:
     doc = load_text(text)
     data = doc.data
     version = data.get("tplan")
@@ -290,18 +312,18 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         else DataContext(None, data, file, settings.today, catalogue, settings.limits, doc.placeholders, doc, position)
     )
     file_ignores = settings.ignored_in(file)
-    # Rules that ran on this file, so an unused suppression can be told from one for a rule that
-    # was switched off or skipped: the E0xx ones are emitted while loading, checks are added below.
-    ran = {r.code for r in LOADING_RULES}
     checks, collectors = _active_rules(settings, file_ignores)
-    for rule in checks:
-        if (rule.needs_plan and plan is None) or status in rule.skip_status:
-            continue
-        ran.add(rule.code)
+    # `ran`: the rules that ran on this file, so an unused suppression can be told from one for a
+    # rule that was switched off or skipped (the E0xx ones are emitted while loading).
+    runnable, ran = _runnable(checks, status, plan is None)
+    for rule, check in runnable:
         try:
-            found += [(rule, f) for f in rule(ctx)]
+            out = list(check(ctx))
         except Exception as exc:  # a bug in one check must not hide the others
             found.append((rule, _crash_finding(exc, "this check")))
+            continue
+        if out:
+            found += [(rule, f) for f in out]
     facts = {}
     for rule in collectors:  # their findings come later, from all files' facts (cross_file_pass)
         if rule.collect is None or status in rule.skip_status:
@@ -321,7 +343,7 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
         from tplan.suppressions import apply, silenced_codes
 
         report_unused = settings.enabled(BY_CODE["X901"], file_ignores)
-        diagnostics = apply(diagnostics, text, file, ran, report_unused, doc.root)
+        diagnostics = apply(diagnostics, text, file, set(ran), report_unused, doc.root)
         silenced = silenced_codes(text, CROSS_FILE_CODES, doc.root)
     diagnostics.sort(key=lambda d: d.sort_key)
     return Checked(FileResult(file, diagnostics, facts=facts, silenced=silenced), doc, plan)
@@ -329,21 +351,51 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
 
 ActiveRules = tuple[tuple[Rule, ...], tuple[Rule, ...]]
 _ACTIVE: dict[tuple[LintSettings, tuple[str, ...]], tuple[tuple[Rule, ...], tuple[Rule, ...], ActiveRules]] = {}
+_LAST_ACTIVE: list[tuple[LintSettings, tuple[str, ...], tuple[Rule, ...], tuple[Rule, ...], ActiveRules] | None] = [None]
 
 
 def _active_rules(settings: LintSettings, file_ignores: tuple[str, ...]) -> ActiveRules:
     """(checks, cross-file collectors) that the settings switch on for a file with these
     per-file ignores: worked out once per run (and per-file-ignores group), not once per file.
     Kept with the rule tuples it was made from, so replacing ALL_RULES (tests do) is seen."""
+    last = _LAST_ACTIVE[0]
+    if last is not None and last[0] is settings and last[1] == file_ignores and last[2] is ALL_RULES and last[3] is CROSS_FILE_RULES:
+        return last[4]  # the same settings object as the file before: no hashing of the settings
     hit = _ACTIVE.get((settings, file_ignores))
     if hit is not None and hit[0] is ALL_RULES and hit[1] is CROSS_FILE_RULES:
+        _LAST_ACTIVE[0] = (settings, file_ignores, ALL_RULES, CROSS_FILE_RULES, hit[2])
         return hit[2]
     checks = tuple(r for r in ALL_RULES if r.check is not None and settings.enabled(r, file_ignores))
     collectors = tuple(r for r in CROSS_FILE_RULES if r.collect is not None and settings.enabled(r))
     if len(_ACTIVE) >= 64:
         _ACTIVE.clear()
     _ACTIVE[(settings, file_ignores)] = (ALL_RULES, CROSS_FILE_RULES, (checks, collectors))
+    _LAST_ACTIVE[0] = (settings, file_ignores, ALL_RULES, CROSS_FILE_RULES, (checks, collectors))
     return checks, collectors
+
+
+Runnable = tuple[tuple[tuple[Rule, Callable[[Any], Any]], ...], frozenset[str]]
+_RUNNABLE: dict[tuple[int, str | None, bool], tuple[tuple[Rule, ...], Runnable]] = {}
+
+
+def _runnable(checks: tuple[Rule, ...], status: str | None, no_plan: bool) -> Runnable:
+    """((rule, check function), ...) of the active checks that run on a plan with this status (and
+    without a valid plan, only those that read raw data), and the codes of the rules that ran
+    (these plus the E0xx ones): worked out once per run and status, not once per file."""
+    key = (id(checks), status, no_plan)
+    hit = _RUNNABLE.get(key)
+    if hit is not None and hit[0] is checks:
+        return hit[1]
+    pairs = tuple(
+        (r, cast(Callable[[Any], Any], r.check))  # not None: _active_rules keeps rules with a check
+        for r in checks
+        if not (r.needs_plan and no_plan) and status not in r.skip_status
+    )
+    ran = frozenset(r.code for r in LOADING_RULES) | {r.code for r, _ in pairs}
+    if len(_RUNNABLE) >= 64:
+        _RUNNABLE.clear()
+    _RUNNABLE[key] = (checks, (pairs, ran))
+    return pairs, ran
 
 
 def _positions(doc: LoadedDoc) -> Callable[[YamlPath], tuple[int, int]]:

@@ -12,7 +12,7 @@ import bisect
 import datetime as _dt
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -23,6 +23,8 @@ from ruamel.yaml.resolver import BaseResolver, Resolver
 from ruamel.yaml.tag import Tag
 
 from tplan.diagnostics import Path
+from tplan.events import EventBuilder, Spot, Unusual
+from tplan.events import locate as spot_marks
 
 _TAG = "tag:yaml.org,2002:"
 _FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
@@ -52,6 +54,11 @@ _IMPLICIT = {
     if start is not None
 }
 _KIND_BY_TAG = {tag: name[len(_TAG):] for name, tag in _TAGS.items()}
+# The same table for tplan.events, by type name: {first character: ((kind, match), ...)}.
+_IMPLICIT_KINDS = {start: tuple((_KIND_BY_TAG[tag], match) for tag, match in pairs) for start, pairs in _IMPLICIT.items()}
+# The events route reads a plain scalar whose first character is in no list as text; that holds
+# while ruamel registers no resolver for any first character (true of every version tested).
+_EVENTS = not _ANY_START
 
 
 class _CoreSchemaResolver(BaseResolver):
@@ -157,19 +164,50 @@ class Duplicate:
     column: int
 
 
-@dataclass
 class LoadedDoc:
-    """One plan file as data, plus what is needed to point back into its text."""
+    """One plan file as data, plus what is needed to point back into its text.
 
-    text: str
-    data: Any
-    root: Node
-    duplicates: list[Duplicate] = field(default_factory=list)
-    placeholders: list[tuple[Path, str]] = field(default_factory=list)
-    positions: Positions | None = None
-    # id(mapping node) → {key: (key node, value node)}, built the first time a large mapping is
-    # searched: 20,000 duplicate keys made locating each one a scan of all of them (quadratic).
-    _keys: dict[int, dict[Any, tuple[Node, Node]]] = field(default_factory=dict, repr=False)
+    Read from the C parser's events (tplan.events), a document keeps a Spot tree for `locate`
+    and composes ruamel's node tree (`root`) only when something asks for it: the editing
+    commands, S115 and inline suppressions. Read by the composing route, `root` is that tree.
+    """
+
+    __slots__ = ("text", "data", "_root", "duplicates", "placeholders", "positions", "_spot", "_keys")
+
+    def __init__(
+        self,
+        text: str,
+        data: Any,
+        root: Node | None,
+        duplicates: list[Duplicate] | None = None,
+        placeholders: list[tuple[Path, str]] | None = None,
+        positions: Positions | None = None,
+        spot: Spot | None = None,
+    ) -> None:
+        self.text = text
+        self.data = data
+        self._root = root
+        self.duplicates = duplicates if duplicates is not None else []
+        self.placeholders = placeholders if placeholders is not None else []
+        self.positions = positions
+        self._spot = spot
+        # id(mapping node) → {key: (key node, value node)}, built the first time a large mapping
+        # is searched: 20,000 duplicate keys made locating each one a scan of all of them.
+        self._keys: dict[int, dict[Any, tuple[Node, Node]]] = {}
+
+    @property
+    def root(self) -> Node:
+        """ruamel's node tree of the text (composed on first use for a document read from events)."""
+        if self._root is None:
+            root = _compose(self.text, self.positions or Positions(self.text))
+            assert root is not None  # the events gave a mapping, so composing the same text does
+            self._root = root
+        return self._root
+
+    @property
+    def spot(self) -> Spot | None:
+        """The position tree of a document read from events (tplan.events.Spot), else None."""
+        return self._spot
 
     def locate(self, path: Path, key: bool = False) -> tuple[int, int, int | None, int | None]:
         """(line, col, end_line, end_col), 1-based, of the value at `path`.
@@ -178,6 +216,18 @@ class LoadedDoc:
         parent mapping, which is where the clinician has to add the key. With `key=True` the
         position is that of the key itself (unknown or duplicated keys).
         """
+        if self.positions is None:
+            self.positions = Positions(self.text)
+        if self._spot is not None and not key:
+            start, end = spot_marks(self._spot, path)
+        else:
+            start, end = self._node_marks(path, key)
+        line, col = self.positions.of_mark(start)
+        if end is None:
+            return line, col, None, None
+        return (line, col, *self.positions.of_mark(end))
+
+    def _node_marks(self, path: Path, key: bool) -> tuple[Any, Any]:
         node: Node = self.root
         key_node: Node | None = None
         for part in path:
@@ -186,13 +236,7 @@ class LoadedDoc:
                 break
             key_node, node = child
         target = key_node if key and key_node is not None else node
-        if self.positions is None:
-            self.positions = Positions(self.text)
-        line, col = self.positions.of_mark(target.start_mark)
-        if target.end_mark is None:
-            return line, col, None, None
-        return (line, col, *self.positions.of_mark(target.end_mark))
-
+        return target.start_mark, target.end_mark
 
     def _child(self, node: Node, part: str | int) -> tuple[Node | None, Node] | None:
         if isinstance(node, MappingNode) and isinstance(part, str):
@@ -312,6 +356,11 @@ _ANY_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
 
 
 def _may_nest_deeply(text: str) -> bool:
+    # The run lies inside one line, however lines are split (str.splitlines splits at ruamel's
+    # breaks and a few more): with every line shorter than the run, the regexes need not look
+    # (they cost ~40 µs a plan, measured; the line lengths ~5 µs).
+    if max(map(len, text.splitlines()), default=0) < MAX_NESTING // 2 - 1:
+        return False
     return bool(_LONG_RUN_AFTER_BREAK.search(text) or _LONG_RUN_AT_START.match(text))
 
 
@@ -365,6 +414,21 @@ def load_text(text: str) -> LoadedDoc:
     if _may_nest_deeply(text):
         _check_block_nesting(text)
     positions = Positions(text)
+    if _EVENTS:
+        try:
+            reader = EventBuilder(text, _convert, _IMPLICIT_KINDS, PLACEHOLDER, CHARS_PER_VALUE, MAX_ALIAS_VALUES)
+            data, spot = reader.document()
+        except Unusual:
+            pass  # the composing route below words what is wrong, or reads what the C parser cannot
+        else:
+            duplicates = [Duplicate(path, *positions.of_mark(mark)) for path, mark in reader.duplicates]
+            return LoadedDoc(text, data, None, duplicates, reader.placeholders, positions, spot)
+    return _load_composed(text, positions)
+
+
+def _load_composed(text: str, positions: Positions) -> LoadedDoc:
+    """The composing route: ruamel's node tree, then _Builder. For what tplan.events leaves to it
+    (errors, the pure-Python parser's files, complex keys, aliases over the limits)."""
     root = _compose(text, positions)
     if root is None:
         raise LoadError("E005", "the file is empty; a plan starts with 'tplan: 1' and an 'id'", 1, 1)
@@ -513,11 +577,15 @@ def _scalar_or_text(node: Node) -> Any:
 
 def _scalar(node: ScalarNode) -> Any:
     """YAML 1.2 core schema scalars, plus dates; anything else stays text."""
-    value = node.value
     kind = _KIND_BY_TAG.get(node.ctag)  # our resolver's tags: a lookup by identity
     if kind is None:  # an explicit tag written in the file, such as !!int or !custom
         tag = str(node.ctag)
         kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
+    return _convert(node.value, kind)
+
+
+def _convert(value: str, kind: str) -> Any:
+    """A scalar's text as the core schema type `kind` ("int", "float", …); text when it is not one."""
     if kind == "str":
         return value
     try:

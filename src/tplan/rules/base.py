@@ -61,7 +61,7 @@ class DataContext:
 
     def unfilled(self, path: Path) -> bool:
         """Whether the value at `path` is a template placeholder: T601 reports it, other rules skip it."""
-        return any(p == path for p, _ in self.placeholders)
+        return bool(self.placeholders) and any(p == path for p, _ in self.placeholders)
 
 
 @dataclass
@@ -70,13 +70,18 @@ class RuleContext(DataContext):
     that passed the schema, so `plan` is always a Plan."""
 
     plan: Plan
+    # goals_and_objectives' list, made on the first call: two dozen rules walk it for each plan.
+    _goal_items: list[tuple[Path, Any, Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def goals_and_objectives(self) -> Iterator[tuple[Path, Any, Any]]:
         """(path, item, parent goal or None) for every goal and then each of its objectives."""
-        for gi, goal in enumerate(self.plan.goals):
-            yield ("goals", gi), goal, None
-            for oi, objective in enumerate(goal.objectives):
-                yield ("goals", gi, "objectives", oi), objective, goal
+        items = self._goal_items
+        if items is None:
+            items = self._goal_items = []
+            for gi, goal in enumerate(self.plan.goals):
+                items.append((("goals", gi), goal, None))
+                items += [(("goals", gi, "objectives", oi), objective, goal) for oi, objective in enumerate(goal.objectives)]
+        return iter(items)
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]

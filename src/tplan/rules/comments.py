@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tplan.diagnostics import Finding, Path, Severity
+from tplan.events import Spot
 from tplan.rules.base import RuleContext, collect, rule
 
 # Keys whose values are sentences a clinician types (a ` # ` in them is text, not a comment).
@@ -48,7 +50,12 @@ def text_cut_by_comment(ctx: RuleContext) -> Iterator[Finding]:
     if doc is None or " #" not in doc.text:
         return
     lines = doc.text.splitlines()
-    for path, node in _free_text(doc.root, ()):
+    # Read from events, the document's Spot tree has every scalar's style and marks: no need to
+    # compose the node tree (most plans have comments). With duplicate keys the node tree holds
+    # both occurrences, and this rule has always looked at both.
+    spot = doc.spot
+    texts = _free_text_spots(spot, ()) if spot is not None and not doc.duplicates else _free_text(doc.root, ())
+    for path, node in texts:
         end = node.end_mark
         if node.style or end.line >= len(lines) or node.start_mark.line != end.line:
             continue  # quoted, block or folded text, or a plain scalar over several lines
@@ -81,3 +88,26 @@ def _free_text(node: Node, path: Path) -> Iterator[tuple[Path, ScalarNode]]:
 
 
 RULES = collect(globals())
+
+
+def _free_text_spots(spot: Spot, path: Path) -> Iterator[tuple[Path, Any]]:
+    """_free_text over a document's Spot tree: (path, scalar event) in the same order."""
+    children = spot.children
+    if isinstance(children, dict):
+        for name, value in children.items():
+            here = path + (name,)
+            if value.__class__ is not Spot:  # a scalar (its ScalarEvent)
+                if name in FREE_TEXT_KEYS:
+                    yield here, value
+            elif isinstance(value.children, list) and name in FREE_TEXT_LISTS:
+                for i, item in enumerate(value.children):
+                    if item.__class__ is not Spot:
+                        yield here + (i,), item
+                    else:
+                        yield from _free_text_spots(item, here + (i,))
+            else:
+                yield from _free_text_spots(value, here)
+    else:
+        for i, item in enumerate(children):
+            if item.__class__ is Spot:
+                yield from _free_text_spots(item, path + (i,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -14,10 +15,12 @@ from tplan.rules import standards
 from tplan.rules.base import RuleContext, collect, rule
 from tplan.schema.values import is_custom_measure
 from tplan.suggest import closest, did_you_mean, near_miss
-from tplan.targets import absolute_target, is_improvement, measure_info
+from tplan.targets import MeasureInfo, absolute_target, is_improvement, measure_info
 
 if TYPE_CHECKING:
     from tplan.schema.base import CustomMeasure
+
+_UNSEEN = MeasureInfo("", None, None, None)  # a marker: a measure not looked up yet
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -120,10 +123,13 @@ def score_out_of_range(ctx: RuleContext) -> Iterator[Finding]:
         if inst is not None and assessment.score is not None and not (inst.min <= assessment.score <= inst.max):
             yield Finding(("assessments", i, "score"), f"score {fmt_number(assessment.score)} is outside {inst.id}'s range {inst.range_text}")
     customs = _custom_measures(ctx)
+    infos: dict[str, MeasureInfo | None] = {}  # by the name written: a plan scores a few measures often
     for i, entry in enumerate(plan.progress):
         if entry.measure is None or entry.score is None:  # a narrative note
             continue
-        info = measure_info(customs.get(entry.measure.casefold(), entry.measure), ctx.catalogue)
+        info = infos.get(entry.measure, _UNSEEN)
+        if info is _UNSEEN:
+            info = infos[entry.measure] = measure_info(customs.get(entry.measure.casefold(), entry.measure), ctx.catalogue)
         if info is not None and not info.in_range(entry.score):
             yield Finding(("progress", i, "score"), f"score {fmt_number(entry.score)} is outside {info.label}'s range {info.range_text}")
 
@@ -207,6 +213,7 @@ def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
     deadline: 2026-05-25
     """
     limits = ctx.limits
+    latest_by: dict[tuple[_dt.date, int], _dt.date] = {}
     for path, item, parent in ctx.goals_and_objectives():
         goal = parent or item
         if item.deadline is None:
@@ -222,7 +229,9 @@ def deadline_too_far(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(path + ("deadline",), f"deadline is {days} days after {since}; {term}-term deadlines should be within {days_limit} days")
             continue
         months = limits.short_term_months if term == "short" else limits.long_term_months
-        latest = add_months(start, months)
+        latest = latest_by.get((start, months))
+        if latest is None:  # most deadlines count from the plan's creation: one sum per term
+            latest = latest_by[(start, months)] = add_months(start, months)
         if item.deadline > latest:
             yield Finding(
                 path + ("deadline",),

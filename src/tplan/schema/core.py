@@ -169,7 +169,13 @@ def _revive(data: Any, classes: dict[str, type]) -> Any:
         if "$bind" in data:
             return types.MethodType(fn, _revive({"$model": data["$bind"]}, classes))
         return fn
-    return {key: _revive(value, classes) for key, value in data.items()}
+    revived = {key: _revive(value, classes) for key, value in data.items()}
+    if revived.get("type") == "default" and revived.get("default") == [] and "default_factory" not in revived:
+        # pydantic_core deep-copies an unhashable default through Python's copy.deepcopy each time
+        # a field is missing (a dozen times a plan); `list` makes the same new empty list in C.
+        del revived["default"]
+        revived["default_factory"] = list
+    return revived
 
 
 def read() -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # not the week date 2026-
 
 def as_date(value: Any) -> _dt.date | None:
     """A YAML date, a datetime's day, or an ISO `YYYY-MM-DD` string as a date; None otherwise."""
+    if value.__class__ is _dt.date:  # nearly always: the loader reads dates as dates
+        return value
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -90,6 +93,8 @@ Number = int | float
 
 
 def _number(value: Any) -> float | int:
+    if value.__class__ is int or value.__class__ is float:  # the usual case, without isinstance calls
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("must be a number")
     return value
@@ -125,7 +130,23 @@ class Target:
         return self.raw
 
 
+# Targets parsed, by their text: a repository writes the same few ("<= 9", ">= 5") in every plan.
+_TARGETS: dict[str, Target] = {}
+
+
 def parse_target(value: Any) -> Target:
+    if value.__class__ is str:
+        known = _TARGETS.get(value)
+        if known is None:
+            known = _parse_target(value)
+            if len(_TARGETS) >= 4096:
+                _TARGETS.clear()
+            _TARGETS[value] = known  # a Target is frozen: one object can stand for every copy
+        return known
+    return _parse_target(value)
+
+
+def _parse_target(value: Any) -> Target:
     if isinstance(value, Target):
         return value
     if isinstance(value, bool):
@@ -202,12 +223,20 @@ def score_or_note(entry: Any) -> Any:
 def split_extensions(cls: Any, data: Any, handler: Any) -> Any:
     """Top-level `x-` keys are the extension escape hatch: set aside before validation."""
     extensions: dict[str, Any] = {}
-    if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
+    if isinstance(data, dict) and _has_extension_key(data):
         extensions = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
         data = {k: v for k, v in data.items() if k not in extensions}
     plan = handler(data)
     plan._extensions = extensions
     return plan
+
+
+def _has_extension_key(data: dict[Any, Any]) -> bool:
+    """Whether any key is text starting with `x-`: tested in C (map) when every key is text."""
+    try:
+        return any(map(str.startswith, data, repeat("x-")))
+    except TypeError:  # a key that is not text (only data not read by tplan's loader has one)
+        return any(isinstance(k, str) and k.startswith("x-") for k in data)
 
 
 class PlanMixin:
