@@ -154,7 +154,7 @@ def test_same_on_the_corners(name):
     same_both_ways(CORNERS[name])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_plans())
 def test_same_on_mutated_plans(text):
     same_both_ways(text)
