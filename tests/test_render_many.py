@@ -217,3 +217,30 @@ def test_a_document_this_run_already_wrote_is_not_a_clash(tmp_path):
     refused = render_to_file((str(MINIMAL), str(target)), settings, catalogue, options, False)
     assert refused.status == FAILED and "already exists" in (refused.line or "")
     assert target.read_text() == "someone's notes\n"
+
+
+def test_documents_get_the_umask_mode_and_force_keeps_a_files_mode(tplan, tmp_path):
+    plans = plans_folder(tmp_path, n=2)
+    out = tmp_path / "out"
+    old = os.umask(0o027)
+    try:
+        assert tplan("render", plans, "-o", out, "--today", "2026-04-01").returncode == 0
+        assert (out / "TP-1.md").stat().st_mode & 0o777 == 0o640
+        (out / "TP-1.md").chmod(0o600)
+        assert tplan("render", plans, "-o", out, "--force", "--today", "2026-04-01").returncode == 0
+        assert (out / "TP-1.md").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in out.rglob("*")) == ["TP-0.md", "TP-1.md", "adults"]  # no temp files left
+
+
+def test_a_symlinked_document_is_replaced_through_the_link_with_force(tplan, tmp_path):
+    plans = plans_folder(tmp_path, n=2)
+    out = tmp_path / "out"
+    out.mkdir()
+    real = tmp_path / "kept.md"
+    real.write_text("old\n")
+    (out / "TP-1.md").symlink_to(real)
+    assert tplan("render", plans, "-o", out, "--today", "2026-04-01").returncode == 2 and real.read_text() == "old\n"
+    assert tplan("render", plans, "-o", out, "--force", "--today", "2026-04-01").returncode == 0
+    assert (out / "TP-1.md").is_symlink() and real.read_text(encoding="utf-8").startswith("# ")

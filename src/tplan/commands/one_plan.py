@@ -24,11 +24,15 @@ def read_one_plan(path: str, limits: HasMaxFileBytes, command: str) -> str:
         raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}") from None
 
 
-def check_one_plan(text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str) -> Checked:
+def check_one_plan(
+    text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str, *, fast: bool = False
+) -> Checked:
     """check_text, with YAML that cannot be read refused in one line ending in `refusal`
-    (e.g. "the plan cannot be rendered")."""
+    (e.g. "the plan cannot be rendered"). `fast`: the plan comes from the generated core schema
+    (tplan.schema.core: the same fields and behaviour, no pydantic model classes built), for a
+    command that only reads the plan's values, as render and status do."""
     try:
-        return check_text(text, path, settings, catalogue)
+        return check_text(text, path, settings, catalogue, fast=fast)
     except LoadError as exc:
         raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}; {refusal}") from None
 

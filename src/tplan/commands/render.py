@@ -63,6 +63,12 @@ class RenderOptions:
     today: _dt.date = dataclasses.field(default_factory=_dt.date.today)
     paper: str | None = None
 
+    @property
+    def fast(self) -> bool:
+        """The plan's values from the fast route (tplan.schema.core): Markdown and HTML read only
+        values; a PDF's FHIR attachment is built from the models (tplan.export)."""
+        return self.fmt != "pdf"
+
 
 class NotRendered(Exception):
     """A checked plan that is not rendered: `code` 1 (--strict and lint errors) or 2 (it does not
@@ -106,7 +112,7 @@ def run_render(
     settings = project_settings(options.today)
     text = read_one_plan(path, settings.limits, "render")
     catalogue = load_catalogue(settings.measures_file)
-    checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be rendered")
+    checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be rendered", fast=options.fast)
     try:
         rendered, errors = render_checked(checked, text, path, settings, catalogue, options)
     except NotRendered as exc:

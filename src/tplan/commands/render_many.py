@@ -17,6 +17,8 @@ matched to the plan format, else 1 when --strict refused a plan with lint errors
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +109,7 @@ def render_to_file(pair: tuple[str, str], settings: LintSettings, catalogue: Cat
     source, target = pair
     try:
         text = read_one_plan(source, settings.limits, "render")
-        checked = check_one_plan(text, source, settings, catalogue, "not rendered")
+        checked = check_one_plan(text, source, settings, catalogue, "not rendered", fast=options.fast)
         rendered, errors = render_checked(checked, text, source, settings, catalogue, options)
         _write(target, rendered, force)
     except NotRendered as exc:
@@ -127,19 +129,64 @@ def render_to_file(pair: tuple[str, str], settings: LintSettings, catalogue: Cat
 
 
 def _write(target: str, rendered: str | bytes, force: bool) -> None:
-    """Atomically, never over a file without --force. A file that already holds exactly this
-    document is left as it is: after a broken worker pool the plans are rendered again, and a
-    document written by this run's workers must not count as someone else's file."""
+    """Write one document atomically: a temp file in the target's folder, then a hard link to the
+    target name (which fails if a file appeared there meanwhile: never overwritten without
+    --force) or, with --force over an existing file, a rename keeping the file's mode. A document
+    is output made from a plan, so it is not forced to disk one by one (fsync: ~3 ms a file here,
+    a third of a folder's run); docs/render.md says what that means after a power cut.
+
+    A file that already holds exactly this document is left as it is: after a broken worker pool
+    the plans are rendered again, and a document this run's workers wrote is not someone else's."""
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    folder = os.path.dirname(target) or "."
     try:
-        atomic_write(target, rendered, overwrite=force)
-    except TplanError:
-        data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-        try:
-            same = Path(target).read_bytes() == data
-        except OSError:
-            same = False
-        if not same:
-            raise
+        os.makedirs(folder, exist_ok=True)
+        existing = os.lstat(target) if os.path.lexists(target) else None
+        if existing is not None and not (force and stat.S_ISREG(existing.st_mode) and existing.st_uid == os.geteuid()):
+            if _holds(target, data):
+                return
+            if not force:
+                raise TplanError(f"{target} already exists; use --force to overwrite it")
+            atomic_write(target, data, overwrite=True)  # a link or another owner's file: the careful writer
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise TplanError(f"{target}: cannot write the file ({os.strerror(exc.errno) if exc.errno else exc}); no file was written") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if existing is None:
+            os.chmod(tmp, 0o666 & ~_UMASK)
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                if not _holds(target, data):
+                    raise TplanError(f"{target} already exists; use --force to overwrite it") from None
+        else:
+            os.chmod(tmp, stat.S_IMODE(existing.st_mode))
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise TplanError(f"{target}: cannot write the file ({os.strerror(exc.errno) if exc.errno else exc}); no file was written") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def _holds(target: str, data: bytes) -> bool:
+    try:
+        with open(target, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once: a new document gets the mode the umask gives, as any new file
 
 
 def report(outcomes: list[Outcome], output: str) -> int:

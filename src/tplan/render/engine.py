@@ -34,7 +34,12 @@ def _environment(fmt: str) -> Environment:
     )
     if fmt == "html":
         return Environment(autoescape=True, **common)
-    env = Environment(autoescape=False, finalize=lambda v: v if isinstance(v, Markup) else md_escape("" if v is None else v), **common)
+    def finalize(value: object) -> object:
+        if type(value) is str:  # most printed values: no isinstance walk, no None test
+            return md_escape(value)
+        return value if isinstance(value, Markup) else md_escape("" if value is None else value)
+
+    env = Environment(autoescape=False, finalize=finalize, **common)
     env.filters["raw"] = Markup  # for the template's own Markdown built from escaped parts
     return env
 
@@ -50,6 +55,12 @@ def _bytecode_cache() -> BytecodeCache | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    """style.css, read once per process (a folder's render prints it into every document)."""
+    return (HERE / "style.css").read_text(encoding="utf-8")
+
+
 def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
     """The document as "html" or "md" text. `paper` ("letter" or "a4", HTML only) fixes the print
     page size, for a browser's print; None leaves it to the printer (`@page { size: auto }`)."""
@@ -57,7 +68,7 @@ def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
     if fmt == "html":
         from markupsafe import Markup
 
-        css = Markup((HERE / "style.css").read_text(encoding="utf-8"))
+        css = Markup(_stylesheet())
         size = PAGE_SIZES.get(paper or "")
         html: str = env.get_template("plan.html.j2").render(doc=doc, css=css, paper_size=size)
         return html
