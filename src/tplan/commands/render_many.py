@@ -156,7 +156,7 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         if existing is None:
-            os.chmod(tmp, 0o666 & ~_UMASK)
+            os.chmod(tmp, 0o666 & ~_umask())
             try:
                 os.link(tmp, target)
             except FileExistsError:
@@ -181,12 +181,10 @@ def _holds(target: str, data: bytes) -> bool:
 
 
 def _umask() -> int:
+    """The process's umask (reading it means setting it): a new document gets the mode it gives."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-_UMASK = _umask()  # read once: a new document gets the mode the umask gives, as any new file
 
 
 def report(outcomes: list[Outcome], output: str) -> int:
