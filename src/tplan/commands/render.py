@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tplan.commands.one_plan import check_one_plan, count, read_one_plan
+from tplan.commands.one_plan import check_one_plan, count, per_plan, read_one_plan
 from tplan.config import project_settings
 from tplan.diagnostics import Diagnostic, Severity
 from tplan.errors import TplanError
@@ -109,7 +109,7 @@ def run_render(
     if output:
         check_output(output, force, source=path if Path(path).exists() else None, example=f"plan.{fmt}")
 
-    settings = project_settings(options.today)
+    settings = per_plan(project_settings(options.today))
     text = read_one_plan(path, settings.limits, "render")
     catalogue = load_catalogue(settings.measures_file)
     checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be rendered", fast=options.fast)

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tplan.commands.one_plan import check_one_plan, count, read_one_plan
+from tplan.commands.one_plan import check_one_plan, count, per_plan, read_one_plan
 from tplan.commands.render import NotRendered, RenderOptions, render_checked
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult
@@ -62,12 +62,15 @@ def run_render_many(paths: list[str], output: str | None, options: RenderOptions
 
         ensure_available()
 
-    settings = project_settings(options.today)
+    settings = per_plan(project_settings(options.today))
     jobs = jobs if jobs is not None else settings.jobs
     pairs, problems = plan_outputs(paths, settings, Path(output), options.fmt)
     check_targets(pairs, force)
     catalogue = load_catalogue(settings.measures_file)
     from tplan.fanout import map_files
+    from tplan.render.engine import prepare
+
+    prepare(options.fmt)  # jinja2 and the compiled template, once, before worker processes are forked
 
     outcomes = [Outcome(FAILED, f"{r.file}: {r.diagnostics[0].code} {r.diagnostics[0].message}") for r in problems]
     outcomes += map_files(render_to_file, pairs, (settings, catalogue, options, force), jobs)

@@ -30,7 +30,7 @@ def _environment(fmt: str) -> Environment:
 
     common: dict[str, Any] = dict(
         loader=FileSystemLoader(HERE), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(), auto_reload=False,  # package files: no stat per render
     )
     if fmt == "html":
         return Environment(autoescape=True, **common)
@@ -59,6 +59,17 @@ def _bytecode_cache() -> BytecodeCache | None:
 def _stylesheet() -> str:
     """style.css, read once per process (a folder's render prints it into every document)."""
     return (HERE / "style.css").read_text(encoding="utf-8")
+
+
+TEMPLATES = {"html": "plan.html.j2", "md": "plan.md.j2", "pdf": "plan.html.j2"}
+
+
+def prepare(fmt: str) -> None:
+    """Import jinja2 and load the format's compiled template now: a folder's render calls it before
+    forking its workers, which then share them instead of each building its own."""
+    _environment("html" if fmt == "pdf" else fmt).get_template(TEMPLATES[fmt])
+    if fmt != "md":
+        _stylesheet()
 
 
 def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
