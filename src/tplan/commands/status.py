@@ -200,9 +200,8 @@ def urgency(row: PlanRow) -> tuple[int, int, int, int, str]:
 def collect_rows(paths: list[str], today: _dt.date, jobs: int | None = None) -> list[PlanRow]:
     """A row per plan found under `paths`, in file order; a big folder is read by worker
     processes (one per core unless `jobs`), as `tplan lint` does."""
-    from tplan.fanout import map_files
-
     from tplan.commands.one_plan import per_plan
+    from tplan.fanout import map_files
 
     settings = per_plan(project_settings(today))  # a row counts the plan's own findings only
     files, problems = discover(paths, settings)
