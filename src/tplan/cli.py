@@ -184,7 +184,7 @@ def templates_show(
 
 @app.command()
 def render(
-    plans: list[str] = typer.Argument(..., metavar="PLAN...", help="The plan file to render; or several plans or folders (searched as `tplan lint` "
+    plans: list[str] = typer.Argument(..., metavar="PLAN", help="The plan file to render; or several plans or folders (searched as `tplan lint` "
         "does) with -o FOLDER."),
     html: bool = typer.Option(False, "--html", help="Self-contained, print-ready HTML (one file: inline CSS and charts, no scripts)."),
     md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html or .pdf)."),
