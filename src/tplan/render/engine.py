@@ -16,7 +16,10 @@ from tplan.render.markdown import md_escape
 from tplan.render.view import Document
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from jinja2 import BytecodeCache, Environment
+    from markupsafe import Markup
 
 HERE = Path(__file__).parent
 # `render --paper` → the CSS page size, for --html (a browser's print) and --pdf alike
@@ -34,14 +37,33 @@ def _environment(fmt: str) -> Environment:
     )
     if fmt == "html":
         return Environment(autoescape=True, **common)
-    def finalize(value: object) -> object:
-        if type(value) is str:  # most printed values: no isinstance walk, no None test
-            return md_escape(value)
-        return value if isinstance(value, Markup) else md_escape("" if value is None else value)
-
-    env = Environment(autoescape=False, finalize=finalize, **common)
+    env = Environment(autoescape=False, finalize=_md_finalize, **common)
     env.filters["raw"] = Markup  # for the template's own Markdown built from escaped parts
+    env.globals.update(facts=_md_facts, ids=_md_ids)
     return env
+
+
+def _md_finalize(value: object) -> object:
+    """Every printed value in Markdown: plan text escaped (md_escape), the template's own Markup as is."""
+    from markupsafe import Markup
+
+    if type(value) is str:  # most printed values: no isinstance walk, no None test
+        return md_escape(value)
+    return value if isinstance(value, Markup) else md_escape("" if value is None else value)
+
+
+def _md_facts(pairs: Iterable[tuple[object, object]]) -> Markup:
+    """`- **label:** value` lines, each part escaped as a printed value is (was a template macro)."""
+    from markupsafe import Markup
+
+    return Markup("".join(f"- **{_md_finalize(label)}:** {_md_finalize(value)}\n" for label, value in pairs))
+
+
+def _md_ids(refs: Iterable[Any]) -> Markup:
+    """The refs' ids, comma-separated and escaped (was a template macro)."""
+    from markupsafe import Markup
+
+    return Markup(_md_finalize(", ".join(str(ref.id) for ref in refs)))
 
 
 def _bytecode_cache() -> BytecodeCache | None:
