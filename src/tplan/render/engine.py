@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup  # jinja2's own dependency; this module is imported only to render
+
 from tplan.render.markdown import md_escape
 from tplan.render.view import Document
 
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jinja2 import BytecodeCache, Environment
-    from markupsafe import Markup
 
 HERE = Path(__file__).parent
 # `render --paper` → the CSS page size, for --html (a browser's print) and --pdf alike
@@ -29,7 +30,6 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 @lru_cache(maxsize=2)
 def _environment(fmt: str) -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
-    from markupsafe import Markup
 
     common: dict[str, Any] = dict(
         loader=FileSystemLoader(HERE), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -45,8 +45,6 @@ def _environment(fmt: str) -> Environment:
 
 def _md_finalize(value: object) -> object:
     """Every printed value in Markdown: plan text escaped (md_escape), the template's own Markup as is."""
-    from markupsafe import Markup
-
     if type(value) is str:  # most printed values: no isinstance walk, no None test
         return md_escape(value)
     return value if isinstance(value, Markup) else md_escape("" if value is None else value)
@@ -54,15 +52,11 @@ def _md_finalize(value: object) -> object:
 
 def _md_facts(pairs: Iterable[tuple[object, object]]) -> Markup:
     """`- **label:** value` lines, each part escaped as a printed value is (was a template macro)."""
-    from markupsafe import Markup
-
     return Markup("".join(f"- **{_md_finalize(label)}:** {_md_finalize(value)}\n" for label, value in pairs))
 
 
 def _md_ids(refs: Iterable[Any]) -> Markup:
     """The refs' ids, comma-separated and escaped (was a template macro)."""
-    from markupsafe import Markup
-
     return Markup(_md_finalize(", ".join(str(ref.id) for ref in refs)))
 
 
@@ -99,8 +93,6 @@ def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
     page size, for a browser's print; None leaves it to the printer (`@page { size: auto }`)."""
     env = _environment(fmt)
     if fmt == "html":
-        from markupsafe import Markup
-
         css = Markup(_stylesheet())
         size = PAGE_SIZES.get(paper or "")
         html: str = env.get_template("plan.html.j2").render(doc=doc, css=css, paper_size=size)
