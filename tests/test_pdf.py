@@ -421,3 +421,17 @@ def test_chromium_print_of_the_html_meets_the_same_goals(tmp_path, paper, width_
     text = unicodedata.normalize("NFKC", _text(reader))  # Chromium's text has ligatures ("ﬁ")
     assert "Page 1 of" in text and "TP-2026-0127 · Confidential" in text  # the footer's margin boxes print
     assert "Clinician: Daniel Ferreira, LPC" in text[text.upper().rindex("CONSENT AND SIGNATURES"):]
+
+
+def test_a_folder_renders_each_plan_as_a_pdf_with_its_own_source(tmp_path):
+    """`tplan render PLANS... --pdf -o FOLDER` (docs/render.md): one PDF/A-3b per plan, each
+    carrying its own plan's bytes, as the one-plan --pdf does."""
+    plans = [EXAMPLES / "burnout.yaml", EXAMPLES / "attachment.yaml"]
+    out = tmp_path / "pdfs"
+    result = run_tplan("render", *map(str, plans), "--pdf", "--paper", "a4", "-o", str(out), "--today", TODAY)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["attachment.pdf", "burnout.pdf"]
+    for plan in plans:
+        reader = PdfReader(out / f"{plan.stem}.pdf")
+        assert _embedded(reader)[plan.name][0] == plan.read_bytes()
+        assert round(float(reader.pages[0].mediabox.width)) == 595

@@ -468,8 +468,8 @@ def test_missing_file_and_conflicting_options_exit_2(tplan, tmp_path):
     assert missing.returncode == 2 and "nope.yaml: no such file" in missing.stderr
     both = tplan("render", str(MINIMAL), "--md", "--html")
     assert both.returncode == 2 and "choose one of --html, --md and --pdf" in both.stderr
-    folder = tplan("render", str(tmp_path))
-    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    folder = tplan("render", str(tmp_path))  # a folder's render writes files: it needs -o (tests/test_render_many.py)
+    assert folder.returncode == 2 and "a folder needs -o FOLDER" in folder.stderr and folder.stdout == ""
 
 
 def test_output_file_is_never_overwritten_without_force(tplan, tmp_path):
@@ -578,3 +578,52 @@ def test_redaction_leaves_fixed_values_alone_when_a_surname_is_also_a_word(tmp_p
     result = run_tplan("render", "--redact", "--today", "2026-04-01", str(plan))
     assert result.returncode == 0, result.stderr
     assert "Test Person" not in result.stdout and "**Setting:** In person" in result.stdout
+
+
+# ---- the cheaper templating (issue 19, target 3) ----------------------------------------------
+
+
+def test_markdown_escape_shortcut_changes_nothing_it_should_not():
+    """md_escape returns text with nothing to escape as it is; it must equal the full escape on
+    every string, including whitespace, block starts and every special character."""
+    import random
+
+    from tplan.render.markdown import _BLOCK_START, _INLINE, _SPACE, md_escape
+
+    def full(text: str) -> str:
+        text = _INLINE.sub(r"\\\1", _SPACE.sub(" ", text))
+        return _BLOCK_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
+
+    alphabet = "ab 1.)#+=>-\\`*_[]<>&|~!\t\n\u00a0\u2003é9"
+    rng = random.Random(19)
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    samples += ["plain words", "G1", "2026-12-01", " 12. item", "12)", "a  b", "x\u00a0y", ""]
+    for text in samples:
+        assert md_escape(text) == full(text), repr(text)
+    assert md_escape(12) == "12" and md_escape(1.5) == "1\\.5"
+
+
+def test_render_on_the_fast_route_equals_the_models(tmp_path):
+    """Markdown and HTML are built from the fast route's plan (no model classes): the documents
+    are the ones the pydantic models give, for every example and fixture plan."""
+    from tplan.commands.one_plan import check_one_plan
+    from tplan.commands.render import RenderOptions, render_checked
+    from tplan.config import project_settings
+    from tplan.measures import load_catalogue
+
+    today = _dt.date(2026, 12, 1)
+    settings = project_settings(today)
+    catalogue = load_catalogue(None)
+    plans = sorted(EXAMPLES.glob("*.yaml")) + sorted((ROOT / "tests" / "fixtures").rglob("*.yaml"))
+    assert len(plans) >= 8
+    for plan in plans:
+        text = plan.read_text(encoding="utf-8")
+        for fmt in ("md", "html"):
+            options = RenderOptions(fmt, today=today)
+            documents = []
+            for fast in (True, False):
+                checked = check_one_plan(text, str(plan), settings, catalogue, "x", fast=fast)
+                assert checked.plan is not None, plan
+                assert (type(checked.plan).__module__ == "tplan.schema.plan") is not fast
+                documents.append(render_checked(checked, text, str(plan), settings, catalogue, options))
+            assert documents[0] == documents[1], (plan.name, fmt)

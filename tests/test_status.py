@@ -222,3 +222,18 @@ def test_many_plans_are_read_in_workers_with_the_same_rows(tmp_path, monkeypatch
     one_process = collect_rows([str(tmp_path)], dt.date(2026, 4, 1), jobs=1)
     assert used == [2]
     assert in_workers == one_process and len(one_process) == 41
+
+
+def test_rows_on_the_fast_route_equal_the_models(monkeypatch):
+    """Status reads plans on the fast route (no pydantic model classes, as lint): every row of the
+    fixture caseload is what the models give."""
+    import tplan.commands.status as status
+
+    caseload = str(Path(__file__).parent / "fixtures" / "caseload")
+    fast = collect_rows([caseload], dt.date(2026, 4, 1), jobs=1)
+    real = status.check_text
+    seen = []
+    monkeypatch.setattr(status, "check_text", lambda *a, fast: seen.append(fast) or real(*a, fast=False))
+    models = collect_rows([caseload], dt.date(2026, 4, 1), jobs=1)
+    assert seen and set(seen) == {True} and len(models) >= 6
+    assert fast == models

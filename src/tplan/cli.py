@@ -184,31 +184,47 @@ def templates_show(
 
 @app.command()
 def render(
-    plan: str = typer.Argument(..., metavar="PLAN", help="The plan file to render."),
+    plans: list[str] = typer.Argument(..., metavar="PLAN", help="The plan file to render; or several plans or folders (searched as `tplan lint` "
+        "does) with -o FOLDER."),
     html: bool = typer.Option(False, "--html", help="Self-contained, print-ready HTML (one file: inline CSS and charts, no scripts)."),
     md: bool = typer.Option(False, "--md", help="GitHub-flavoured Markdown (the default, unless -o ends in .html or .pdf)."),
     pdf: bool = typer.Option(False, "--pdf", help="A PDF/A-3b archive copy with the plan's YAML embedded (needs `pip install 'tplan[pdf]'`; docs/pdf.md). "
         "Without -o: PLAN's name with .pdf, in the current folder."),
     paper: str | None = typer.Option(None, "--paper", metavar="letter|a4", help="Paper size: letter or a4. --pdf: default letter. --html: the page's "
         "print size (a browser's print uses it); without it the printer's paper is used."),
-    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
-    force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE|FOLDER", help="Write to this file instead of standard output; with several "
+        "plans or a folder, the folder to write one document per plan in (created if missing)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the -o file (or, for a folder, the documents in it) if it exists."),
     redact: bool = typer.Option(False, "--redact", help="Reduce client identifiers for supervision or teaching: initials, year of birth; contact, emergency "
         "contacts, guardian and insurance ids removed, and every written form of them scrubbed from free text (docs/privacy.md)."),
     strict: bool = typer.Option(False, "--strict", help="Refuse to render a plan with lint errors (exit 1) instead of adding a warning banner."),
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today, for goal status and reproducible "
         "output."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="N", help="Several plans: worker processes (default: one per CPU core; 1: no workers)."),
 ) -> None:
     """Render a plan as a document to share: Markdown, HTML ready to print, or a PDF/A-3b file.
 
     A plan with lint errors is still rendered, with a warning banner counting them (unless
     --strict). Exit codes: 0 rendered; 1 not rendered because of lint errors (--strict); 2 the file
     cannot be read, parsed or matched to the plan format, or the output exists without --force.
-    """
-    from tplan.commands.render import output_format, run_render
 
+    Several plans or folders: `tplan render plans/ --md -o out/` writes out/<path inside plans/>.md
+    for every plan (a plan named directly: out/<its name>.md), one line per plan that could not be
+    rendered and a summary line. Nothing is written when an output file exists (without --force)
+    or two plans would share one. Exit codes as above, the worst plan's (docs/render.md).
+    """
+    from tplan.commands.render import RenderOptions, check_paper, output_format, run_render
+    from tplan.commands.render_many import many_plans, run_render_many
+
+    day = parse_date(today, "--today")
+    if many_plans(plans):
+        fmt = output_format(html, md, None, pdf=pdf)
+        options = RenderOptions(fmt, redact, strict, day or _dt.date.today(), check_paper(fmt, paper))
+        raise typer.Exit(run_render_many(plans, output, options, force=force, jobs=jobs))
+    if jobs is not None:
+        raise TplanError("--jobs applies to several plans or a folder, not to one plan")
     fmt = output_format(html, md, output, pdf=pdf)
-    raise typer.Exit(run_render(plan, fmt, output, force=force, redact=redact, strict=strict, today=parse_date(today, "--today"), paper=paper))
+    raise typer.Exit(run_render(plans[0], fmt, output, force=force, redact=redact, strict=strict, today=day, paper=paper))
 
 
 # ---- export (issue 14) ------------------------------------------------------------------------

@@ -8,13 +8,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 MIN_FILES_PER_WORKER = 16  # below this, starting a process costs more than it saves
 _job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
 
-def map_files(func: Callable[..., R], files: Sequence[str], args: tuple[Any, ...], jobs: int | None = None) -> list[R]:
-    """[func(file, *args) for file in files]; with `jobs` None (one worker per core) or above 1,
+def map_files(func: Callable[..., R], files: Sequence[T], args: tuple[Any, ...], jobs: int | None = None) -> list[R]:
+    """[func(file, *args) for file in files] (a file is a path, or whatever `func` takes, e.g. (path,
+    output) for a folder's render); with `jobs` None (one worker per core) or above 1,
     in that many worker processes when each gets MIN_FILES_PER_WORKER files or more. `func` must
     be a module-level function (workers find it by name)."""
     if jobs != 1 and len(files) >= 2 * MIN_FILES_PER_WORKER:
@@ -28,7 +30,7 @@ def map_files(func: Callable[..., R], files: Sequence[str], args: tuple[Any, ...
     return [func(f, *args) for f in files]
 
 
-def in_workers(func: Callable[..., R], files: Sequence[str], args: tuple[Any, ...], count: int) -> list[R] | None:
+def in_workers(func: Callable[..., R], files: Sequence[T], args: tuple[Any, ...], count: int) -> list[R] | None:
     """The results from `count` forked workers, or None when no pool could run (the caller then
     reads the files itself, so a broken pool costs time, never a result)."""
     import multiprocessing
@@ -59,7 +61,7 @@ def _start(job: tuple[Callable[..., Any], tuple[Any, ...]]) -> None:
     _job = job
 
 
-def _chunk(files: list[str]) -> list[Any]:
+def _chunk(files: list[Any]) -> list[Any]:
     assert _job is not None
     func, args = _job
     return [func(f, *args) for f in files]

@@ -149,30 +149,57 @@ def lint_paths(paths: list[str], settings: LintSettings, stdin: tuple[str, bytes
     results = lint_files(files, settings, catalogue)
     if stdin is not None and not settings.excluded(stdin[0]):
         results.append(lint_bytes(stdin[1], stdin[0], settings, catalogue))
-    return Report(files=cross_file_pass(sorted(problems + results, key=lambda r: r.file), settings), fail_on=settings.fail_on)
+    results = sorted(problems + results, key=lambda r: r.file)
+    # The run owns these results: the pass may fold its findings into them and drop the facts it
+    # has used, so a 10,000-plan run does not hold every plan's facts and two copies of each list.
+    return Report(files=cross_file_pass(results, settings, consume=True), fail_on=settings.fail_on)
 
 
-def cross_file_pass(results: list[FileResult], settings: LintSettings) -> list[FileResult]:
+def cross_file_pass(results: list[FileResult], settings: LintSettings, *, consume: bool = False) -> list[FileResult]:
     """Run each cross-file rule's check over the facts its `collect` found in every file (sorted by
     path; unreadable files take no part) and add the findings to the files they concern. A pure
-    function of the results: the same output however they were made."""
+    function of the results: the same output however they were made.
+
+    With `consume` (the caller hands the results over), the results are changed in place: each
+    rule's facts are removed once its check has read them, and the findings are added to the
+    files' own lists. The returned list is the same either way."""
     added: dict[str, list[Diagnostic]] = {}
     silenced = {r.file: r.silenced for r in results}
+    paths: dict[YamlPath, YamlPath] = {}  # one tuple per distinct path: ("goals", 0, "statement") in every plan
     for rule in CROSS_FILE_RULES:
         if not settings.enabled(rule) or rule.cross_check is None:
             continue
         facts = [(r.file, r.facts[rule.code]) for r in results if not r.fatal and rule.code in r.facts]
+        if consume:
+            _drop_facts(results, rule.code)
         for f in rule.cross_check(facts, settings.limits):
             off = silenced.get(f.file, ())
             if (f.line, rule.code) in off or (0, rule.code) in off or not settings.enabled(rule, settings.ignored_in(f.file)):
                 continue
-            added.setdefault(f.file, []).append(Diagnostic(rule.code, rule.severity, f.message, f.file, f.line, f.column, path=f.path))
+            path = paths.setdefault(f.path, f.path)
+            added.setdefault(f.file, []).append(Diagnostic(rule.code, rule.severity, f.message, f.file, f.line, f.column, path=path))
+        del facts
+    if consume:
+        _drop_facts(results, *CROSS_FILE_CODES)  # those of rules switched off: nothing reads them
     if not added:
+        return results
+    if consume:
+        for r in results:
+            more = added.pop(r.file, None)
+            if more is not None:
+                r.diagnostics.extend(more)
+                r.diagnostics.sort(key=lambda d: d.sort_key)
         return results
     return [
         dataclasses.replace(r, diagnostics=sorted(r.diagnostics + added[r.file], key=lambda d: d.sort_key)) if r.file in added else r
         for r in results
     ]
+
+
+def _drop_facts(results: list[FileResult], *codes: str) -> None:
+    for r in results:
+        if any(code in r.facts for code in codes):
+            r.facts = {code: fact for code, fact in r.facts.items() if code not in codes}
 
 
 # Below this many files per worker, starting workers costs more than it saves (a file takes ~1 ms).
@@ -188,8 +215,22 @@ def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -
         if jobs > 1:
             results = lint_in_workers(files, settings, catalogue, jobs)
             if results is not None:
-                return results
+                return _shared_names(results, files)
     return [_lint_one(f, settings, catalogue) for f in files]
+
+
+def _shared_names(results: list[FileResult], files: list[str]) -> list[FileResult]:
+    """Results unpickled from workers name their file with a new copy of its path (in the result
+    and in each finding): point them at the path string this process already holds."""
+    names = {f: f for f in files}
+    for r in results:
+        name = names.get(r.file)
+        if name is None or name is r.file:
+            continue
+        r.file = name
+        if r.diagnostics:
+            r.diagnostics = [dataclasses.replace(d, file=name) if d.file == name else d for d in r.diagnostics]
+    return results
 
 
 # A plan is a few kilobytes. In a run too small for a worker pool, a file this large is checked in a

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from tplan.errors import TplanError
-from tplan.linter import Checked, LintSettings, check_text
+from tplan.linter import CROSS_FILE_CODES, Checked, LintSettings, check_text
 from tplan.loader import LoadError
 from tplan.measures import Catalogue
 from tplan.reading import HasMaxFileBytes, read_plan_text
@@ -24,13 +25,26 @@ def read_one_plan(path: str, limits: HasMaxFileBytes, command: str) -> str:
         raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}") from None
 
 
-def check_one_plan(text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str) -> Checked:
+def check_one_plan(
+    text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str, *, fast: bool = False
+) -> Checked:
     """check_text, with YAML that cannot be read refused in one line ending in `refusal`
-    (e.g. "the plan cannot be rendered")."""
+    (e.g. "the plan cannot be rendered"). `fast`: the plan comes from the generated core schema
+    (tplan.schema.core: the same fields and behaviour, no pydantic model classes built), for a
+    command that only reads the plan's values, as render and status do."""
     try:
-        return check_text(text, path, settings, catalogue)
+        return check_text(text, path, settings, catalogue, fast=fast)
     except LoadError as exc:
         raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}; {refusal}") from None
+
+
+def per_plan(settings: LintSettings) -> LintSettings:
+    """The settings without the cross-file rules' fact collection (D701, D702), for a command that
+    judges each plan on its own (render, status): their findings come only from `tplan lint`'s pass
+    over every file's facts, so collecting the facts here would be work thrown away. The plan's own
+    findings are unchanged."""
+    missing = tuple(code for code in sorted(CROSS_FILE_CODES) if code not in settings.ignore)
+    return dataclasses.replace(settings, ignore=settings.ignore + missing) if missing else settings
 
 
 def _where(path: str, exc: LoadError) -> str:

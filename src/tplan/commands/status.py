@@ -18,6 +18,7 @@ import datetime as _dt
 import json
 import sys
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from tplan.attainment import Score, Status, attainment
 from tplan.config import project_settings
@@ -26,8 +27,10 @@ from tplan.linter import LintSettings, check_text, discover
 from tplan.loader import LoadError
 from tplan.measures import Catalogue, fmt_number, load_catalogue
 from tplan.names import initials
-from tplan.schema.goals import Goal
-from tplan.schema.plan import Plan
+
+if TYPE_CHECKING:  # the plans come from the fast route (tplan.schema.core): the same fields, no model classes
+    from tplan.schema.goals import Goal
+    from tplan.schema.plan import Plan
 
 # The conventional GAS level names: the scale's words, never the plan's.
 GAS_NAMES = {-2: "much less than expected", -1: "somewhat less than expected", 0: "expected outcome",
@@ -91,7 +94,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
 
     try:
         text = read_plan_text(file, settings.limits)
-        checked = check_text(text, file, settings, catalogue)  # one parse, one validation
+        checked = check_text(text, file, settings, catalogue, fast=True)  # one parse, one validation
     except LoadError as exc:
         where = f" at line {exc.line}" if exc.line else ""
         return _problem_row(file, "unreadable", f"{exc.code}{where}: {exc.message}")
@@ -197,9 +200,10 @@ def urgency(row: PlanRow) -> tuple[int, int, int, int, str]:
 def collect_rows(paths: list[str], today: _dt.date, jobs: int | None = None) -> list[PlanRow]:
     """A row per plan found under `paths`, in file order; a big folder is read by worker
     processes (one per core unless `jobs`), as `tplan lint` does."""
+    from tplan.commands.one_plan import per_plan
     from tplan.fanout import map_files
 
-    settings = project_settings(today)
+    settings = per_plan(project_settings(today))  # a row counts the plan's own findings only
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
     rows = map_files(plan_row, files, (settings, catalogue), jobs)

@@ -13,11 +13,17 @@ import re
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
 _BLOCK_START = re.compile(r"^( ?)(?:([#+=>-])|(\d+)([.)]))")
 _SPACE = re.compile(r"\s+")
+# Anything the three patterns above would change: most values (ids, dates, numbers, plain words)
+# have none, and are returned as they are without three substitutions.
+_NEEDS_ESCAPING = re.compile(r"[\\`*_\[\]<>&|~!]|[^\S ]|  |^ ?(?:[#+=>-]|\d+[.)])")
 
 
 def md_escape(value: object) -> str:
     """One line of Markdown that displays `value` exactly (each whitespace run becomes one space,
     so text can neither end a line nor indent one into a code block)."""
-    text = _SPACE.sub(" ", str(value))
+    text = value if type(value) is str else str(value)
+    if _NEEDS_ESCAPING.search(text) is None:
+        return text
+    text = _SPACE.sub(" ", text)
     text = _INLINE.sub(r"\\\1", text)
     return _BLOCK_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tplan.attainment import Attainment, attainment
 from tplan.dates import age_on
@@ -18,9 +18,12 @@ from tplan.diagnostics import Diagnostic, Severity
 from tplan.measures import Catalogue
 from tplan.outcomes import Outcome, outcome
 from tplan.render.chart import Chart, num, progress_chart
-from tplan.schema.base import CustomMeasure
-from tplan.schema.goals import Goal, Objective
-from tplan.schema.plan import Plan
+from tplan.schema.values import is_custom_measure
+
+if TYPE_CHECKING:  # the plan may come from the fast route (tplan.schema.core): same fields, no model classes
+    from tplan.schema.base import CustomMeasure
+    from tplan.schema.goals import Goal, Objective
+    from tplan.schema.plan import Plan
 
 SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
 STATUS_CLASS = {"met": "met", "on track": "on-track", "behind": "behind", "overdue": "overdue", "no data": "no-data"}
@@ -438,7 +441,7 @@ def _banner(diagnostics: list[Diagnostic]) -> Banner | None:
 def measure_label(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str:
     if measure is None:
         return ""
-    if isinstance(measure, CustomMeasure):
+    if is_custom_measure(measure):
         return measure.name + (f" ({measure.unit})" if measure.unit else "")
     inst = catalogue.get(measure)
     return inst.id if inst else measure

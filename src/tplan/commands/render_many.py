@@ -1,0 +1,209 @@
+"""`tplan render PLANS... -o FOLDER`: every plan found under the paths, one document each.
+
+Plans are found as `tplan lint` finds them (folders searched recursively for *.yaml and *.yml,
+hidden entries and the config's `exclude` left out). A plan found in a folder given on the command
+line is written at its path relative to that folder, a plan file named directly under its own
+name, both with the format's suffix: `plans/adults/TP-1.yaml` → `out/adults/TP-1.md`.
+
+Every output path is checked before anything is written: two plans that would be written to one
+file, an existing file without --force, or a folder where a file goes stop the run (exit 2, naming
+the first such file) with nothing written. Then each plan is read, checked and rendered once,
+in worker processes for a big folder (tplan.fanout, as status and report use), and written
+atomically. A plan that cannot be rendered costs one line on standard error and never the other
+plans' documents; a summary line ends the run. Exit code: 2 when a plan could not be read or
+matched to the plan format, else 1 when --strict refused a plan with lint errors, else 0.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tplan.commands.one_plan import check_one_plan, count, per_plan, read_one_plan
+from tplan.commands.render import NotRendered, RenderOptions, render_checked
+from tplan.config import project_settings
+from tplan.diagnostics import FileResult
+from tplan.errors import TplanError
+from tplan.fsio import atomic_write
+from tplan.linter import STDIN, LintSettings, discover
+from tplan.measures import Catalogue, load_catalogue
+
+RENDERED, STRICT, FAILED = 0, 1, 2  # a plan's outcome; also the run's exit code (the worst wins)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one plan: a worker sends back only this (never the document or the plan)."""
+
+    status: int  # RENDERED, STRICT or FAILED
+    line: str | None = None  # one line for standard error, or None for a clean render
+    errors: int = 0  # lint errors counted by the document's warning banner
+
+
+def many_plans(paths: list[str]) -> bool:
+    """Whether the command line names several plans or a folder (a folder's render), rather than one plan."""
+    return len(paths) > 1 or any(os.path.isdir(p) for p in paths)
+
+
+def run_render_many(paths: list[str], output: str | None, options: RenderOptions, force: bool = False, jobs: int | None = None) -> int:
+    if output is None:
+        raise TplanError("rendering several plans or a folder needs -o FOLDER (e.g. -o out/); one plan without -o goes to standard output")
+    if STDIN in paths:
+        raise TplanError("'-' (standard input) renders one plan on its own; it cannot be rendered with other paths")
+    if jobs is not None and jobs < 1:
+        raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise TplanError(f"{output} is a file; with several plans or a folder, -o names a folder (created if missing)")
+    if options.fmt == "pdf":
+        from tplan.render.pdf import ensure_available
+
+        ensure_available()
+
+    settings = per_plan(project_settings(options.today))
+    jobs = jobs if jobs is not None else settings.jobs
+    pairs, problems = plan_outputs(paths, settings, Path(output), options.fmt)
+    check_targets(pairs, force)
+    catalogue = load_catalogue(settings.measures_file)
+    from tplan.fanout import map_files
+    from tplan.render.engine import prepare
+
+    prepare(options.fmt)  # jinja2 and the compiled template, once, before worker processes are forked
+
+    outcomes = [Outcome(FAILED, f"{r.file}: {r.diagnostics[0].code} {r.diagnostics[0].message}") for r in problems]
+    outcomes += map_files(render_to_file, pairs, (settings, catalogue, options, force), jobs)
+    return report(outcomes, output)
+
+
+def plan_outputs(paths: list[str], settings: LintSettings, out: Path, fmt: str) -> tuple[list[tuple[str, str]], list[FileResult]]:
+    """(plan file, output file) for each plan found under `paths`, in file order, and the paths
+    that do not exist or hold no plans (lint's E000 results)."""
+    pairs: dict[str, str] = {}
+    problems: list[FileResult] = []
+    for given in paths:
+        files, missing = discover([given], settings)
+        problems += missing
+        inside = os.path.isdir(given)
+        for file in files:
+            relative = os.path.relpath(file, given) if inside else os.path.basename(file)
+            pairs.setdefault(file, str(out / Path(relative).with_suffix(f".{fmt}")))
+    return list(pairs.items()), problems
+
+
+def check_targets(pairs: list[tuple[str, str]], force: bool) -> None:
+    """Refuse the whole run, before a file is written, at the first output that two plans share,
+    that is a folder, or that exists without --force."""
+    claimed: dict[str, str] = {}
+    for source, target in pairs:
+        key = os.path.normcase(os.path.abspath(target))
+        if key in claimed:
+            raise TplanError(f"{target}: both {claimed[key]} and {source} would be written there; rename one (nothing was written)")
+        claimed[key] = source
+        if os.path.isdir(target):
+            raise TplanError(f"{target} is a folder, where the document of {source} would go (nothing was written)")
+        if not force and os.path.lexists(target):
+            raise TplanError(f"{target} already exists; use --force to overwrite it (nothing was written)")
+
+
+def render_to_file(pair: tuple[str, str], settings: LintSettings, catalogue: Catalogue, options: RenderOptions, force: bool) -> Outcome:
+    """Read, check, render and write one plan (in a worker process for a big folder)."""
+    source, target = pair
+    try:
+        text = read_one_plan(source, settings.limits, "render")
+        checked = check_one_plan(text, source, settings, catalogue, "not rendered", fast=options.fast)
+        rendered, errors = render_checked(checked, text, source, settings, catalogue, options)
+        _write(target, rendered, force)
+    except NotRendered as exc:
+        return Outcome(exc.code, f"{source}: {exc.reason}")
+    except TplanError as exc:
+        return Outcome(FAILED, str(exc))
+    except RecursionError:
+        return Outcome(FAILED, f"{source}: tplan could not render this file: it is nested too deeply")
+    except Exception as exc:  # a bug in tplan: report it on this plan and render the others
+        from tplan.debug import show_traceback
+
+        show_traceback(exc)
+        return Outcome(FAILED, f"{source}: tplan failed while rendering this file ({type(exc).__name__}); please report it")
+    if errors:
+        return Outcome(RENDERED, f"{source}: rendered with a warning banner ({count(errors, 'lint error')})", errors)
+    return Outcome(RENDERED)
+
+
+def _write(target: str, rendered: str | bytes, force: bool) -> None:
+    """Write one document atomically: a temp file in the target's folder, then a hard link to the
+    target name (which fails if a file appeared there meanwhile: never overwritten without
+    --force) or, with --force over an existing file, a rename keeping the file's mode. A document
+    is output made from a plan, so it is not forced to disk one by one (fsync: ~3 ms a file here,
+    a third of a folder's run); docs/render.md says what that means after a power cut.
+
+    A file that already holds exactly this document is left as it is: after a broken worker pool
+    the plans are rendered again, and a document this run's workers wrote is not someone else's."""
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    folder = os.path.dirname(target) or "."
+    try:
+        os.makedirs(folder, exist_ok=True)
+        existing = os.lstat(target) if os.path.lexists(target) else None
+        if existing is not None and not (force and stat.S_ISREG(existing.st_mode) and existing.st_uid == os.geteuid()):
+            if _holds(target, data):
+                return
+            if not force:
+                raise TplanError(f"{target} already exists; use --force to overwrite it")
+            atomic_write(target, data, overwrite=True)  # a link or another owner's file: the careful writer
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise TplanError(f"{target}: cannot write the file ({os.strerror(exc.errno) if exc.errno else exc}); no file was written") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if existing is None:
+            os.chmod(tmp, 0o666 & ~_umask())
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                if not _holds(target, data):
+                    raise TplanError(f"{target} already exists; use --force to overwrite it") from None
+        else:
+            os.chmod(tmp, stat.S_IMODE(existing.st_mode))
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise TplanError(f"{target}: cannot write the file ({os.strerror(exc.errno) if exc.errno else exc}); no file was written") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def _holds(target: str, data: bytes) -> bool:
+    try:
+        with open(target, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it): a new document gets the mode it gives."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def report(outcomes: list[Outcome], output: str) -> int:
+    """One line per plan with a problem, then the summary; the exit code (the worst outcome)."""
+    import sys
+
+    for outcome in outcomes:
+        if outcome.line:
+            print(outcome.line, file=sys.stderr)
+    written = [o for o in outcomes if o.status == RENDERED]
+    banners = sum(1 for o in written if o.errors)
+    missed = len(outcomes) - len(written)
+    summary = f"Wrote {count(len(written), 'document')} in {output}"
+    if banners:
+        summary += f" ({banners} with a warning banner)"
+    if missed:
+        summary += f"; {missed} not rendered (listed above)"
+    print(summary + ".", file=sys.stderr)
+    return max((o.status for o in outcomes), default=RENDERED)
