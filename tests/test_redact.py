@@ -92,3 +92,35 @@ def test_redact_unit_accents_in_the_plan_and_lists_of_contacts():
         "M. J. (M.) G., b. [date of birth removed], with [mother] ([phone removed]) and [father]; L. agreed."
     )
     assert dt.date(2001, 9, 7).isoformat() not in str(reduced)
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+def test_every_example_renders_redacted(example):
+    """stress-management.yaml failed: its authorization number PA-2026-55819 made every "2026" an
+    id, so the onset "2026-03" became "[id removed]-03" and the redacted plan broke the format."""
+    result = run_tplan("render", str(EXAMPLES / f"{example}.yaml"), "--redact", "--today", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    assert "[id removed]-" not in result.stdout
+
+
+def test_a_year_inside_an_id_is_not_an_identifier_on_its_own():
+    plan = {
+        "client": {"name": "Test Person", "insurance": {"member_id": "LMH-40219876", "authorization": {"number": "PA-2026-55819"}}},
+        "problems": [{"id": "P1", "onset": "2026-03", "statement": "Since March 2026; ref PA 2026 55819, PA-2026-55819 and 55819."}],
+    }
+    out, _ = redact(plan)
+    problem = out["problems"][0]
+    assert problem["onset"] == "2026-03"
+    assert "55819" not in problem["statement"] and "PA" not in problem["statement"]
+    assert problem["statement"].startswith("Since March 2026; ref [id removed]")
+
+
+def test_a_redaction_that_breaks_the_plan_is_reported_as_tplans_fault(monkeypatch):
+    """Not "0 findings above": the plan is valid, only its reduced copy is not."""
+    import tplan.render.redact as redaction
+
+    monkeypatch.setattr(redaction, "redact", lambda data: ({**data, "status": "[id removed]"}, None))
+    result = run_tplan("render", str(EXAMPLES / "burnout.yaml"), "--redact", "--today", "2026-12-01")
+    assert result.returncode == 2
+    assert "redacted copy does not match the plan format" in result.stderr and "please report it" in result.stderr
+    assert "0 findings" not in result.stderr and result.stdout == ""

@@ -121,6 +121,8 @@ def run_render(
         if exc.code == 1:
             print(f"tplan: {exc.reason}", file=sys.stderr)
             return 1
+        if not exc.findings:
+            raise TplanError(f"{path}: {exc.reason}") from None
         raise TplanError(
             f"{path} does not match the plan format ({count(len(exc.findings), 'finding')} above), so it cannot be "
             "rendered reliably; fix them (`tplan lint` shows the same list) and render again"
@@ -158,6 +160,11 @@ def render_checked(
 
         data, birth_year = reduce_identifiers(doc.data)
         plan, _ = validate(data, doc)  # placeholders in text stay, for the reader to see
+    if plan is None and checked.plan is not None:  # valid as written: the reduction broke it
+        raise NotRendered(
+            2, [], "its redacted copy does not match the plan format, so it was not rendered; this is a fault in tplan's "
+            "redaction, please report it (the plan renders without --redact)"
+        )
     if plan is None:
         shown = errors or diagnostics
         raise NotRendered(

@@ -232,13 +232,18 @@ def _address_patterns(address: str) -> list[str]:
 
 def _id_patterns(value: str) -> list[str]:
     """The id as written or with its parts run together or spaced (CVH-88120457, CVH 88120457),
-    and its number alone without the prefix (88120457), from four digits."""
+    and its number alone without the prefix (88120457), from four digits. A part that reads as a
+    year (PA-2026-55819's 2026) is not taken alone: it identifies nobody, and scrubbing every
+    "2026" would break the plan's dates (an onset "2026-03")."""
     parts = [re.escape(p) for p in re.findall(r"[A-Za-z]+|\d+", value)]
     out = [_literal(value)]
     if len(parts) > 1:
         out.append(_word(_JOIN.join(parts)))
-    out += [_word(p) for p in re.findall(r"\d{4,}", value)]
+    out += [_word(p) for p in re.findall(r"\d{4,}", value) if not _YEAR.fullmatch(p)]
     return out
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _mapping(value: Any) -> dict[str, Any]:
