@@ -22,6 +22,9 @@ from tplan.schema.values import is_custom_measure
 
 if TYPE_CHECKING:  # the plan may come from the fast route (tplan.schema.core): same fields, no model classes
     from tplan.schema.base import CustomMeasure
+    from tplan.schema.client import Guardian, Supervisor
+    from tplan.schema.clinical import Assessment
+    from tplan.targets import AbsoluteTarget, MeasureInfo
     from tplan.schema.goals import Goal, Objective
     from tplan.schema.plan import Plan
 
@@ -52,7 +55,7 @@ def gas_label(level: int) -> str:
     return f"+{level}" if level > 0 else str(level)
 
 
-def is_gas(item) -> bool:
+def is_gas(item: Goal | Objective) -> bool:
     return isinstance(item.measure, str) and item.measure.strip().upper() == "GAS"
 
 
@@ -123,8 +126,8 @@ class GoalView:
     interventions: list[Ref]
     rows: list[Row]
     charts: list[ChartView]
-    changes: list[dict] = field(default_factory=list)  # the goal's and its objectives', oldest first
-    levels: list[dict] = field(default_factory=list)  # a GAS goal's five levels, -2 first
+    changes: list[dict[str, Any]] = field(default_factory=list)  # the goal's and its objectives', oldest first
+    levels: list[dict[str, Any]] = field(default_factory=list)  # a GAS goal's five levels, -2 first
 
 
 @dataclass
@@ -156,15 +159,15 @@ class Document:
     plan_facts: list[tuple[str, str]]
     problems: list[ProblemView]
     goals: list[GoalView]
-    interventions: list[dict]
+    interventions: list[dict[str, Any]]
     banner: Banner | None
-    assessments: list[dict] = field(default_factory=list)
+    assessments: list[dict[str, Any]] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
     schedule: list[tuple[str, str]] = field(default_factory=list)
-    progress: list[dict] = field(default_factory=list)
+    progress: list[dict[str, Any]] = field(default_factory=list)
     insurance: list[tuple[str, str]] = field(default_factory=list)
-    signatures: list[dict] = field(default_factory=list)
-    discharge: dict | None = None
+    signatures: list[dict[str, Any]] = field(default_factory=list)
+    discharge: dict[str, Any] | None = None
 
 
 def build(
@@ -292,16 +295,17 @@ def _person(name: str, relationship: str | None, phone: str | None) -> str:
     return name + (f" ({relationship})" if relationship else "") + (f", {phone}" if phone else "")
 
 
-def _guardian(g) -> str:
+def _guardian(g: Guardian) -> str:
     authority = f"; authority: {AUTHORITY[g.authority]}" if g.authority else ""
     return _person(g.name, g.relationship, g.phone) + (f", {g.email}" if g.email else "") + authority
 
 
-def _supervisor(s) -> str:
-    return s.name + (f", {s.credentials}" if s.credentials else "") + (f" (license {s.license})" if s.license else "")
+def _supervisor(s: Supervisor) -> str:
+    name: str = s.name
+    return name + (f", {s.credentials}" if s.credentials else "") + (f" (license {s.license})" if s.license else "")
 
 
-def _signatures(plan: Plan, guarded: bool) -> list[dict]:
+def _signatures(plan: Plan, guarded: bool) -> list[dict[str, Any]]:
     """The signature lines the plan needs, as rule C401 asks for them: a minor's or a guarded
     client's signature is their assent next to the guardian's; a supervisor co-signs. `detail`
     is what a records officer checks a signer against: licence and NPI, a guardian's authority."""
@@ -310,7 +314,7 @@ def _signatures(plan: Plan, guarded: bool) -> list[dict]:
         return []
     client, guardian, c = plan.client, plan.client.guardian, plan.clinician
 
-    def line(role: str, name: str, signed, detail: str = "") -> dict:
+    def line(role: str, name: str, signed: _dt.date | None, detail: str = "") -> dict[str, Any]:
         return {"role": role, "name": name, "date": fmt_date(signed) if signed else "not signed", "signed": signed is not None,
                 "detail": detail}
 
@@ -333,7 +337,7 @@ def _licence(license: str | None, npi: str | None) -> str:
     return " · ".join(part for part in (f"license {license}" if license else "", f"NPI {npi}" if npi else "") if part)
 
 
-def _discharge(plan: Plan) -> dict | None:
+def _discharge(plan: Plan) -> dict[str, Any] | None:
     d = plan.discharge
     if d is None:
         return None
@@ -345,7 +349,7 @@ def _discharge(plan: Plan) -> dict | None:
     }
 
 
-def _changes(goal: Goal) -> list[dict]:
+def _changes(goal: Goal) -> list[dict[str, Any]]:
     """What reviews changed about the goal and its objectives, oldest first."""
     items = [(goal.id, ch) for ch in goal.changes] + [(o.id, ch) for o in goal.objectives for ch in o.changes]
     return [
@@ -354,7 +358,7 @@ def _changes(goal: Goal) -> list[dict]:
     ]
 
 
-def _levels(goal: Goal, state: Attainment) -> list[dict]:
+def _levels(goal: Goal, state: Attainment) -> list[dict[str, Any]]:
     """A GAS goal's five levels, -2 first, each marked baseline / target / current."""
     if not is_gas(goal) or not goal.levels:
         return []
@@ -373,7 +377,7 @@ def _levels(goal: Goal, state: Attainment) -> list[dict]:
     return rows
 
 
-def _lowest_meeting(target) -> float:
+def _lowest_meeting(target: AbsoluteTarget) -> float:
     """The level a GAS target names: `>= 0` and `> -1` both aim at the expected outcome (0)."""
     return target.value + 1 if target.comparator == ">" else target.value - 1 if target.comparator == "<" else target.value
 
@@ -416,7 +420,7 @@ def _history(plan: Plan) -> list[tuple[str, str]]:
     )
 
 
-def _assessment(a, catalogue: Catalogue) -> dict:
+def _assessment(a: Assessment, catalogue: Catalogue) -> dict[str, Any]:
     inst = catalogue.get(a.instrument)
     return {
         "date": fmt_date(a.date),
@@ -479,7 +483,9 @@ def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalo
     )
 
 
-def _goal(goal: Goal, plan: Plan, catalogue: Catalogue, today, problem_ids, serving) -> GoalView:
+def _goal(
+    goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, problem_ids: set[str], serving: dict[str, list[Ref]]
+) -> GoalView:
     rows, charts, levels = [], [], []
     for item, kind in [(goal, "goal")] + [(o, "objective") for o in goal.objectives]:
         state = attainment(item, plan, catalogue, today)
@@ -537,7 +543,7 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, resu
     )
 
 
-def _mcid(info) -> float | None:
+def _mcid(info: MeasureInfo | None) -> float | None:
     """The measure's published MCID, drawn as a band around the baseline."""
     inst = info.instrument if info else None
     return inst.psychometrics.mcid.value if inst and inst.psychometrics.mcid else None
