@@ -76,7 +76,7 @@ def atomic_write(path: str | os.PathLike[str], text: str | bytes, *, overwrite: 
         if existed:
             _copy_ownership(tmp, target)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, new_file_mode())
         if expected is not None and _current_bytes(target) != expected:
             raise TplanError(f"{path}: {CHANGED_MEANWHILE}")
         os.replace(tmp, target)
@@ -95,10 +95,12 @@ def _cause(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
-def _umask() -> int:
+def new_file_mode() -> int:
+    """The mode a new file gets (0666 less the process's umask; reading the umask means setting
+    it), rather than a temp file's 0600."""
     mask = os.umask(0o022)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def _copy_ownership(tmp: str, target: Path) -> None:

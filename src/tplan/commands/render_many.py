@@ -27,7 +27,7 @@ from tplan.commands.render import NotRendered, RenderOptions, render_checked
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult
 from tplan.errors import TplanError
-from tplan.fsio import atomic_write
+from tplan.fsio import atomic_write, new_file_mode
 from tplan.linter import STDIN, LintSettings, discover
 from tplan.measures import Catalogue, load_catalogue
 
@@ -159,7 +159,7 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         if existing is None:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, new_file_mode())
             try:
                 os.link(tmp, target)
             except FileExistsError:
@@ -181,13 +181,6 @@ def _holds(target: str, data: bytes) -> bool:
             return handle.read(len(data) + 1) == data
     except OSError:
         return False
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it): a new document gets the mode it gives."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def report(outcomes: list[Outcome], output: str) -> int:

@@ -24,9 +24,9 @@ if TYPE_CHECKING:  # the plan may come from the fast route (tplan.schema.core): 
     from tplan.schema.base import CustomMeasure
     from tplan.schema.client import Guardian, Supervisor
     from tplan.schema.clinical import Assessment
-    from tplan.targets import AbsoluteTarget, MeasureInfo
     from tplan.schema.goals import Goal, Objective
     from tplan.schema.plan import Plan
+    from tplan.targets import AbsoluteTarget, MeasureInfo
 
 SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
 STATUS_CLASS = {"met": "met", "on track": "on-track", "behind": "behind", "overdue": "overdue", "no data": "no-data"}
