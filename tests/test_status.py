@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from conftest import EXAMPLES
+
 from tplan.commands.status import collect_rows, initials, review_text, urgency
 
 HERE = Path(__file__).parent
@@ -237,3 +239,18 @@ def test_rows_on_the_fast_route_equal_the_models(monkeypatch):
     models = collect_rows([caseload], dt.date(2026, 4, 1), jobs=1)
     assert seen and set(seen) == {True} and len(models) >= 6
     assert fast == models
+
+
+def test_jobs_option_gives_the_same_rows_and_refuses_zero(tplan):
+    """`--jobs` as lint and render take it: 1 reads in this process, the rows are the same."""
+    default = tplan("status", "--today", "2026-12-01", "--format", "json", str(EXAMPLES))
+    one = tplan("status", "--today", "2026-12-01", "--format", "json", "--jobs", "1", str(EXAMPLES))
+    assert default.returncode == one.returncode == 0, default.stderr + one.stderr
+    assert json.loads(one.stdout) == json.loads(default.stdout)
+    zero = tplan("status", "--jobs", "0", str(EXAMPLES))
+    assert zero.returncode == 2 and "--jobs must be 1 or more (got 0)" in zero.stderr and zero.stdout == ""
+    report_zero = tplan("report", "--jobs", "0", str(EXAMPLES))
+    assert report_zero.returncode == 2 and "--jobs must be 1 or more (got 0)" in report_zero.stderr
+    report_one = tplan("report", "--today", "2026-12-01", "--format", "json", "--jobs", "1", str(EXAMPLES))
+    report_default = tplan("report", "--today", "2026-12-01", "--format", "json", str(EXAMPLES))
+    assert report_one.returncode == 0 and json.loads(report_one.stdout) == json.loads(report_default.stdout)

@@ -362,6 +362,7 @@ def status(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
     format: str = typer.Option("table", "--format", metavar="table|json", help="table (for people) or json (for scripts)."),
     sort: str = typer.Option("urgency", "--sort", metavar="urgency|id", help="urgency (overdue reviews first) or id."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many plans (default: one per CPU core; 1: no workers)."),
 ) -> None:
     """Show the caseload: who is due for review and how each goal is doing.
 
@@ -372,7 +373,7 @@ def status(
     """
     from tplan.commands.status import run_status
 
-    raise typer.Exit(run_status(paths, today=parse_date(today, "--today"), fmt=format, sort=sort))
+    raise typer.Exit(run_status(paths, today=parse_date(today, "--today"), fmt=format, sort=sort, jobs=jobs))
 
 
 @app.command()
@@ -386,6 +387,7 @@ def report(
     output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to this file instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite the -o file if it exists."),
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Treat this date (YYYY-MM-DD) as today."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="N", help="Worker processes for many plans (default: one per CPU core; 1: no workers)."),
 ) -> None:
     """Report a caseload's outcomes: per measure, change, reliable improvement, recovery, deterioration.
 
@@ -400,7 +402,7 @@ def report(
     raise typer.Exit(
         run_report(
             paths, today=parse_date(today, "--today"), start=parse_date(date_from, "--from"), end=parse_date(date_to, "--to"),
-            fmt=format, by_plan=by_plan, output=output, force=force,
+            fmt=format, by_plan=by_plan, output=output, force=force, jobs=jobs,
         )
     )
 

@@ -11,6 +11,16 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 MIN_FILES_PER_WORKER = 16  # below this, starting a process costs more than it saves
+
+
+def checked_jobs(jobs: int | None) -> int | None:
+    """A command's --jobs as given (None: one worker per core), or one clear error for 0 or less;
+    lint, render, status and report take the same option."""
+    if jobs is not None and jobs < 1:
+        from tplan.errors import TplanError
+
+        raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
+    return jobs
 _job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
 

@@ -45,11 +45,11 @@ def run_lint(
     stdin_filename: str | None = None,
 ) -> int:
     from tplan.config import lint_settings, load_config
+    from tplan.fanout import checked_jobs
     from tplan.linter import lint_paths
     from tplan.reporters import REPORTERS
 
-    if jobs is not None and jobs < 1:
-        raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
+    checked_jobs(jobs)
     if output_format not in REPORTERS:
         raise TplanError(f"--format must be one of {', '.join(REPORTERS)} (got '{output_format}')")
     if statistics and output_format != "text":

@@ -27,6 +27,7 @@ from tplan.commands.render import NotRendered, RenderOptions, render_checked
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult
 from tplan.errors import TplanError
+from tplan.fanout import checked_jobs
 from tplan.fsio import atomic_write, new_file_mode
 from tplan.linter import STDIN, LintSettings, discover
 from tplan.measures import Catalogue, load_catalogue
@@ -53,8 +54,7 @@ def run_render_many(paths: list[str], output: str | None, options: RenderOptions
         raise TplanError("rendering several plans or a folder needs -o FOLDER (e.g. -o out/); one plan without -o goes to standard output")
     if STDIN in paths:
         raise TplanError("'-' (standard input) renders one plan on its own; it cannot be rendered with other paths")
-    if jobs is not None and jobs < 1:
-        raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
+    checked_jobs(jobs)
     if os.path.exists(output) and not os.path.isdir(output):
         raise TplanError(f"{output} is a file; with several plans or a folder, -o names a folder (created if missing)")
     if options.fmt == "pdf":

@@ -30,11 +30,14 @@ def run_report(
     by_plan: bool = False,
     output: str | None = None,
     force: bool = False,
+    jobs: int | None = None,
 ) -> int:
     from tplan.config import project_settings
+    from tplan.fanout import checked_jobs
     from tplan.linter import discover
     from tplan.measures import load_catalogue
 
+    checked_jobs(jobs)
     if fmt not in FORMATS:
         raise TplanError(f"--format must be md, html or json (got '{fmt}')")
     if start and end and start > end:
@@ -49,7 +52,7 @@ def run_report(
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
     period = Period(start, end)
-    results = collect_facts(files, settings, catalogue, period, settings.jobs)
+    results = collect_facts(files, settings, catalogue, period, jobs if jobs is not None else settings.jobs)
     results += ["unreadable"] * len(problems)
     summary = summarise(results, catalogue, period, today)
     text = FORMATTERS[fmt](summary, by_plan)

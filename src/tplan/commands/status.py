@@ -199,29 +199,31 @@ def urgency(row: PlanRow) -> tuple[int, int, int, int, str]:
 
 def collect_rows(paths: list[str], today: _dt.date, jobs: int | None = None) -> list[PlanRow]:
     """A row per plan found under `paths`, in file order; a big folder is read by worker
-    processes (one per core unless `jobs`), as `tplan lint` does."""
+    processes (one per core unless `jobs` or the config's `jobs` says otherwise), as `tplan lint` does."""
     from tplan.commands.one_plan import per_plan
     from tplan.fanout import map_files
 
     settings = per_plan(project_settings(today))  # a row counts the plan's own findings only
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
-    rows = map_files(plan_row, files, (settings, catalogue), jobs)
+    rows = map_files(plan_row, files, (settings, catalogue), jobs if jobs is not None else settings.jobs)
     for result in problems:
         d = result.diagnostics[0]
         rows.append(_problem_row(result.file, "unreadable", f"{d.code}: {d.message}"))
     return rows
 
 
-def run_status(paths: list[str], today: _dt.date | None = None, fmt: str = "table", sort: str = "urgency") -> int:
+def run_status(paths: list[str], today: _dt.date | None = None, fmt: str = "table", sort: str = "urgency", jobs: int | None = None) -> int:
     from tplan.errors import TplanError
+    from tplan.fanout import checked_jobs
 
+    checked_jobs(jobs)
     if fmt not in FORMATS:
         raise TplanError(f"--format must be {' or '.join(FORMATS)} (got '{fmt}')")
     if sort not in SORTS:
         raise TplanError(f"--sort must be {' or '.join(SORTS)} (got '{sort}')")
     today = today or _dt.date.today()
-    rows = collect_rows(paths, today)
+    rows = collect_rows(paths, today, jobs)
     rows.sort(key=urgency if sort == "urgency" else (lambda r: (r.id or r.file, r.file)))
     if fmt == "json":
         payload = {"today": today.isoformat(), "plans": [asdict(r) for r in rows]}
