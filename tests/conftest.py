@@ -38,6 +38,27 @@ def run_tplan_process(
     )
 
 
+def synthetic_corpus(folder: Path, n: int) -> list[Path]:
+    """The benchmark's own synthetic plans (benchmarks/gen_corpus.py), n of them written into
+    folder, made in this process: a fixture that started a Python program for it escaped the
+    process-mark guard, which sees only tests."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "benchmarks" / "gen_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    saved = sys.argv
+    sys.argv = ["gen_corpus.py", str(folder), str(n)]
+    try:
+        module.main()
+    finally:
+        sys.argv = saved
+    files = sorted(folder.glob("*.yaml"))
+    assert len(files) == n
+    return files
+
+
 def fresh_tplan(*args: str, before: str = "", cwd: str | os.PathLike = ROOT) -> subprocess.CompletedProcess:
     """`tplan ARGS` through main() in a fresh interpreter, after the Python code in `before`: for
     what a command imports, which no in-process run can tell (this process has imported everything).

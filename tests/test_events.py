@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT
+from conftest import EXAMPLES, MINIMAL, ROOT, synthetic_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -94,9 +92,7 @@ def same_both_ways(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> list[Path]:
-    out = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), str(out), "120"], check=True, capture_output=True)
-    return sorted(out.rglob("*.yaml"))
+    return synthetic_corpus(tmp_path_factory.mktemp("corpus"), 120)
 
 
 def test_same_on_every_example_fixture_template_and_the_corpus(corpus):

@@ -8,13 +8,12 @@ version falls back to the models.
 from __future__ import annotations
 
 import datetime as dt
-import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import fresh_tplan, imported_modules
+from conftest import fresh_tplan, imported_modules, synthetic_corpus
 from ruamel.yaml import YAML
 
 from tplan.linter import LintSettings, check_text, lint_text
@@ -99,18 +98,15 @@ def test_rule_case_findings_are_identical_either_way(case):
     assert len(fast) > 1 or case["expect"] == []  # the comparison saw the case's findings
 
 
-def _corpus_and_drafts(tmp_path: Path, monkeypatch) -> list[Path]:
-    folder = tmp_path / "corpus"
-    monkeypatch.setattr(sys, "argv", ["gen_corpus.py", str(folder), "300"])
-    runpy.run_path(str(ROOT / "benchmarks" / "gen_corpus.py"), run_name="__main__")  # the benchmark's own corpus, in-process
+def _corpus_and_drafts(tmp_path: Path) -> list[Path]:
     templates = sorted((ROOT / "src" / "tplan" / "templates").glob("*.yaml"))  # placeholders: the partial validation
-    return sorted(folder.glob("*.yaml")) + sorted((ROOT / "examples").glob("*.yaml")) + templates
+    return synthetic_corpus(tmp_path / "corpus", 300) + sorted((ROOT / "examples").glob("*.yaml")) + templates
 
 
-def test_corpus_findings_are_identical_either_way(tmp_path, monkeypatch):
+def test_corpus_findings_are_identical_either_way(tmp_path):
     settings = LintSettings(today=dt.date(2026, 12, 1))
     compared = 0
-    for path in _corpus_and_drafts(tmp_path, monkeypatch):
+    for path in _corpus_and_drafts(tmp_path):
         fast, models = both_ways(path.read_text(encoding="utf-8"), str(path), settings)
         assert fast == models, path.name
         compared += len(fast) - 1

@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT
+from conftest import EXAMPLES, MINIMAL, ROOT, synthetic_corpus
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -117,11 +115,7 @@ def test_the_loaders_data_equals_ruamels_safe_load_on_valid_input(text):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> list[Path]:
-    out = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), str(out), "50"], check=True, capture_output=True)
-    files = sorted(out.rglob("*.yaml"))
-    assert len(files) == 50
-    return files
+    return synthetic_corpus(tmp_path_factory.mktemp("corpus"), 50)
 
 
 def test_the_loaders_data_equals_ruamels_safe_load_on_every_example_and_the_corpus(corpus):
