@@ -62,11 +62,11 @@ def atomic_write(path: str | os.PathLike[str], text: str | bytes, *, overwrite: 
         try:  # `-o plans/TP-0042.yaml` in a new repository: make `plans/`, as the user expects
             folder.mkdir(parents=True)
         except OSError as exc:
-            raise TplanError(f"{path}: cannot create the folder {folder} ({_cause(exc)}); {left}") from None
+            raise TplanError(f"{path}: cannot create the folder {folder} ({os_reason(exc)}); {left}") from None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise TplanError(f"{path}: cannot write the file ({_cause(exc)}, in the folder {folder}); {left}") from None
+        raise TplanError(f"{path}: cannot write the file ({os_reason(exc)}, in the folder {folder}); {left}") from None
     try:
         data = text if isinstance(text, bytes) else text.encode("utf-8")  # as written: no newline translation
         with os.fdopen(fd, "wb") as handle:
@@ -82,13 +82,13 @@ def atomic_write(path: str | os.PathLike[str], text: str | bytes, *, overwrite: 
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise TplanError(f"{path}: cannot write the file ({_cause(exc)}); {left}") from None
+        raise TplanError(f"{path}: cannot write the file ({os_reason(exc)}); {left}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _cause(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """The reason in words: 'No space left on device', 'Read-only file system', …"""
     if exc.errno is not None:
         return os.strerror(exc.errno)
@@ -151,7 +151,7 @@ def edit_lock(path: str | os.PathLike[str], timeout: float | None = None) -> Ite
                     if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP):
                         break  # a file system without locks: the byte re-check before the rename still holds
                     if not isinstance(exc, BlockingIOError):
-                        raise TplanError(f"{path}: cannot lock the file for editing ({_cause(exc)}); {UNCHANGED}") from None
+                        raise TplanError(f"{path}: cannot lock the file for editing ({os_reason(exc)}); {UNCHANGED}") from None
                     if time.monotonic() > deadline:
                         raise TplanError(
                             f"{path}: another tplan command has been editing this plan for {timeout:.0f} s; "
@@ -177,7 +177,7 @@ def _open_regular(path: str | os.PathLike[str]) -> int:
     except IsADirectoryError:
         raise TplanError(f"{path} is a folder; give the plan's file") from None
     except OSError as exc:
-        raise TplanError(f"{path}: cannot read the file ({_cause(exc)}); {UNCHANGED}") from None
+        raise TplanError(f"{path}: cannot read the file ({os_reason(exc)}); {UNCHANGED}") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         kind = "a folder" if os.path.isdir(path) else "not a regular file"

@@ -28,7 +28,7 @@ from tplan.config import project_settings
 from tplan.diagnostics import FileResult
 from tplan.errors import TplanError
 from tplan.fanout import checked_jobs
-from tplan.fsio import atomic_write, new_file_mode
+from tplan.fsio import NOTHING_WRITTEN, atomic_write, new_file_mode, os_reason
 from tplan.linter import STDIN, LintSettings, discover
 from tplan.measures import Catalogue, load_catalogue
 
@@ -154,7 +154,7 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
             return
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise TplanError(f"{target}: cannot write the file ({os.strerror(exc.errno) if exc.errno else exc}); no file was written") from None
+        raise TplanError(f"{target}: cannot write the file ({os_reason(exc)}); {NOTHING_WRITTEN}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -169,7 +169,7 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
             os.chmod(tmp, stat.S_IMODE(existing.st_mode))
             os.replace(tmp, target)
     except OSError as exc:
-        raise TplanError(f"{target}: cannot write the file ({os.strerror(exc.errno) if exc.errno else exc}); no file was written") from None
+        raise TplanError(f"{target}: cannot write the file ({os_reason(exc)}); {NOTHING_WRITTEN}") from None
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
