@@ -26,11 +26,13 @@ def target_within_mcid(ctx: RuleContext) -> Iterator[Finding]:
     """The target asks for less change from baseline than the measure's minimal clinically important difference.
 
     ## Why it matters
-    A change smaller than the MCID is one clients do not notice and that measurement noise alone
-    can produce: the goal could be "met" without anything having changed. PHQ-9's MCID is 5
-    points (Löwe et al. 2004, Med Care), so a goal from 12 to 10 can be met by a good week.
-    Joint Commission CTS.03.01.09 asks that outcome measures be used to revise the plan; a target
-    inside the noise cannot tell anyone whether to. `tplan measures --details ID` shows each
+    The MCID is the smallest change in a score that clients, on average, experience as a
+    meaningful difference. A target closer to the baseline than that can be met without a change
+    that matters to the client: PHQ-9's MCID is 5 points (Löwe et al. 2004, Med Care), so a goal
+    from 12 to 10 can be "met" by a good week. (Whether a change is larger than measurement
+    error is a different question, the reliable change that M502 and M503 use.) Joint Commission
+    CTS.03.01.09 asks that outcome measures be used to revise the plan; a target that small
+    cannot tell anyone whether to. `tplan measures --details ID` shows each
     instrument's MCID and its source; instruments without a published MCID are not checked.
     ## Example
     goals:
@@ -55,7 +57,7 @@ def target_within_mcid(ctx: RuleContext) -> Iterator[Finding]:
                 path + ("target",),
                 f"{item.id}'s target is {fmt_number(round(gap, 2))} point{'s' if gap != 1 else ''} from its baseline, "
                 f"less than {inst.id}'s minimal clinically important difference of {fmt_number(mcid)}; "
-                "a change this small can be noise (`tplan measures --details " + inst.id + "`)",
+                "a change this small may not be one the client notices as meaningful (`tplan measures --details " + inst.id + "`)",
             )
 
 
