@@ -37,24 +37,58 @@ IDENTIFIERS = ["Renata", "Szabo", "1989-02-23", "555-0147", "555-0148", "renata.
                "Harbour View", "Millbrook", "CVH-88120457", "Ilona"]
 
 
-def rendered_pdf(tmp_path_factory, name: str, *args: str) -> PdfReader:
-    """examples/NAME.yaml rendered with these arguments once per test run, whichever test and
-    test worker asks first (a WeasyPrint render costs seconds; a dozen tests read the same PDFs).
-
-    The PDFs are kept in the folder pytest-xdist's workers share (the parent of each worker's
-    temporary folder), and a lock makes the other workers wait for the one rendering."""
+def _shared_folder(tmp_path_factory) -> Path:
+    """The folder pytest-xdist's workers share (the parent of each worker's temporary folder)."""
     base = tmp_path_factory.getbasetemp()
     shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "rendered-pdfs"
     shared.mkdir(exist_ok=True)
-    out = shared / ("-".join((name, *args)).replace("--", "") + ".pdf")
+    return shared
+
+
+def _once(out: Path, render) -> None:
+    """Run `render(part)` to make `out` unless a test (in any worker) has made it already: a lock
+    makes the other workers wait for the one rendering, and `out` appears whole or not at all."""
     with open(out.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not out.exists():
-            part = out.with_suffix(".part.pdf")
-            result = run_tplan("render", str(EXAMPLES / f"{name}.yaml"), "--pdf", "-o", str(part), "--force", "--today", TODAY, *args)
-            assert result.returncode == 0, result.stderr
-            assert "Traceback" not in result.stderr
+            part = out.with_name(out.name + ".part")
+            render(part)
             part.rename(out)
+
+
+# The A4 PDFs of these plans come from one folder render (`tplan render PLANS... --pdf -o FOLDER`),
+# which test_a_folder_renders_each_plan_as_a_pdf_with_its_own_source checks, instead of being
+# rendered again one by one: every test reading them checks the folder command's output.
+FOLDER_PLANS = ("burnout", "attachment")
+
+
+def folder_rendered(tmp_path_factory) -> Path:
+    """The folder holding FOLDER_PLANS rendered on A4 by one `tplan render ... --pdf -o FOLDER`."""
+    out = _shared_folder(tmp_path_factory) / "folder-a4"
+
+    def render(part: Path) -> None:
+        plans = [str(EXAMPLES / f"{name}.yaml") for name in FOLDER_PLANS]
+        result = run_tplan("render", *plans, "--pdf", "--paper", "a4", "-o", str(part), "--today", TODAY)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+
+    _once(out, render)
+    return out
+
+
+def rendered_pdf(tmp_path_factory, name: str, *args: str) -> PdfReader:
+    """examples/NAME.yaml rendered with these arguments once per test run, whichever test and
+    test worker asks first (a WeasyPrint render costs seconds; a dozen tests read the same PDFs)."""
+    if args == ("--paper", "a4") and name in FOLDER_PLANS:
+        return PdfReader(folder_rendered(tmp_path_factory) / f"{name}.pdf")
+    out = _shared_folder(tmp_path_factory) / ("-".join((name, *args)).replace("--", "") + ".pdf")
+
+    def render(part: Path) -> None:
+        result = run_tplan("render", str(EXAMPLES / f"{name}.yaml"), "--pdf", "-o", str(part), "--force", "--today", TODAY, *args)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+
+    _once(out, render)
     return PdfReader(out)
 
 
@@ -423,15 +457,13 @@ def test_chromium_print_of_the_html_meets_the_same_goals(tmp_path, paper, width_
     assert "Clinician: Daniel Ferreira, LPC" in text[text.upper().rindex("CONSENT AND SIGNATURES"):]
 
 
-def test_a_folder_renders_each_plan_as_a_pdf_with_its_own_source(tmp_path):
+def test_a_folder_renders_each_plan_as_a_pdf_with_its_own_source(tmp_path_factory):
     """`tplan render PLANS... --pdf -o FOLDER` (docs/render.md): one PDF/A-3b per plan, each
     carrying its own plan's bytes, as the one-plan --pdf does."""
-    plans = [EXAMPLES / "burnout.yaml", EXAMPLES / "attachment.yaml"]
-    out = tmp_path / "pdfs"
-    result = run_tplan("render", *map(str, plans), "--pdf", "--paper", "a4", "-o", str(out), "--today", TODAY)
-    assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["attachment.pdf", "burnout.pdf"]
-    for plan in plans:
-        reader = PdfReader(out / f"{plan.stem}.pdf")
+    out = folder_rendered(tmp_path_factory)
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.pdf" for name in FOLDER_PLANS)
+    for name in FOLDER_PLANS:
+        plan = EXAMPLES / f"{name}.yaml"
+        reader = PdfReader(out / f"{name}.pdf")
         assert _embedded(reader)[plan.name][0] == plan.read_bytes()
         assert round(float(reader.pages[0].mediabox.width)) == 595
