@@ -1,0 +1,247 @@
+"""A run's results held compactly until they are reported (issue 19, target 4: the peak memory
+of a 10,000-plan lint within 1.2× that of a 1,000-plan one).
+
+`HeldResults` keeps, for each file, its name, its result only when there is something in it (own
+findings, an unreadable file, inline suppressions of cross-file rules), and the cross-file rules'
+facts. It is a sequence of FileResults all the same: reading it runs each cross-file check over the
+facts and merges its findings into each file's result as that file is reached, so a file's
+findings exist only while they are formatted. The checks are pure functions of the facts, so each
+reading gives the same results; a reporter reads it once (JSON and SARIF twice or three times),
+after the pass that counts the totals.
+
+This works when a check yields its findings in the order of its facts (file by file), as D701 and
+D702 do. A check that does not is found out by the first (counting) pass, before anything is
+written: its findings are then held by file, as every finding was before. Nothing here knows any
+particular cross-file rule.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, overload
+
+from tplan.diagnostics import Diagnostic, FileResult, Totals
+from tplan.diagnostics import Path as YamlPath
+
+if TYPE_CHECKING:
+    from tplan.linter import LintSettings
+    from tplan.rules.base import FileFinding, Rule
+
+
+class OutOfOrder(RuntimeError):
+    """A cross-file check yielded a finding for a file it had already passed."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"the cross-file check {code} did not yield its findings in file order")
+        self.code = code
+
+
+class Facts(Sequence[tuple[str, object]]):
+    """(file, fact) of each file that has one for a rule, in file order: what a cross-file check
+    reads. Made as it is read, from the names and one column of facts (None: no fact)."""
+
+    def __init__(self, names: list[str], column: list[object | None]) -> None:
+        self._names = names
+        self._column = column
+        self._index: list[int] | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, object]]:
+        return ((name, fact) for name, fact in zip(self._names, self._column, strict=True) if fact is not None)
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, object]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, object]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[str, object] | list[tuple[str, object]]:
+        if isinstance(i, slice):
+            return [(self._names[k], self._column[k]) for k in self._positions()[i]]
+        k = self._positions()[i]
+        return self._names[k], self._column[k]
+
+    def _positions(self) -> list[int]:
+        """Where the facts are: made only for a check that counts or indexes them."""
+        if self._index is None:
+            self._index = [k for k, fact in enumerate(self._column) if fact is not None]
+        return self._index
+
+
+class _InOrder:
+    """One check's findings, taken file by file while the check runs."""
+
+    def __init__(self, code: str, findings: Iterable[FileFinding], names: list[str]) -> None:
+        self._code = code
+        self._findings = iter(findings)
+        self._next = next(self._findings, None)
+        self._names = names
+
+    def take(self, name: str) -> list[FileFinding]:
+        """The findings for `name`, the next file of the run. One for a file that is not in the
+        run is dropped (as it always was); one for a file already passed means the check is not
+        in file order."""
+        out: list[FileFinding] = []
+        while (f := self._next) is not None:
+            if f.file == name:
+                out.append(f)
+            elif f.file > name:
+                break
+            elif _known(self._names, f.file):
+                raise OutOfOrder(self._code)
+            self._next = next(self._findings, None)
+        return out
+
+
+class _Held:
+    """One check's findings held by file: for a check that is not in file order."""
+
+    def __init__(self, findings: Iterable[FileFinding]) -> None:
+        self._by_file: dict[str, list[FileFinding]] = {}
+        for f in findings:
+            self._by_file.setdefault(f.file, []).append(f)
+
+    def take(self, name: str) -> list[FileFinding]:
+        return self._by_file.get(name, [])
+
+
+def _known(names: list[str], name: str) -> bool:
+    i = bisect.bisect_left(names, name)
+    return i < len(names) and names[i] == name
+
+
+class HeldResults(Sequence[FileResult]):
+    """The results of a run, one per file in path order: see the module docstring.
+
+    `add` each result (in any order), then `finish`. With `keep_facts` every result is kept as it
+    came, facts included, and a file without cross-file findings is given back as that very
+    object (the pure `cross_file_pass`); without, only what the report needs is kept."""
+
+    def __init__(self, rules: tuple[Rule, ...], settings: LintSettings, *, keep_facts: bool = False, drop: Iterable[str] = ()) -> None:
+        self._settings = settings
+        self._keep_facts = keep_facts
+        self._rules = tuple(r for r in rules if r.cross_check is not None and settings.enabled(r))
+        self._drop = frozenset(drop) | {r.code for r in rules}  # cross-file facts: read here, not reported
+        self._names: list[str] = []
+        self._kept: list[FileResult | None] = []
+        self._columns: list[list[object | None]] = [[] for _ in self._rules]
+        self._held: dict[str, _Held] = {}
+        self.totals: Totals | None = None
+
+    def add(self, result: FileResult) -> None:
+        """Keep what the report and the cross-file checks need of one file's result."""
+        facts = result.facts
+        for rule, column in zip(self._rules, self._columns, strict=True):
+            column.append(None if result.fatal else facts.get(rule.code))
+        self._names.append(result.file)
+        self._kept.append(result if self._keep_facts else self._compact(result))
+
+    def _compact(self, result: FileResult) -> FileResult | None:
+        """None for a file with nothing but its name and facts (a clean plan: most of a large
+        run); otherwise the result without its cross-file facts."""
+        facts = result.facts
+        if facts and any(code in facts for code in self._drop):
+            facts = {code: fact for code, fact in facts.items() if code not in self._drop}
+            if not (result.diagnostics or result.fatal or result.silenced or facts):
+                return None
+            return dataclasses.replace(result, facts=facts)
+        if not (result.diagnostics or result.fatal or result.silenced or facts):
+            return None
+        return result
+
+    def finish(self) -> HeldResults:
+        """Sort by path (stably: results with one name keep the order they were added in) and
+        count the totals, which also finds any check that is not in file order."""
+        names = self._names
+        if any(a > b for a, b in itertools.pairwise(names)):
+            order = sorted(range(len(names)), key=names.__getitem__)
+            self._names = [names[k] for k in order]
+            self._kept = [self._kept[k] for k in order]
+            self._columns = [[column[k] for k in order] for column in self._columns]
+        while True:
+            try:
+                self.totals = Totals.of(self)
+                return self
+            except OutOfOrder as exc:
+                rule = next(r for r, _ in self._checks() if r.code == exc.code)
+                self._held[rule.code] = _Held(self._findings(rule))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @overload
+    def __getitem__(self, i: int) -> FileResult: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[FileResult]: ...
+    def __getitem__(self, i: int | slice) -> FileResult | list[FileResult]:
+        """By reading up to it: a report is read in order, this is for the odd look-up."""
+        if isinstance(i, slice):
+            return list(self)[i]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return next(r for k, r in enumerate(self) if k == i)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        """Each file's result with its cross-file findings, made as the file is reached."""
+        sources = [(rule, self._held.get(rule.code) or _InOrder(rule.code, self._findings(rule), self._names)) for rule in self._rules]
+        paths: dict[YamlPath, YamlPath] = {}  # one tuple per distinct path in a pass
+        names = self._names
+        for i, name in enumerate(names):
+            kept = self._kept[i]
+            added: list[Diagnostic] = []
+            if sources and not (i and names[i - 1] == name):  # a name's findings go to its first result
+                added = self._cross_file(i, name, sources, paths)
+            if not added:
+                yield kept if kept is not None else FileResult(name)
+            elif kept is None:
+                yield FileResult(name, sorted(added, key=_sort_key))
+            else:
+                yield dataclasses.replace(kept, diagnostics=sorted(kept.diagnostics + added, key=_sort_key))
+
+    def _cross_file(self, i: int, name: str, sources: list[tuple[Rule, _InOrder | _Held]], paths: dict[YamlPath, YamlPath]) -> list[Diagnostic]:
+        """The cross-file findings for file `i`, less those its inline comments or the config's
+        per-file-ignores switch off."""
+        added: list[Diagnostic] = []
+        off: tuple[tuple[int, str], ...] | None = None
+        ignores: tuple[str, ...] | None = None
+        for rule, source in sources:
+            found = source.take(name)
+            if not found:
+                continue
+            if off is None:
+                off, ignores = self._silenced(i), self._settings.ignored_in(name)
+            if ignores and not self._settings.enabled(rule, ignores):
+                continue
+            code = rule.code
+            for f in found:
+                if (f.line, code) in off or (0, code) in off:
+                    continue
+                path = paths.setdefault(f.path, f.path)
+                added.append(Diagnostic(code, rule.severity, f.message, f.file, f.line, f.column, path=path))
+        return added
+
+    def _silenced(self, i: int) -> tuple[tuple[int, str], ...]:
+        """The cross-file codes silenced in file `i`: of its last result when one name has several
+        (standard input named as a file of the run), as the findings were always matched."""
+        names = self._names
+        while i + 1 < len(names) and names[i + 1] == names[i]:
+            i += 1
+        kept = self._kept[i]
+        return kept.silenced if kept is not None else ()
+
+    def _checks(self) -> Iterator[tuple[Rule, list[object | None]]]:
+        return zip(self._rules, self._columns, strict=True)
+
+    def _findings(self, rule: Rule) -> Iterable[FileFinding]:
+        assert rule.cross_check is not None  # only such rules are kept in _rules
+        column = self._columns[self._rules.index(rule)]
+        return rule.cross_check(Facts(self._names, column), self._settings.limits)
+
+
+def _sort_key(d: Diagnostic) -> tuple[int, int, str, str]:
+    return d.sort_key
