@@ -172,6 +172,14 @@ class HeldResults(Sequence[FileResult]):
     def __len__(self) -> int:
         return len(self._names)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same results in a list, as the report's files were."""
+        if isinstance(other, HeldResults | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable until finished, and compared by content
+
     @overload
     def __getitem__(self, i: int) -> FileResult: ...
     @overload
