@@ -74,6 +74,12 @@ class Column:
     def __len__(self) -> int:
         return len(self._objects) if self._objects is not None else len(self._ends)
 
+    def facts(self) -> int:
+        """How many files have a fact."""
+        if self._objects is not None:
+            return sum(1 for fact in self._objects if fact is not None)
+        return self._present.count(1)
+
     def __iter__(self) -> Iterator[object | None]:
         """Each file's fact, made from the buffer as it is read."""
         if self._objects is not None:
@@ -103,13 +109,12 @@ class Facts(Sequence[tuple[str, object]]):
     def __init__(self, names: list[str], column: Column) -> None:
         self._names = names
         self._column = column
-        self._index: list[int] | None = None
 
     def __iter__(self) -> Iterator[tuple[str, object]]:
         return ((name, fact) for name, fact in zip(self._names, self._column, strict=True) if fact is not None)
 
     def __len__(self) -> int:
-        return len(self._positions())
+        return self._column.facts()
 
     @overload
     def __getitem__(self, i: int) -> tuple[str, object]: ...
@@ -120,11 +125,6 @@ class Facts(Sequence[tuple[str, object]]):
         pairs = list(self)
         return pairs[i]
 
-    def _positions(self) -> list[int]:
-        """Where the facts are: made only for a check that counts them."""
-        if self._index is None:
-            self._index = [k for k, fact in enumerate(self._column) if fact is not None]
-        return self._index
 
 
 class _InOrder:

@@ -128,18 +128,31 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
             yield FileFinding(file, fact.line, fact.column, message, ("id",))
 
 
-def _duplicate_ids(facts: Iterable[tuple[str, PlanId]]) -> dict[str, list[tuple[str, str]]]:
-    """Each id used by two or more files, with its files as (file, real path) in order. Found by
-    sorting the ids, not with a dict of every one: in a run every plan has its own id."""
-    ids = sorted(fact.id for _, fact in facts)
-    groups: dict[str, list[tuple[str, str]]] = {a: [] for a, b in itertools.pairwise(ids) if a == b}
-    del ids
-    if groups:
-        for file, fact in facts:
-            group = groups.get(fact.id)
-            if group is not None:
-                group.append((file, _real(file)))
-    return groups
+def _duplicate_ids(facts: Sequence[tuple[str, PlanId]]) -> dict[str, list[tuple[str, str]]]:
+    """Each id used by two or more files, with its files as (file, real path) in order.
+
+    Without a set of every id (in a run every plan has its own, and this runs each time the report
+    is read): a bitmap of the ids' hashes, two bytes a plan, finds the few ids that may repeat (an
+    id seen twice always does), and only those are counted."""
+    size = max(1 << 16, 16 * len(facts))
+    seen = bytearray(size // 8 + 1)
+    maybe: set[str] = set()
+    for _, fact in facts:
+        plan_id = fact.id
+        byte, bit = divmod(hash(plan_id) % size, 8)
+        if seen[byte] >> bit & 1:
+            maybe.add(plan_id)
+        else:
+            seen[byte] |= 1 << bit
+    del seen
+    if not maybe:
+        return {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for file, fact in facts:
+        plan_id = fact.id
+        if plan_id in maybe:
+            groups.setdefault(plan_id, []).append((file, _real(file)))
+    return {plan_id: group for plan_id, group in groups.items() if len(group) > 1}
 
 
 def _duplicate_message(plan_id: str, real: str, group: list[tuple[str, str]]) -> str:
