@@ -151,6 +151,14 @@ class _InOrder:
             self._next = next(self._findings, None)
         return out
 
+    def close(self) -> None:
+        """After the last file: what is left must be for files not in the run (a finding for
+        one that is, left behind a later file's, means the check is not in file order)."""
+        while (f := self._next) is not None:
+            if _known(self._names, f.file):
+                raise OutOfOrder(self._code)
+            self._next = next(self._findings, None)
+
 
 class _Held:
     """One check's findings held by file: for a check that is not in file order."""
@@ -162,6 +170,9 @@ class _Held:
 
     def take(self, name: str) -> list[FileFinding]:
         return self._by_file.get(name, [])
+
+    def close(self) -> None:
+        """Nothing to check: the findings were held whatever their order."""
 
 
 def _known(names: list[str], name: str) -> bool:
@@ -268,6 +279,8 @@ class HeldResults(Sequence[FileResult]):
                 yield FileResult(name, sorted(added, key=_sort_key))
             else:
                 yield dataclasses.replace(kept, diagnostics=sorted(kept.diagnostics + added, key=_sort_key))
+        for _, source in sources:
+            source.close()
 
     def _cross_file(self, i: int, name: str, sources: list[tuple[Rule, _InOrder | _Held]], paths: dict[YamlPath, YamlPath]) -> list[Diagnostic]:
         """The cross-file findings for file `i`, less those its inline comments or the config's

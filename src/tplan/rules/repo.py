@@ -240,22 +240,30 @@ def copied_goal(facts: Sequence[tuple[str, Statements]], limits: Limits) -> Iter
             head = first.get(digest)
             if head is not None and len(head) <= NAMED:
                 head.append(file)
-    # Only the first few other files are named, so most files of a large group get the very same
-    # message: build each distinct one once (a 10,000-plan run would otherwise make 30,000 copies).
-    messages: dict[tuple[int, tuple[str, ...]], str] = {}
+    # Only the first few other files are named, so every file of a large group but those few gets
+    # the very same message: build it once per statement (a 10,000-plan run would otherwise make
+    # 30,000 copies), and one for each of the few.
+    common: dict[int, str] = {}
+    own: dict[tuple[int, str], str] = {}
     for file, statements in facts:
         for digest, line, column in statements.entries():
             total = plans.get(digest)
             if total is None:
                 continue
-            shown = tuple(f for f in first[digest] if f != file)[:NAMED]
-            message = messages.get((digest, shown))
-            if message is None:
-                message = messages[digest, shown] = (
-                    f"this goal statement is word for word the same in {total} plans (also {_named(shown, total - 1)}); "
-                    "goals copied across clients are not individualised: rewrite it for this client"
-                )
+            head = first[digest]
+            if file in head:
+                message = own.get((digest, file)) or own.setdefault((digest, file), _copied_message(total, [f for f in head if f != file]))
+            else:
+                message = common.get(digest) or common.setdefault(digest, _copied_message(total, head))
             yield FileFinding(file, line, column, message)
+
+
+def _copied_message(total: int, others: list[str]) -> str:
+    """D702's message for a statement in `total` plans, naming the first of the `others`."""
+    return (
+        f"this goal statement is word for word the same in {total} plans (also {_named(others[:NAMED], total - 1)}); "
+        "goals copied across clients are not individualised: rewrite it for this client"
+    )
 
 
 def _plans_per_statement(facts: Iterable[tuple[str, Statements]], threshold: int) -> dict[int, int]:
