@@ -185,7 +185,8 @@ class HeldResults(Sequence[FileResult]):
 
     `add` each result (in any order), then `finish`. With `keep_facts` every result is kept as it
     came, facts included, and a file without cross-file findings is given back as that very
-    object (the pure `cross_file_pass`); without, only what the report needs is kept."""
+    object (the pure `cross_file_pass`); without, only what the report needs is kept. A result
+    read from it may be one it keeps for the next reading: do not change it."""
 
     def __init__(self, rules: tuple[Rule, ...], settings: LintSettings, *, keep_facts: bool = False, drop: Iterable[str] = ()) -> None:
         self._settings = settings
@@ -301,7 +302,7 @@ class HeldResults(Sequence[FileResult]):
                 if (f.line, code) in off or (0, code) in off:
                     continue
                 path = paths.setdefault(f.path, f.path)
-                added.append(Diagnostic(code, rule.severity, f.message, f.file, f.line, f.column, path=path))
+                added.append(Diagnostic(code, rule.severity, f.message, name, f.line, f.column, path=path))
         return added
 
     def _silenced(self, i: int) -> tuple[tuple[int, str], ...]:
@@ -312,7 +313,6 @@ class HeldResults(Sequence[FileResult]):
             i += 1
         kept = self._kept.get(i)
         return kept.silenced if kept is not None else ()
-
 
     def _findings(self, rule: Rule) -> Iterable[FileFinding]:
         assert rule.cross_check is not None  # only such rules are kept in _rules
