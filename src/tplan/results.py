@@ -6,8 +6,9 @@ findings, an unreadable file, inline suppressions of cross-file rules), and the 
 facts. It is a sequence of FileResults all the same: reading it runs each cross-file check over the
 facts and merges its findings into each file's result as that file is reached, so a file's
 findings exist only while they are formatted. The checks are pure functions of the facts, so each
-reading gives the same results; a reporter reads it once (JSON and SARIF twice or three times),
-after the pass that counts the totals.
+reading gives the same results: `finish` reads it once to count the totals (the summary lines,
+exit code and JSON/SARIF heads need them first), then a reporter once (JSON twice: its files,
+then its findings). A reading costs ~20 ms per 1,000 plans, ~1% of linting them.
 
 This works when a check yields its findings in the order of its facts (file by file), as D701 and
 D702 do. A check that does not is found out by the first (counting) pass, before anything is
