@@ -232,17 +232,22 @@ def test_the_linter_names_no_cross_file_rule():
     assert "D70" not in source and "normalise_statement" not in source and "goal_statements" not in source
 
 
-def test_facts_survive_pickling_equal_and_with_shared_statements():
+def test_facts_survive_pickling_equal_packed_and_without_the_statements_text():
+    """The facts are held for every plan until the report is written (issue 19, target 4): each
+    is one small bytes object, and D702's keeps a digest of each statement, never its words."""
     import pickle
     import sys
 
-    from tplan.rules.repo import PlanId, Statements
+    from tplan.rules.repo import PlanId, Statements, statement_digest
 
-    statement = "".join(["reduce worry ", "to the mild range"])  # a string made at run time, not a constant
-    facts = {"D701": PlanId("TP-1", 3, 5), "D702": Statements([(statement, 22, 16)])}
+    statement = "reduce worry to the mild range"
+    facts = {"D701": PlanId("TP-1", 3, 5), "D702": Statements([(statement, 22, 16), (statement, 40, 16)])}
     copy = pickle.loads(pickle.dumps(facts))
-    assert copy == facts and type(copy["D702"]) is Statements
-    assert copy["D702"][0][0] is sys.intern("reduce worry to the mild range")
+    assert copy == facts and type(copy["D701"]) is PlanId and type(copy["D702"]) is Statements
+    assert (copy["D701"].id, copy["D701"].line, copy["D701"].column) == ("TP-1", 3, 5)
+    assert list(copy["D702"].entries()) == [(statement_digest(statement), 22, 16), (statement_digest(statement), 40, 16)]
+    assert b"worry" not in pickle.dumps(facts) and len(copy["D702"]) == 2 * 16
+    assert sys.getsizeof(copy["D702"]) < 120 and sys.getsizeof(copy["D701"]) < 80
 
 
 def test_a_crash_in_a_collect_names_the_error_type_only(tmp_path, monkeypatch):

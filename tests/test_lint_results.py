@@ -1,6 +1,7 @@
-"""The run's results held compactly (issue 19, target 4): `lint_paths` hands its results to the
-cross-file pass, which drops each rule's facts once read and adds its findings in place. Every
-format's output must be exactly what the pure pass gives, in one process and in workers."""
+"""The run's results held compactly (issue 19, target 4): `lint_paths` folds each result into
+tplan.results.HeldResults as it arrives (its name, packed facts, and a result only when there is
+more), and the cross-file findings are made when the report is read. Every format's output must
+be exactly what the pure pass gives, in one process and in workers (see also test_lint_memory.py)."""
 
 from __future__ import annotations
 

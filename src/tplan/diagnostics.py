@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -80,22 +81,61 @@ class FileResult:
     silenced: tuple[tuple[int, str], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What a report's summary lines, exit code and JSON/SARIF heads need: counted in one pass over
+    the files, so that a reporter need not hold every finding to know them."""
+
+    files: int = 0
+    with_findings: int = 0  # files with at least one finding
+    unreadable: int = 0  # fatal results
+    by_rule: dict[tuple[str, Severity], int] = field(default_factory=dict)  # (code, severity) -> findings
+
+    @classmethod
+    def of(cls, files: Iterable[FileResult]) -> Totals:
+        n = with_findings = unreadable = 0
+        by_rule: dict[tuple[str, Severity], int] = {}
+        for f in files:
+            n += 1
+            unreadable += f.fatal
+            if f.diagnostics:
+                with_findings += 1
+                for d in f.diagnostics:
+                    key = (d.code, d.severity)
+                    by_rule[key] = by_rule.get(key, 0) + 1
+        return cls(n, with_findings, unreadable, by_rule)
+
+    def count(self, severity: Severity) -> int:
+        return sum(n for (_, s), n in self.by_rule.items() if s is severity)
+
+    def exit_code(self, fail_on: Severity) -> int:
+        if self.unreadable:
+            return 2
+        return 1 if any(s.rank >= fail_on.rank for _, s in self.by_rule) else 0
+
+
 @dataclass(slots=True)
 class Report:
-    files: list[FileResult]
+    """The results of a run. `files` is a list, or what `tplan.linter.lint_paths` gives: a
+    sequence that makes each file's result (with its cross-file findings) when it is read, and
+    knows its totals (tplan.results), so a 10,000-plan run is written out without being held."""
+
+    files: Sequence[FileResult]
     fail_on: Severity = Severity.WARNING
+
+    @property
+    def totals(self) -> Totals:
+        """Counted once by a sequence that keeps them; from the files each time for a list."""
+        held = getattr(self.files, "totals", None)
+        return held if isinstance(held, Totals) else Totals.of(self.files)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for f in self.files for d in f.diagnostics]
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is severity)
+        return self.totals.count(severity)
 
     @property
     def exit_code(self) -> int:
-        if any(f.fatal for f in self.files):
-            return 2
-        if any(d.severity.rank >= self.fail_on.rank for d in self.diagnostics):
-            return 1
-        return 0
+        return self.totals.exit_code(self.fail_on)

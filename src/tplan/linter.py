@@ -7,7 +7,7 @@ import datetime as _dt
 import gc
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any, cast
@@ -19,6 +19,7 @@ from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches as path_matches
 from tplan.pathmatch import matches_any, relative
 from tplan.reading import decode, read_plan_bytes, too_big
+from tplan.results import HeldResults
 from tplan.rules import (
     ALL_RULES,
     BY_CODE,
@@ -143,63 +144,32 @@ STDIN = "-"  # the path that means standard input, and its name in messages unle
 def lint_paths(paths: list[str], settings: LintSettings, stdin: tuple[str, bytes] | None = None) -> Report:
     """Lint the files and folders in `paths`, and with `stdin` = (name, bytes) a plan read from
     standard input: `name` (--stdin-filename) is matched by the config's globs and named in
-    messages, as if the plan were that file; it takes part in the cross-file rules."""
+    messages, as if the plan were that file; it takes part in the cross-file rules.
+
+    The report's files are held compactly and made when read (tplan.results): each result is
+    folded in as it arrives, so a 10,000-plan run never holds every plan's full result, nor a
+    list of every finding."""
     files, problems = discover(paths, settings)
     catalogue = load_catalogue(settings.measures_file)
-    results = lint_files(files, settings, catalogue)
+    held = HeldResults(CROSS_FILE_RULES, settings, drop=CROSS_FILE_CODES)
+    for result in problems:
+        held.add(result)
+    for result in iter_lint(files, settings, catalogue):
+        held.add(result)
     if stdin is not None and not settings.excluded(stdin[0]):
-        results.append(lint_bytes(stdin[1], stdin[0], settings, catalogue))
-    results = sorted(problems + results, key=lambda r: r.file)
-    # The run owns these results: the pass may fold its findings into them and drop the facts it
-    # has used, so a 10,000-plan run does not hold every plan's facts and two copies of each list.
-    return Report(files=cross_file_pass(results, settings, consume=True), fail_on=settings.fail_on)
+        held.add(lint_bytes(stdin[1], stdin[0], settings, catalogue))
+    return Report(files=held.finish(), fail_on=settings.fail_on)
 
 
-def cross_file_pass(results: list[FileResult], settings: LintSettings, *, consume: bool = False) -> list[FileResult]:
+def cross_file_pass(results: list[FileResult], settings: LintSettings) -> list[FileResult]:
     """Run each cross-file rule's check over the facts its `collect` found in every file (sorted by
     path; unreadable files take no part) and add the findings to the files they concern. A pure
-    function of the results: the same output however they were made.
-
-    With `consume` (the caller hands the results over), the results are changed in place: each
-    rule's facts are removed once its check has read them, and the findings are added to the
-    files' own lists. The returned list is the same either way."""
-    added: dict[str, list[Diagnostic]] = {}
-    silenced = {r.file: r.silenced for r in results}
-    paths: dict[YamlPath, YamlPath] = {}  # one tuple per distinct path: ("goals", 0, "statement") in every plan
-    for rule in CROSS_FILE_RULES:
-        if not settings.enabled(rule) or rule.cross_check is None:
-            continue
-        facts = [(r.file, r.facts[rule.code]) for r in results if not r.fatal and rule.code in r.facts]
-        if consume:
-            _drop_facts(results, rule.code)
-        for f in rule.cross_check(facts, settings.limits):
-            off = silenced.get(f.file, ())
-            if (f.line, rule.code) in off or (0, rule.code) in off or not settings.enabled(rule, settings.ignored_in(f.file)):
-                continue
-            path = paths.setdefault(f.path, f.path)
-            added.setdefault(f.file, []).append(Diagnostic(rule.code, rule.severity, f.message, f.file, f.line, f.column, path=path))
-        del facts
-    if consume:
-        _drop_facts(results, *CROSS_FILE_CODES)  # those of rules switched off: nothing reads them
-    if not added:
-        return results
-    if consume:
-        for r in results:
-            more = added.pop(r.file, None)
-            if more is not None:
-                r.diagnostics.extend(more)
-                r.diagnostics.sort(key=lambda d: d.sort_key)
-        return results
-    return [
-        dataclasses.replace(r, diagnostics=sorted(r.diagnostics + added[r.file], key=lambda d: d.sort_key)) if r.file in added else r
-        for r in results
-    ]
-
-
-def _drop_facts(results: list[FileResult], *codes: str) -> None:
-    for r in results:
-        if any(code in r.facts for code in codes):
-            r.facts = {code: fact for code, fact in r.facts.items() if code not in codes}
+    function of the results: the same output however they were made. The results are not
+    changed; one without cross-file findings is returned as it is. The list is in path order."""
+    held = HeldResults(CROSS_FILE_RULES, settings, keep_facts=True, drop=CROSS_FILE_CODES)
+    for result in results:
+        held.add(result)
+    return list(held.finish())
 
 
 # Below this many files per worker, starting workers costs more than it saves (a file takes ~1 ms).
@@ -208,15 +178,24 @@ MIN_FILES_PER_WORKER = 16
 
 def lint_files(files: list[str], settings: LintSettings, catalogue: Catalogue) -> list[FileResult]:
     """One FileResult per file, in worker processes when there are enough files to be worth it."""
+    return list(iter_lint(files, settings, catalogue))
+
+
+def iter_lint(files: list[str], settings: LintSettings, catalogue: Catalogue) -> Iterator[FileResult]:
+    """lint_files' results one by one as they are made (in the order of `files`, but for files
+    checked again after a worker crashed), so the caller can keep only what it needs of each."""
     if settings.jobs != 1 and len(files) >= 2 * MIN_FILES_PER_WORKER:
         from tplan.workers import default_jobs, lint_in_workers
 
         jobs = min(settings.jobs or default_jobs(), len(files) // MIN_FILES_PER_WORKER)
         if jobs > 1:
-            results = lint_in_workers(files, settings, catalogue, jobs)
-            if results is not None:
-                return _shared_names(results, files)
-    return [_lint_one(f, settings, catalogue) for f in files]
+            chunks = lint_in_workers(files, settings, catalogue, jobs)
+            if chunks is not None:
+                for results, names in chunks:
+                    yield from _shared_names(results, names)
+                return
+    for f in files:
+        yield _lint_one(f, settings, catalogue)
 
 
 def _shared_names(results: list[FileResult], files: list[str]) -> list[FileResult]:

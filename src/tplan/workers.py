@@ -13,6 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -38,13 +40,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def lint_in_workers(files: list[str], settings: LintSettings, catalogue: Catalogue, jobs: int) -> list[FileResult] | None:
-    """FileResults for `files` linted by `jobs` worker processes, in no particular order.
+def lint_in_workers(
+    files: list[str], settings: LintSettings, catalogue: Catalogue, jobs: int
+) -> Iterator[tuple[list[FileResult], list[str]]] | None:
+    """(FileResults, the files they are for) of each task of `files` linted by `jobs` worker
+    processes, as the tasks finish, in the order of `files`: the caller folds each task's results
+    in as they come instead of holding every file's full result to the end.
 
     None when no pool can be started here (some sandboxes forbid the semaphores it needs): the
     caller then lints in its own process. If a worker dies (a crash, not an exception: those are
-    findings), the files it had not finished are re-checked so that only the file that kills a
-    worker is reported as such.
+    findings), the files it had not finished are re-checked (last) so that only the file that
+    kills a worker is reported as such.
     """
     size = max(1, min(CHUNK_MAX, -(-len(files) // (jobs * CHUNKS_PER_WORKER))))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
@@ -52,20 +58,28 @@ def lint_in_workers(files: list[str], settings: LintSettings, catalogue: Catalog
         pool = _pool(jobs, settings, catalogue)
     except (OSError, ImportError, NotImplementedError):
         return None
-    results: list[FileResult] = []
+    return _collect(pool, chunks, settings, catalogue, jobs)
+
+
+def _collect(
+    pool: ProcessPoolExecutor, chunks: list[list[str]], settings: LintSettings, catalogue: Catalogue, jobs: int
+) -> Iterator[tuple[list[FileResult], list[str]]]:
     unfinished: list[str] = []
     try:
-        futures = {pool.submit(_lint_chunk, chunk): chunk for chunk in chunks}
-        for future, chunk in futures.items():
+        pending = deque((pool.submit(_lint_chunk, chunk), chunk) for chunk in chunks)
+        while pending:
+            future, chunk = pending.popleft()  # a task's results are let go once handed over
             try:
-                results += future.result()
+                results = future.result()
             except BrokenProcessPool:
                 unfinished += chunk
+                continue
+            yield results, chunk
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     if unfinished:
-        results += _isolate(unfinished, settings, catalogue, jobs)
-    return results
+        for result in _isolate(unfinished, settings, catalogue, jobs):
+            yield [result], [result.file]
 
 
 def _pool(jobs: int, settings: LintSettings, catalogue: Catalogue) -> ProcessPoolExecutor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from tplan.diagnostics import Report, Severity
@@ -47,7 +48,7 @@ def run_lint(
     from tplan.config import lint_settings, load_config
     from tplan.fanout import checked_jobs
     from tplan.linter import lint_paths
-    from tplan.reporters import REPORTERS
+    from tplan.reporters import REPORTERS, pieces
 
     checked_jobs(jobs)
     if output_format not in REPORTERS:
@@ -67,9 +68,7 @@ def run_lint(
     if output_format == "text":
         print_text(report, quiet=quiet, statistics=statistics)
     else:
-        output = REPORTERS[output_format](report)
-        if output:
-            sys.stdout.write(output + "\n")
+        write_pieces(pieces(output_format, report))
     _note_slow_parser()
     return report.exit_code
 
@@ -99,6 +98,18 @@ def _stdin(
     return [p for p in paths if p != STDIN], (stdin_filename or STDIN, raw)
 
 
+def write_pieces(output: Iterable[str]) -> None:
+    """The output as it is made, then a newline; nothing at all when it is empty (a clean run in
+    the github format), as when it was written in one piece."""
+    wrote = False
+    for piece in output:
+        if piece:
+            sys.stdout.write(piece)
+            wrote = True
+    if wrote:
+        sys.stdout.write("\n")
+
+
 def _note_slow_parser() -> None:
     """One line on stderr when the C YAML parser is missing: silent in a normal install."""
     from tplan.loader import C_PARSER_MISSING, using_c_parser
@@ -123,7 +134,7 @@ def print_text(report: Report, *, quiet: bool = False, statistics: bool = False)
         for row in text.rule_counts(report):
             console.print(row, soft_wrap=True)
     else:
-        for d in report.diagnostics:
+        for d in (d for f in report.files for d in f.diagnostics):
             line = Text(f"{text.location(d)}: ", style="bold")
             line.append(d.code, style="bold")
             line.append(f" {d.severity.value}", style=text.STYLE[d.severity])

@@ -11,6 +11,8 @@ in the text format (escape.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tplan.diagnostics import Diagnostic, Report, Severity
 from tplan.reporters.escape import one_line
 from tplan.reporters.paths import repo_relative
@@ -37,5 +39,16 @@ def command(d: Diagnostic) -> str:
     return f"::{LEVEL[d.severity]} {joined}::{escape_data(f'{d.code} {d.message}')}"
 
 
+def lines(report: Report) -> Iterator[str]:
+    """One workflow command per finding, file by file as the report makes them."""
+    return (command(d) for f in report.files for d in f.diagnostics)
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """render(report) in pieces, a line at a time."""
+    for i, line in enumerate(lines(report)):
+        yield line if i == 0 else "\n" + line
+
+
 def render(report: Report) -> str:
-    return "\n".join(command(d) for d in report.diagnostics)
+    return "".join(pieces(report))

@@ -16,12 +16,12 @@ bytes as `\\xNN` (reporters/escape.py), so the document can always be written.
 
 from __future__ import annotations
 
-import json
-from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from tplan import __version__
-from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.diagnostics import Diagnostic, FileResult, Report, Severity
+from tplan.reporters import stream
 from tplan.reporters.escape import file_name
 
 VERSION = 1
@@ -45,25 +45,46 @@ def finding(d: Diagnostic) -> dict[str, Any]:
 
 
 def document(report: Report) -> dict[str, Any]:
-    diagnostics = report.diagnostics
+    """The whole document (for tests and scripts); `pieces` writes the same text without it."""
+    return _head(report, files=[_file(f) for f in report.files], findings=[finding(d) for f in report.files for d in f.diagnostics])
+
+
+def _head(report: Report, files: Any, findings: Any) -> dict[str, Any]:
+    totals = report.totals
+    by_rule: dict[str, int] = {}
+    for (code, _), n in totals.by_rule.items():
+        by_rule[code] = by_rule.get(code, 0) + n
     return {
         "version": VERSION,
         "tool": {"name": "tplan", "version": __version__},
         "summary": {
-            "files_checked": len(report.files),
-            "files_with_findings": sum(1 for f in report.files if f.diagnostics),
-            "files_unreadable": sum(1 for f in report.files if f.fatal),
-            "errors": report.count(Severity.ERROR),
-            "warnings": report.count(Severity.WARNING),
-            "info": report.count(Severity.INFO),
-            "by_rule": dict(sorted(Counter(d.code for d in diagnostics).items())),
+            "files_checked": totals.files,
+            "files_with_findings": totals.with_findings,
+            "files_unreadable": totals.unreadable,
+            "errors": totals.count(Severity.ERROR),
+            "warnings": totals.count(Severity.WARNING),
+            "info": totals.count(Severity.INFO),
+            "by_rule": dict(sorted(by_rule.items())),
             "fail_on": report.fail_on.value,
-            "exit_code": report.exit_code,
+            "exit_code": totals.exit_code(report.fail_on),
         },
-        "files": [{"path": file_name(f.file), "unreadable": f.fatal, "findings": len(f.diagnostics)} for f in report.files],
-        "findings": [finding(d) for d in diagnostics],
+        "files": files,
+        "findings": findings,
     }
 
 
+def _file(f: FileResult) -> dict[str, Any]:
+    return {"path": file_name(f.file), "unreadable": f.fatal, "findings": len(f.diagnostics)}
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """render(report) in pieces, each file's findings made and written in turn (stream.py): a
+    10,000-plan run is not held as one document."""
+    head = _head(report, files=stream.marker("files"), findings=stream.marker("findings"))
+    files = (_file(f) for f in report.files)
+    findings = (finding(d) for f in report.files for d in f.diagnostics)
+    return stream.pieces(head, {"files": files, "findings": findings})
+
+
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False)
+    return "".join(pieces(report))

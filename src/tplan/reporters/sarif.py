@@ -19,14 +19,15 @@ notes above and a missing `informationUri` (tplan has no public home page yet).
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tplan import __version__
 from tplan.diagnostics import Diagnostic, Report, Severity
+from tplan.reporters import stream
 from tplan.reporters.paths import repo_relative
 
 if TYPE_CHECKING:  # the rules load only where rule_descriptor is used
@@ -105,19 +106,14 @@ def _folder_uri(folder: Path) -> str:
 
 
 def document(report: Report) -> dict[str, Any]:
+    """The whole document (for tests); `pieces` writes the same text without holding it."""
+    return _document(report, list(_results(report)))
+
+
+def _document(report: Report, results: Any) -> dict[str, Any]:
     from tplan.rules import ALL_RULES
 
-    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
-    results = [
-        {
-            "ruleId": d.code,
-            "ruleIndex": index[d.code],
-            "level": LEVEL[d.severity],
-            "message": {"text": _text(d.message)},
-            "locations": [location(d)],
-        }
-        for d in report.diagnostics
-    ]
+    exit_code = report.exit_code
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -133,7 +129,7 @@ def document(report: Report) -> dict[str, Any]:
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path.cwd())}},
                 # Exit 2 means a file or the command could not be processed: the run is incomplete.
-                "invocations": [{"executionSuccessful": report.exit_code != 2, "exitCode": report.exit_code}],
+                "invocations": [{"executionSuccessful": exit_code != 2, "exitCode": exit_code}],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -141,5 +137,26 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
+def _results(report: Report) -> Iterator[dict[str, Any]]:
+    """One SARIF result per finding, file by file as the report makes them."""
+    from tplan.rules import ALL_RULES
+
+    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    for f in report.files:
+        for d in f.diagnostics:
+            yield {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": LEVEL[d.severity],
+                "message": {"text": _text(d.message)},
+                "locations": [location(d)],
+            }
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """render(report) in pieces, the results made and written file by file (stream.py)."""
+    return stream.pieces(_document(report, stream.marker("results")), {"results": _results(report)})
+
+
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False)
+    return "".join(pieces(report))

@@ -6,7 +6,6 @@ rule with its count instead of each finding. Colour is added by the command, on 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from tplan.diagnostics import Diagnostic, Report, Severity
@@ -30,21 +29,23 @@ def line(d: Diagnostic) -> str:
 
 
 def summary(report: Report) -> str:
-    n_files = len(report.files)
-    counts = [(report.count(s), s.value) for s in Severity]
+    totals = report.totals
+    n_files = totals.files
+    counts = [(totals.count(s), s.value) for s in Severity]
     found = ", ".join(f"{n} {name}{'' if n == 1 else 's'}" for n, name in counts if n)
     checked = f"{n_files} file{'' if n_files == 1 else 's'} checked"
     if not found:
         return f"All clear: {checked}, no findings."
-    bad = sum(1 for f in report.files if f.diagnostics)
-    return f"Found {found} in {bad} of {checked}."
+    return f"Found {found} in {totals.with_findings} of {checked}."
 
 
 def rule_counts(report: Report) -> list[str]:
     """`count  CODE  name  severity`, most frequent first (then by code)."""
     from tplan.rules import BY_CODE
 
-    counts = Counter((d.code, d.severity.value) for d in report.diagnostics)
+    counts: dict[tuple[str, str], int] = {}
+    for (code, severity), n in report.totals.by_rule.items():
+        counts[code, severity.value] = counts.get((code, severity.value), 0) + n
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     width = max((len(str(n)) for n in counts.values()), default=1)
     name_width = max((len(BY_CODE[code].name) for (code, _), _ in rows), default=0)

@@ -1,26 +1,44 @@
 """D7xx: rules that look across all the files of one run.
 
 Each is a pair: a `collect` function runs in every file's own pass and returns a small fact (the
-plan id and its position; the goal statements and theirs), and the rule's check runs once after
-all files, on those facts sorted by path. So no file is read twice, and the output is the same
-whether files were linted in one process or in workers (facts are pickled back). Paths are named
-as given on the command line.
+plan id and its position; a digest of each goal statement and its position), and the rule's check
+runs once after all files, on those facts sorted by path. So no file is read twice, and the output
+is the same whether files were linted in one process or in workers (facts are pickled back). Paths
+are named as given on the command line.
+
+The checks yield their findings in the order of the facts (file by file): the linter then formats
+each file's findings as soon as they are known and holds no run-wide list of them. It copes with a
+check that does not (it holds that check's findings), but these two keep to it.
+
+A fact is held for every file until the report is written, so both are packed in one bytes object:
+a 10,000-plan run holds 20,000 of them (docs/benchmarks.md, issue 19 target 4).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import sys
-from collections import defaultdict
+import struct
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import TypeVar
 
 from tplan.diagnostics import Severity
 from tplan.rules import standards
 from tplan.rules.base import DataContext, FileFinding, Limits, collect, rule
 
+try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL (4 MB and 3 ms of every start-up)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
 NAMED = 3  # how many other files a D7xx message names before "and N more"
+
+_Packed = TypeVar("_Packed", bound=bytes)
+
+
+def _restore(cls: type[_Packed], data: bytes) -> _Packed:
+    """Unpickle a packed fact as it was sent (its constructor takes the unpacked values)."""
+    return bytes.__new__(cls, data)
 
 
 def normalise_statement(text: str) -> str:
@@ -38,13 +56,32 @@ def _named(shown: Sequence[str], total: int) -> str:
     return ", ".join(shown) + (f" and {total - len(shown)} more" if total > len(shown) else "")
 
 
-@dataclass(frozen=True, slots=True)
-class PlanId:
-    """D701's fact: the plan id and the (line, column) of its value."""
+_POSITION = struct.Struct("<II")  # line, column
 
-    id: str
-    line: int
-    column: int
+
+class PlanId(bytes):
+    """D701's fact: the plan id and the (line, column) of its value, packed (line, column, then
+    the id's UTF-8): one small object a plan instead of an object and a string."""
+
+    __slots__ = ()
+
+    def __new__(cls, plan_id: str, line: int, column: int) -> PlanId:
+        return super().__new__(cls, _POSITION.pack(line, column) + plan_id.encode("utf-8", "surrogatepass"))
+
+    def __reduce__(self) -> tuple[object, tuple[type[PlanId], bytes]]:
+        return (_restore, (type(self), bytes(self)))
+
+    @property
+    def id(self) -> str:
+        return self[_POSITION.size :].decode("utf-8", "surrogatepass")
+
+    @property
+    def line(self) -> int:
+        return int(_POSITION.unpack_from(self)[0])
+
+    @property
+    def column(self) -> int:
+        return int(_POSITION.unpack_from(self)[1])
 
 
 def _plan_id(ctx: DataContext) -> PlanId | None:
@@ -71,49 +108,93 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
     ## Use instead
     plans/TP-2026-0043.yaml:   id: TP-2026-0043
     """
-    by_id: dict[str, list[tuple[str, PlanId]]] = defaultdict(list)
+    groups = _duplicate_ids(facts)
+    if not groups:
+        return
+    # Linear in a group: each file's real path is looked up once, and the "also used in" list
+    # depends only on it, so it is built once per real file (a group of 2,000 copies would
+    # otherwise compare every file with every other one).
+    messages: dict[tuple[str, str], str] = {}
     for file, fact in facts:
-        by_id[fact.id].append((file, fact))
-    for plan_id, group in by_id.items():
-        if len(group) < 2:
+        plan_id = fact.id
+        group = groups.get(plan_id)
+        if group is None:
             continue
-        # Linear in the group: each file's real path is looked up once, and the "also used in"
-        # list depends only on it, so it is built once per real file (a group of 2,000 copies
-        # would otherwise compare every file with every other one).
-        real = [_real(file) for file, _ in group]
-        copies: dict[str, int] = defaultdict(int)
-        for r in real:
-            copies[r] += 1
-        messages: dict[str, str] = {}
-        for (file, fact), r in zip(group, real, strict=True):
-            message = messages.get(r)
-            if message is None:
-                total = len(group) - copies[r]
-                if total == 0:  # one file named twice is not a duplicate of itself
-                    messages[r] = ""
-                    continue
-                shown = list(itertools.islice((f for (f, _), o in zip(group, real, strict=True) if o != r), NAMED))
-                message = messages[r] = f"plan id {plan_id} is also used in {_named(shown, total)}; each plan needs its own id"
-            if message:
-                yield FileFinding(file, fact.line, fact.column, message, ("id",))
+        r = _real(file)
+        message = messages.get((plan_id, r))
+        if message is None:
+            message = messages[plan_id, r] = _duplicate_message(plan_id, r, group)
+        if message:
+            yield FileFinding(file, fact.line, fact.column, message, ("id",))
 
 
-Statement = tuple[str, int, int]  # normalised text, line, column
+def _duplicate_ids(facts: Sequence[tuple[str, PlanId]]) -> dict[str, list[tuple[str, str]]]:
+    """Each id used by two or more files, with its files as (file, real path) in order.
+
+    Without a set of every id (in a run every plan has its own, and this runs each time the report
+    is read): a bitmap of the ids' hashes, two bytes a plan, finds the few ids that may repeat (an
+    id seen twice always does), and only those are counted."""
+    size = max(1 << 16, 16 * len(facts))
+    seen = bytearray(size // 8 + 1)
+    maybe: set[str] = set()
+    for _, fact in facts:
+        plan_id = fact.id
+        byte, bit = divmod(hash(plan_id) % size, 8)
+        if seen[byte] >> bit & 1:
+            maybe.add(plan_id)
+        else:
+            seen[byte] |= 1 << bit
+    del seen
+    if not maybe:
+        return {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for file, fact in facts:
+        plan_id = fact.id
+        if plan_id in maybe:
+            groups.setdefault(plan_id, []).append((file, _real(file)))
+    return {plan_id: group for plan_id, group in groups.items() if len(group) > 1}
 
 
-class Statements(tuple[Statement, ...]):
-    """D702's fact: (normalised statement, line, column) of each goal. Plans started from one
-    template share statements, and the cross-file pass holds every plan's until the end of the
-    run: statements are interned when made and again when a worker's facts are unpickled (which
-    would otherwise make one new string per plan)."""
+def _duplicate_message(plan_id: str, real: str, group: list[tuple[str, str]]) -> str:
+    """The message for the file(s) at `real` path in a group sharing one id; empty when one file
+    was named twice (it is not a duplicate of itself)."""
+    total = sum(1 for _, other in group if other != real)
+    if total == 0:
+        return ""
+    shown = list(itertools.islice((f for f, other in group if other != real), NAMED))
+    return f"plan id {plan_id} is also used in {_named(shown, total)}; each plan needs its own id"
+
+
+_STATEMENT = struct.Struct("<QII")  # digest of the normalised statement, line, column
+
+
+def statement_digest(text: str) -> int:
+    """A goal statement (normalised) as a 64-bit number: two plans' statements are compared,
+    never shown, so D702 keeps no text (and its facts cost 16 bytes a goal)."""
+    return int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+class Statements(bytes):
+    """D702's fact: (digest of the normalised statement, line, column) of each goal, packed. Plans
+    started from one template share statements; the cross-file pass holds every plan's until the
+    report is written."""
 
     __slots__ = ()
 
-    def __new__(cls, items: Iterable[Statement] = ()) -> Statements:
-        return super().__new__(cls, ((sys.intern(s), line, column) for s, line, column in items))
+    def __new__(cls, items: Iterable[tuple[str, int, int]] = ()) -> Statements:
+        """From (normalised statement, line, column) of each goal."""
+        return super().__new__(cls, b"".join(_STATEMENT.pack(statement_digest(s), line, column) for s, line, column in items))
 
-    def __reduce__(self) -> tuple[type[Statements], tuple[tuple[Statement, ...]]]:
-        return (Statements, (tuple(self),))
+    def __reduce__(self) -> tuple[object, tuple[type[Statements], bytes]]:
+        return (_restore, (type(self), bytes(self)))
+
+    def entries(self) -> Iterator[tuple[int, int, int]]:
+        """(digest, line, column) of each goal."""
+        return _STATEMENT.iter_unpack(self)
+
+    def digests(self) -> set[int]:
+        """The distinct statements of this plan."""
+        return {digest for digest, _, _ in _STATEMENT.iter_unpack(self)}
 
 
 def _goal_statements(ctx: DataContext) -> Statements | None:
@@ -122,7 +203,7 @@ def _goal_statements(ctx: DataContext) -> Statements | None:
     goals = ctx.data.get("goals") if isinstance(ctx.data, dict) else None
     if not isinstance(goals, list):
         return None
-    out: list[Statement] = []
+    out: list[tuple[str, int, int]] = []
     for i, goal in enumerate(goals):
         statement = goal.get("statement") if isinstance(goal, dict) else None
         path = ("goals", i, "statement")
@@ -146,33 +227,52 @@ def copied_goal(facts: Sequence[tuple[str, Statements]], limits: Limits) -> Iter
     statement: Bring perceived stress (PSS-10) from 29 to the low range, so that weekends are for rest again
     """
     threshold = max(2, limits.max_identical_goals)
-    # Two passes over the facts instead of an index of every statement's files and positions (at
+    # Three passes over the facts instead of an index of every statement's files and positions (at
     # 10,000 plans that index was half the run's peak memory): count the plans each statement is
-    # in, keeping the first few (the message names them), then report each copy where it stands.
-    plans: dict[str, int] = {}
-    first: dict[str, list[str]] = {}
+    # in, keep the first few plans of those copied often enough (the message names them), then
+    # report each copy where it stands, file by file.
+    plans = _plans_per_statement(facts, threshold)
+    if not plans:
+        return
+    first: dict[int, list[str]] = {digest: [] for digest in plans}
     for file, statements in facts:
-        for statement in {s for s, _, _ in statements}:
-            plans[statement] = plans.get(statement, 0) + 1
-            head = first.setdefault(statement, [])
-            if len(head) <= NAMED:
+        for digest in statements.digests():
+            head = first.get(digest)
+            if head is not None and len(head) <= NAMED:
                 head.append(file)
-    # Only the first few other files are named, so most files of a large group get the very same
-    # message: build each distinct one once (a 10,000-plan run would otherwise hold 30,000 copies).
-    messages: dict[tuple[str, tuple[str, ...]], str] = {}
+    # Only the first few other files are named, so every file of a large group but those few gets
+    # the very same message: build it once per statement (a 10,000-plan run would otherwise make
+    # 30,000 copies), and one for each of the few.
+    common: dict[int, str] = {}
+    own: dict[tuple[int, str], str] = {}
     for file, statements in facts:
-        for statement, line, column in statements:
-            total = plans[statement]
-            if total < threshold:
+        for digest, line, column in statements.entries():
+            total = plans.get(digest)
+            if total is None:
                 continue
-            shown = tuple(f for f in first[statement] if f != file)[:NAMED]
-            message = messages.get((statement, shown))
-            if message is None:
-                message = messages[statement, shown] = (
-                    f"this goal statement is word for word the same in {total} plans (also {_named(shown, total - 1)}); "
-                    "goals copied across clients are not individualised: rewrite it for this client"
-                )
+            head = first[digest]
+            if file in head:
+                message = own.get((digest, file)) or own.setdefault((digest, file), _copied_message(total, [f for f in head if f != file]))
+            else:
+                message = common.get(digest) or common.setdefault(digest, _copied_message(total, head))
             yield FileFinding(file, line, column, message)
+
+
+def _copied_message(total: int, others: list[str]) -> str:
+    """D702's message for a statement in `total` plans, naming the first of the `others`."""
+    return (
+        f"this goal statement is word for word the same in {total} plans (also {_named(others[:NAMED], total - 1)}); "
+        "goals copied across clients are not individualised: rewrite it for this client"
+    )
+
+
+def _plans_per_statement(facts: Iterable[tuple[str, Statements]], threshold: int) -> dict[int, int]:
+    """How many plans each statement is in, for those in `threshold` plans or more."""
+    plans: dict[int, int] = {}
+    for _, statements in facts:
+        for digest in statements.digests():
+            plans[digest] = plans.get(digest, 0) + 1
+    return {digest: n for digest, n in plans.items() if n >= threshold}
 
 
 RULES = collect(globals())
