@@ -121,3 +121,23 @@ def test_every_value_is_escaped_unless_built_here() -> None:
     assert escaped(text) == md_escape(text) != text
     assert escaped(None) == "" and escaped(3) == "3" and escaped(1.5) == md_escape(1.5)
     assert escaped(Raw("**kept**")) == "**kept**"
+
+
+def test_the_escape_shortcut_says_what_its_definition_says() -> None:
+    """md_escape's quick test (a character class, a substring and an anchored match) finds exactly
+    what _NEEDS_ESCAPING finds: its whitespace list is every \\s character but the space."""
+    import random
+    import re
+    import sys
+
+    from tplan.render import markdown
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    spaces = set(re.findall(r"[^\S ]", every))
+    assert set(markdown._SPECIAL_OR_BREAK.findall(every)) == spaces | set("\\`*_[]<>&|~!")
+    alphabet = "ab 1.)#+=>-\\`*_[]<>&|~!é9" + "".join(sorted(spaces))
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        quick = markdown._SPECIAL_OR_BREAK.search(text) is None and "  " not in text and markdown._AT_START.match(text) is None
+        assert quick == (markdown._NEEDS_ESCAPING.search(text) is None), repr(text)
