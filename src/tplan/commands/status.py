@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from tplan.attainment import Score, Status, attainment
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult, Severity
+from tplan.fanout import collector_paused
 from tplan.linter import LintSettings, check_text, discover
 from tplan.loader import LoadError
 from tplan.measures import Catalogue, fmt_number, load_catalogue
@@ -89,6 +90,7 @@ def _counts(result: FileResult) -> dict[str, int]:
     return {s.value: sum(1 for d in result.diagnostics if d.severity is s) for s in Severity}
 
 
+@collector_paused
 def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
     from tplan.reading import read_plan_text
 
@@ -136,7 +138,7 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
         target=str(result.target) if result.target else None,
         status=result.status.value,
         trend=result.trend.value,
-        change=change_text(goal, plan, catalogue),
+        change=change_text(goal, plan, catalogue, result.scores),
         review_status=goal.status,
         status_date=goal.status_date.isoformat() if goal.status_date else None,
         level=level,
@@ -149,11 +151,12 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
     )
 
 
-def change_text(goal: Goal, plan: Plan, catalogue: Catalogue) -> str | None:
-    """The goal's outcome class from baseline to its latest score (tplan.outcomes), or None."""
+def change_text(goal: Goal, plan: Plan, catalogue: Catalogue, scores: tuple[Score, ...] | None = None) -> str | None:
+    """The goal's outcome class from baseline to its latest score (tplan.outcomes), or None;
+    `scores`: the goal's, when its attainment has them already."""
     from tplan.outcomes import outcome
 
-    result = outcome(goal, plan, catalogue)
+    result = outcome(goal, plan, catalogue, scores)
     return result.change_class.value if result else None
 
 

@@ -491,7 +491,7 @@ def _goal(
         state = attainment(item, plan, catalogue, today)
         if item is goal:
             levels = _levels(goal, state)
-        result = outcome(item, plan, catalogue)
+        result = outcome(item, plan, catalogue, state.scores)
         row = _row(item, kind, state, catalogue, result)
         rows.append(row)
         if state.scores:
