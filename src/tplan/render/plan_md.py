@@ -42,17 +42,26 @@ class _Lines:
     """The document's lines. `out(markdown, *values)` adds one line: `markdown` with each `{}`
     replaced by the next value, escaped."""
 
-    __slots__ = ("parts",)
+    __slots__ = ("parts", "_seen")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self._seen: dict[str, str] = {}  # text → its escape, for this document only ("", "—", ids, dates recur)
 
     def __call__(self, markdown: str = "", *values: object) -> None:
-        self.parts.append(markdown.format(*map(escaped, values)) + "\n" if values else markdown + "\n")
-
-    def raw(self, markdown: Raw) -> None:
-        """Lines built from escaped parts (facts())."""
-        self.parts.append(markdown)
+        if values:
+            seen = self._seen
+            shown = []
+            for value in values:
+                if type(value) is str:
+                    text = seen.get(value)
+                    if text is None:
+                        text = seen[value] = md_escape(value)
+                    shown.append(text)
+                else:
+                    shown.append(escaped(value))
+            markdown = markdown.format(*shown)
+        self.parts.append(markdown + "\n")
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -64,9 +64,12 @@ def is_minor(born: _dt.date | None, created: _dt.date, consent_age: int) -> bool
     return born is not None and age_on(born, created) < consent_age
 
 
+_NOT_IN_ANCHOR = re.compile(r"[^A-Za-z0-9_.-]")
+
+
 def anchor(kind: str, ident: str) -> str:
     """An HTML id for a plan id: plan ids are free text, anchors must not be."""
-    return kind + "-" + re.sub(r"[^A-Za-z0-9_.-]", "-", ident)
+    return kind + "-" + (ident if _NOT_IN_ANCHOR.search(ident) is None else _NOT_IN_ANCHOR.sub("-", ident))
 
 
 def fmt_date(value: Any) -> str:
