@@ -20,7 +20,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from tplan.attainment import Score, Status, attainment
+from tplan.attainment import Score, Scored, Status, attainment, scored_progress
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult, Severity
 from tplan.fanout import collector_paused
@@ -109,6 +109,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
         row.id, row.client = plan_id, initials(client.get("name"))
         return row
     days = (plan.reviews.next - settings.today).days if plan.reviews.next else None
+    scored = scored_progress(plan, catalogue)  # once for all the plan's goals
     return PlanRow(
         file=file,
         id=plan.id,
@@ -117,7 +118,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
         next_review=plan.reviews.next.isoformat() if plan.reviews.next else None,
         days_until_review=days,
         review=review_text(days) if plan.status != "closed" else "closed",
-        goals=[_goal_row(goal, plan, catalogue, settings.today) for goal in plan.goals],
+        goals=[_goal_row(goal, plan, catalogue, settings.today, scored) for goal in plan.goals],
         findings=counts,
         notes=len(notes := [p for p in plan.progress if p.narrative]),
         last_note=max(p.date for p in notes).isoformat() if notes else None,
@@ -125,8 +126,8 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
     )
 
 
-def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
-    result = attainment(goal, plan, catalogue, today)
+def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, scored: Scored | None = None) -> GoalRow:
+    result = attainment(goal, plan, catalogue, today, scored)
     latest = result.latest
     measure = result.measure.label if result.measure else None
     level = _level(goal, latest)
