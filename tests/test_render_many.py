@@ -244,3 +244,96 @@ def test_a_symlinked_document_is_replaced_through_the_link_with_force(tplan, tmp
     assert tplan("render", plans, "-o", out, "--today", "2026-04-01").returncode == 2 and real.read_text() == "old\n"
     assert tplan("render", plans, "-o", out, "--force", "--today", "2026-04-01").returncode == 0
     assert (out / "TP-1.md").is_symlink() and real.read_text(encoding="utf-8").startswith("# ")
+
+
+# ---- the write path's fewer system calls (issue 19, target 3) ---------------------------------
+
+
+def test_a_file_appearing_after_the_check_is_never_overwritten_without_force(tmp_path):
+    """Without --force _write looks nothing up: the hard link is the check. A file that appeared
+    after check_targets (a symlink, a folder, someone's notes) stays as it was, no temp file is
+    left, and a file holding exactly the document is no clash."""
+    from tplan.commands import render_many
+    from tplan.errors import TplanError
+
+    render_many._new_run()
+    out = tmp_path / "out"
+    out.mkdir()
+    notes, link, folder = out / "a.md", out / "b.md", out / "c.md"
+    notes.write_text("someone's notes\n")
+    link.symlink_to(notes)
+    folder.mkdir()
+    for target in (notes, link, folder):
+        with pytest.raises(TplanError, match="already exists; use --force"):
+            render_many._write(str(target), "# the document\n", False)
+    assert notes.read_text() == "someone's notes\n" and link.is_symlink() and folder.is_dir()
+    render_many._write(str(out / "d.md"), "# the document\n", False)
+    render_many._write(str(out / "d.md"), "# the document\n", False)  # the same bytes: left as it is
+    assert (out / "d.md").read_text() == "# the document\n"
+    assert sorted(p.name for p in out.iterdir()) == ["a.md", "b.md", "c.md", "d.md"]  # no temp files
+
+
+def test_the_write_path_survives_a_taken_temp_name_and_a_removed_folder(tmp_path):
+    """The temp name is the process id and a counter: one left behind by an earlier process falls
+    back to a random name. A folder removed after this process made it is made again."""
+    import shutil
+
+    from tplan.commands import render_many
+
+    render_many._new_run()
+    out = tmp_path / "out" / "sub"
+    render_many._write(str(out / "a.md"), "A\n", False)
+    n = next(render_many._counter) + 1
+    stale = out / f".b.md.{os.getpid()}-{n}.tmp"
+    stale.write_text("left behind\n")
+    render_many._write(str(out / "b.md"), "B\n", False)
+    assert (out / "b.md").read_text() == "B\n" and stale.read_text() == "left behind\n"
+    shutil.rmtree(tmp_path / "out")
+    render_many._write(str(out / "c.md"), "C\n", False)
+    assert [p.name for p in out.iterdir()] == ["c.md"] and (out / "c.md").read_text() == "C\n"
+
+
+def test_force_replaces_own_files_keeping_their_mode_and_writes_new_ones(tmp_path):
+    from tplan.commands import render_many
+
+    render_many._new_run()
+    own = tmp_path / "own.md"
+    own.write_text("old\n")
+    own.chmod(0o600)
+    render_many._write(str(own), "new\n", True)
+    render_many._write(str(tmp_path / "new.md"), "fresh\n", True)
+    assert own.read_text() == "new\n" and own.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "new.md").read_text() == "fresh\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.md", "own.md"]
+
+
+def test_check_targets_looks_once_and_still_tells_folders_and_files_apart(tmp_path):
+    from tplan.commands.render_many import check_targets
+    from tplan.errors import TplanError
+
+    (tmp_path / "dir.md").mkdir()
+    (tmp_path / "to-dir.md").symlink_to(tmp_path / "dir.md")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "file.md").write_text("x\n")
+    for name, message in (("dir.md", "is a folder"), ("to-dir.md", "is a folder"), ("dangling.md", "already exists"),
+                          ("file.md", "already exists")):
+        with pytest.raises(TplanError, match=message):
+            check_targets([("plan.yaml", str(tmp_path / name))], force=False)
+    check_targets([("p.yaml", str(tmp_path / "dangling.md")), ("q.yaml", str(tmp_path / "file.md"))], force=True)
+    check_targets([("p.yaml", str(tmp_path / "missing" / "p.md"))], force=False)
+
+
+def test_relative_output_paths_are_the_ones_relpath_gives(tmp_path, monkeypatch):
+    """plan_outputs cuts the folder's name off the found files instead of calling relpath: the
+    same output paths, however the folder is written on the command line."""
+    from tplan.commands.render_many import plan_outputs
+    from tplan.config import project_settings
+
+    plans_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    settings = project_settings(dt.date(2026, 4, 1))
+    for given in ("plans", "plans/", "./plans", "plans//", str(tmp_path / "plans"), "plans/adults/..", "plans/adults"):
+        pairs, problems = plan_outputs([given], settings, tmp_path / "out", "md")
+        assert not problems and pairs
+        for file, target in pairs:
+            assert target == str(tmp_path / "out" / os.path.relpath(file, given)).removesuffix(".yaml") + ".md", given

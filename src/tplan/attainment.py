@@ -17,6 +17,7 @@ from tplan.targets import AbsoluteTarget, MeasureInfo, absolute_target, measure_
 
 if TYPE_CHECKING:  # the lint path's fast route validates without building the models (issue 19)
     from tplan.schema.base import CustomMeasure
+    from tplan.schema.care import ProgressEntry
     from tplan.schema.goals import Goal, Objective
     from tplan.schema.plan import Plan
 
@@ -66,17 +67,29 @@ def measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> st
     return inst.id.casefold() if inst else measure.casefold()
 
 
-def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> tuple[Score, ...]:
+# A plan's progress entries that have a score: (measure key, score, entry) each (scored_progress).
+Scored = tuple[tuple["str | None", float, "ProgressEntry"], ...]
+
+
+def scored_progress(plan: Plan, catalogue: Catalogue) -> Scored:
+    """The plan's scored progress entries with their measure keys, in the plan's order: what
+    scores_for looks through, worked out once for a caller that asks about every goal and
+    objective of the plan (render, status) instead of once for each of them."""
+    return tuple((measure_key(e.measure, catalogue), float(e.score), e) for e in plan.progress if e.score is not None)
+
+
+def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue, scored: Scored | None = None) -> tuple[Score, ...]:
     """Progress scores on the item's measure that belong to it: entries that name the item (or,
-    for a goal, one of its objectives), or that name no goal at all."""
+    for a goal, one of its objectives), or that name no goal at all. `scored`: the plan's
+    scored_progress, when the caller has it."""
     key = measure_key(item.measure, catalogue)
     if key is None:
         return ()
     ids = {item.id} | ({o.id for o in item.objectives} if is_goal(item) else set())
     out = [
-        Score(entry.date, float(entry.score))
-        for entry in plan.progress
-        if entry.score is not None and measure_key(entry.measure, catalogue) == key and (not entry.goals or ids & set(entry.goals))
+        Score(entry.date, score)
+        for entry_key, score, entry in (scored if scored is not None else scored_progress(plan, catalogue))
+        if entry_key == key and (not entry.goals or ids & set(entry.goals))
     ]
     return tuple(sorted(out, key=lambda s: s.date))
 
@@ -93,17 +106,18 @@ def trend(scores: tuple[Score, ...], baseline: float | None, direction: str | No
     return Trend.IMPROVING if better else Trend.WORSENING
 
 
-def attainment(item: Goal | Objective, plan: Plan, catalogue: Catalogue, today: _dt.date) -> Attainment:
+def attainment(item: Goal | Objective, plan: Plan, catalogue: Catalogue, today: _dt.date, scored: Scored | None = None) -> Attainment:
     """How a goal or objective is doing today.
 
     met: the latest score meets the target. overdue: the deadline has passed and it is not met.
     on track / behind: the latest score is at least as good as (or worse than) a straight line from
     the baseline on the plan's start date to the target on the deadline. no data: nothing to judge.
+    `scored`: the plan's scored_progress, when the caller has it.
     """
     info = measure_info(item.measure, catalogue)
     direction = info.direction if info else None
     target = absolute_target(item.target, item.baseline, direction) if item.target is not None else None
-    scores = scores_for(item, plan, catalogue)
+    scores = scores_for(item, plan, catalogue, scored)
     latest = scores[-1] if scores else None
     status = _status(item, plan.created, target, latest, direction, today)
     return Attainment(status, trend(scores, item.baseline, direction), info, target, scores)

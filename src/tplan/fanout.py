@@ -4,9 +4,12 @@ does (lint has its own pool in tplan.workers, which also survives a worker that 
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
+P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
@@ -21,6 +24,28 @@ def checked_jobs(jobs: int | None) -> int | None:
 
         raise TplanError(f"--jobs must be 1 or more (got {jobs}); leave it out to use one worker per CPU core")
     return jobs
+
+
+def collector_paused(func: Callable[P, R]) -> Callable[P, R]:
+    """Run `func` (one plan's work) with the cycle collector paused, as check_text pauses it for
+    the check: otherwise the collector's first pass after the check, while the command builds its
+    own result, walks every object the check made that is still in use (~0.1-0.2 ms a plan). When
+    the plan is done its objects are freed by reference counting; what cycles it made are
+    collected by the next pass."""
+
+    @functools.wraps(func)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return func(*args, **kwargs)
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
 _job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from tplan.measures import Catalogue, Instrument, Psychometrics
 
 if TYPE_CHECKING:  # the lint path's fast route validates without building the models (issue 19)
+    from tplan.attainment import Score
     from tplan.schema.goals import Goal, Objective
     from tplan.schema.plan import Plan
 
@@ -112,15 +113,17 @@ def instrument_of(item: Goal | Objective, catalogue: Catalogue) -> Instrument | 
     return catalogue.get(item.measure) if isinstance(item.measure, str) else None
 
 
-def outcome(item: Goal | Objective, plan: Plan, catalogue: Catalogue) -> Outcome | None:
+def outcome(item: Goal | Objective, plan: Plan, catalogue: Catalogue, scores: tuple[Score, ...] | None = None) -> Outcome | None:
     """Baseline → latest score of a goal or objective, classified; None when there is nothing to judge
-    (no catalogue instrument with published psychometrics, no baseline, or no score yet)."""
+    (no catalogue instrument with published psychometrics, no baseline, or no score yet). `scores`:
+    the item's (`scores_for`), when the caller has them already (its attainment's)."""
     from tplan.attainment import scores_for
 
     inst = instrument_of(item, catalogue)
     if inst is None or item.baseline is None:
         return None
-    scores = scores_for(item, plan, catalogue)
+    if scores is None:
+        scores = scores_for(item, plan, catalogue)
     if not scores:
         return None
     return classify(float(item.baseline), scores[-1].value, inst)

@@ -16,6 +16,8 @@ matched to the plan format, else 1 when --strict refused a plan with lint errors
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import stat
 import tempfile
@@ -27,7 +29,7 @@ from tplan.commands.render import NotRendered, RenderOptions, render_checked
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult
 from tplan.errors import TplanError
-from tplan.fanout import checked_jobs
+from tplan.fanout import checked_jobs, collector_paused
 from tplan.fsio import NOTHING_WRITTEN, atomic_write, new_file_mode, os_reason
 from tplan.linter import STDIN, LintSettings, discover
 from tplan.measures import Catalogue, load_catalogue
@@ -62,6 +64,7 @@ def run_render_many(paths: list[str], output: str | None, options: RenderOptions
 
         ensure_available()
 
+    _new_run()
     settings = per_plan(project_settings(options.today))
     jobs = jobs if jobs is not None else settings.jobs
     pairs, problems = plan_outputs(paths, settings, Path(output), options.fmt)
@@ -86,8 +89,12 @@ def plan_outputs(paths: list[str], settings: LintSettings, out: Path, fmt: str) 
         files, missing = discover([given], settings)
         problems += missing
         inside = os.path.isdir(given)
+        prefix = given.rstrip(os.sep) + os.sep  # found files are given + sep + path: no relpath (two abspaths) each
         for file in files:
-            relative = os.path.relpath(file, given) if inside else os.path.basename(file)
+            if not inside:
+                relative = os.path.basename(file)
+            else:
+                relative = file[len(prefix) :] if file.startswith(prefix) and prefix != os.sep else os.path.relpath(file, given)
             pairs.setdefault(file, str(out / Path(relative).with_suffix(f".{fmt}")))
     return list(pairs.items()), problems
 
@@ -101,12 +108,16 @@ def check_targets(pairs: list[tuple[str, str]], force: bool) -> None:
         if key in claimed:
             raise TplanError(f"{target}: both {claimed[key]} and {source} would be written there; rename one (nothing was written)")
         claimed[key] = source
-        if os.path.isdir(target):
+        there = _lstat(target)  # one look: nothing there (the usual case) ends it
+        if there is None:
+            continue
+        if stat.S_ISDIR(there.st_mode) or (stat.S_ISLNK(there.st_mode) and os.path.isdir(target)):
             raise TplanError(f"{target} is a folder, where the document of {source} would go (nothing was written)")
-        if not force and os.path.lexists(target):
+        if not force:
             raise TplanError(f"{target} already exists; use --force to overwrite it (nothing was written)")
 
 
+@collector_paused
 def render_to_file(pair: tuple[str, str], settings: LintSettings, catalogue: Catalogue, options: RenderOptions, force: bool) -> Outcome:
     """Read, check, render and write one plan (in a worker process for a big folder)."""
     source, target = pair
@@ -139,27 +150,29 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
     a third of a folder's run); docs/render.md says what that means after a power cut.
 
     A file that already holds exactly this document is left as it is: after a broken worker pool
-    the plans are rendered again, and a document this run's workers wrote is not someone else's."""
+    the plans are rendered again, and a document this run's workers wrote is not someone else's.
+
+    Without --force nothing is looked up before the link: check_targets found no file there, and
+    the link itself is the check that cannot race. A folder is made once per process and run, and
+    the temp name is the process id and a counter (a random name only if that one is taken), so
+    a document costs six system calls: create, write, close, chmod, link, unlink."""
     data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
     folder = os.path.dirname(target) or "."
     try:
-        os.makedirs(folder, exist_ok=True)
-        existing = os.lstat(target) if os.path.lexists(target) else None
-        if existing is not None and not (force and stat.S_ISREG(existing.st_mode) and existing.st_uid == os.geteuid()):
-            if _holds(target, data):
-                return
-            if not force:
-                raise TplanError(f"{target} already exists; use --force to overwrite it")
-            atomic_write(target, data, overwrite=True)  # a link or another owner's file: the careful writer
+        _make_folder(folder)
+        existing = _lstat(target) if force else None
+        if existing is not None and not (stat.S_ISREG(existing.st_mode) and existing.st_uid == os.geteuid()):
+            if not _holds(target, data):
+                atomic_write(target, data, overwrite=True)  # a link or another owner's file: the careful writer
             return
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+        fd, tmp = _temp_file(folder, target)
     except OSError as exc:
         raise TplanError(f"{target}: cannot write the file ({os_reason(exc)}); {NOTHING_WRITTEN}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         if existing is None:
-            os.chmod(tmp, new_file_mode())
+            os.chmod(tmp, _new_mode())
             try:
                 os.link(tmp, target)
             except FileExistsError:
@@ -171,8 +184,56 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
     except OSError as exc:
         raise TplanError(f"{target}: cannot write the file ({os_reason(exc)}); {NOTHING_WRITTEN}") from None
     finally:
-        if os.path.lexists(tmp):
+        with contextlib.suppress(FileNotFoundError):  # gone when renamed over the target
             os.unlink(tmp)
+
+
+# What one process has learnt in this run (a forked worker starts with its parent's copy, and
+# run_render_many starts each run afresh): the output folders that exist, the mode a new
+# document gets (the umask's, read once: reading it means setting it) and the temp name counter.
+_folders: set[str] = set()
+_mode: list[int] = []
+_counter = itertools.count()
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _new_run() -> None:
+    _folders.clear()
+    _mode.clear()
+
+
+def _make_folder(folder: str) -> None:
+    if folder not in _folders:
+        os.makedirs(folder, exist_ok=True)
+        _folders.add(folder)
+
+
+def _new_mode() -> int:
+    if not _mode:
+        _mode.append(new_file_mode())
+    return _mode[0]
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    """The path's own status, or None when nothing is there (nor can be looked at, as lexists says)."""
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _temp_file(folder: str, target: str) -> tuple[int, str]:
+    """A new, empty temp file (mode 0600) next to the target: (descriptor, path)."""
+    prefix = f".{os.path.basename(target)}."
+    tmp = os.path.join(folder, f"{prefix}{os.getpid()}-{next(_counter)}.tmp")
+    try:
+        return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+    except FileExistsError:  # left behind by an earlier process with this id: a random name instead
+        pass
+    except FileNotFoundError:  # the folder was removed meanwhile: make it again
+        _folders.discard(folder)
+        _make_folder(folder)
+    return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
 
 
 def _holds(target: str, data: bytes) -> bool:

@@ -20,9 +20,10 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from tplan.attainment import Score, Status, attainment
+from tplan.attainment import Score, Scored, Status, attainment, scored_progress
 from tplan.config import project_settings
 from tplan.diagnostics import FileResult, Severity
+from tplan.fanout import collector_paused
 from tplan.linter import LintSettings, check_text, discover
 from tplan.loader import LoadError
 from tplan.measures import Catalogue, fmt_number, load_catalogue
@@ -89,6 +90,7 @@ def _counts(result: FileResult) -> dict[str, int]:
     return {s.value: sum(1 for d in result.diagnostics if d.severity is s) for s in Severity}
 
 
+@collector_paused
 def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow:
     from tplan.reading import read_plan_text
 
@@ -107,6 +109,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
         row.id, row.client = plan_id, initials(client.get("name"))
         return row
     days = (plan.reviews.next - settings.today).days if plan.reviews.next else None
+    scored = scored_progress(plan, catalogue)  # once for all the plan's goals
     return PlanRow(
         file=file,
         id=plan.id,
@@ -115,7 +118,7 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
         next_review=plan.reviews.next.isoformat() if plan.reviews.next else None,
         days_until_review=days,
         review=review_text(days) if plan.status != "closed" else "closed",
-        goals=[_goal_row(goal, plan, catalogue, settings.today) for goal in plan.goals],
+        goals=[_goal_row(goal, plan, catalogue, settings.today, scored) for goal in plan.goals],
         findings=counts,
         notes=len(notes := [p for p in plan.progress if p.narrative]),
         last_note=max(p.date for p in notes).isoformat() if notes else None,
@@ -123,8 +126,8 @@ def plan_row(file: str, settings: LintSettings, catalogue: Catalogue) -> PlanRow
     )
 
 
-def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> GoalRow:
-    result = attainment(goal, plan, catalogue, today)
+def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, scored: Scored | None = None) -> GoalRow:
+    result = attainment(goal, plan, catalogue, today, scored)
     latest = result.latest
     measure = result.measure.label if result.measure else None
     level = _level(goal, latest)
@@ -136,7 +139,7 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
         target=str(result.target) if result.target else None,
         status=result.status.value,
         trend=result.trend.value,
-        change=change_text(goal, plan, catalogue),
+        change=change_text(goal, plan, catalogue, result.scores),
         review_status=goal.status,
         status_date=goal.status_date.isoformat() if goal.status_date else None,
         level=level,
@@ -149,11 +152,12 @@ def _goal_row(goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date) -> 
     )
 
 
-def change_text(goal: Goal, plan: Plan, catalogue: Catalogue) -> str | None:
-    """The goal's outcome class from baseline to its latest score (tplan.outcomes), or None."""
+def change_text(goal: Goal, plan: Plan, catalogue: Catalogue, scores: tuple[Score, ...] | None = None) -> str | None:
+    """The goal's outcome class from baseline to its latest score (tplan.outcomes), or None;
+    `scores`: the goal's, when its attainment has them already."""
     from tplan.outcomes import outcome
 
-    result = outcome(goal, plan, catalogue)
+    result = outcome(goal, plan, catalogue, scores)
     return result.change_class.value if result else None
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tplan.attainment import Attainment, attainment
+from tplan.attainment import Attainment, Scored, attainment, scored_progress
 from tplan.dates import age_on
 from tplan.diagnostics import Diagnostic, Severity
 from tplan.measures import Catalogue
@@ -64,9 +64,12 @@ def is_minor(born: _dt.date | None, created: _dt.date, consent_age: int) -> bool
     return born is not None and age_on(born, created) < consent_age
 
 
+_NOT_IN_ANCHOR = re.compile(r"[^A-Za-z0-9_.-]")
+
+
 def anchor(kind: str, ident: str) -> str:
     """An HTML id for a plan id: plan ids are free text, anchors must not be."""
-    return kind + "-" + re.sub(r"[^A-Za-z0-9_.-]", "-", ident)
+    return kind + "-" + (ident if _NOT_IN_ANCHOR.search(ident) is None else _NOT_IN_ANCHOR.sub("-", ident))
 
 
 def fmt_date(value: Any) -> str:
@@ -186,7 +189,8 @@ def build(
         for gid in item.goals:
             serving.setdefault(gid, []).append(Ref(item.id, anchor("intervention", item.id), item.name))
 
-    goals = [_goal(g, plan, catalogue, today, problem_ids, serving) for g in plan.goals]
+    scored = scored_progress(plan, catalogue)
+    goals = [_goal(g, plan, catalogue, today, problem_ids, serving, scored) for g in plan.goals]
     goal_views = {g.id: g for g in goals}
     problems = [
         ProblemView(
@@ -484,14 +488,14 @@ def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalo
 
 
 def _goal(
-    goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, problem_ids: set[str], serving: dict[str, list[Ref]]
+    goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, problem_ids: set[str], serving: dict[str, list[Ref]], scored: Scored
 ) -> GoalView:
     rows, charts, levels = [], [], []
     for item, kind in [(goal, "goal")] + [(o, "objective") for o in goal.objectives]:
-        state = attainment(item, plan, catalogue, today)
+        state = attainment(item, plan, catalogue, today, scored)
         if item is goal:
             levels = _levels(goal, state)
-        result = outcome(item, plan, catalogue)
+        result = outcome(item, plan, catalogue, state.scores)
         row = _row(item, kind, state, catalogue, result)
         rows.append(row)
         if state.scores:
