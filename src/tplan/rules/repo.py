@@ -19,7 +19,9 @@ from __future__ import annotations
 import itertools
 import os
 import struct
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from tplan.diagnostics import Severity
@@ -120,7 +122,7 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
         group = groups.get(plan_id)
         if group is None:
             continue
-        r = _real(file)
+        r = group.real[file]
         message = messages.get((plan_id, r))
         if message is None:
             message = messages[plan_id, r] = _duplicate_message(plan_id, r, group)
@@ -128,8 +130,24 @@ def duplicate_plan_id(facts: Sequence[tuple[str, PlanId]], limits: Limits) -> It
             yield FileFinding(file, fact.line, fact.column, message, ("id",))
 
 
-def _duplicate_ids(facts: Sequence[tuple[str, PlanId]]) -> dict[str, list[tuple[str, str]]]:
-    """Each id used by two or more files, with its files as (file, real path) in order.
+@dataclass(slots=True)
+class _Group:
+    """The files sharing one id, in order, each with its real path, and how many files each real
+    path stands for (one file named twice is not a duplicate of itself)."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)
+    real: dict[str, str] = field(default_factory=dict)
+    copies: Counter[str] = field(default_factory=Counter)
+
+    def add(self, file: str) -> None:
+        real = _real(file)
+        self.files.append((file, real))
+        self.real[file] = real
+        self.copies[real] += 1
+
+
+def _duplicate_ids(facts: Sequence[tuple[str, PlanId]]) -> dict[str, _Group]:
+    """Each id used by two or more files, with its files (see _Group).
 
     Without a set of every id (in a run every plan has its own, and this runs each time the report
     is read): a bitmap of the ids' hashes, two bytes a plan, finds the few ids that may repeat (an
@@ -147,21 +165,22 @@ def _duplicate_ids(facts: Sequence[tuple[str, PlanId]]) -> dict[str, list[tuple[
     del seen
     if not maybe:
         return {}
-    groups: dict[str, list[tuple[str, str]]] = {}
+    groups: dict[str, _Group] = {}
     for file, fact in facts:
         plan_id = fact.id
         if plan_id in maybe:
-            groups.setdefault(plan_id, []).append((file, _real(file)))
-    return {plan_id: group for plan_id, group in groups.items() if len(group) > 1}
+            groups.setdefault(plan_id, _Group()).add(file)
+    return {plan_id: group for plan_id, group in groups.items() if len(group.files) > 1}
 
 
-def _duplicate_message(plan_id: str, real: str, group: list[tuple[str, str]]) -> str:
+def _duplicate_message(plan_id: str, real: str, group: _Group) -> str:
     """The message for the file(s) at `real` path in a group sharing one id; empty when one file
-    was named twice (it is not a duplicate of itself)."""
-    total = sum(1 for _, other in group if other != real)
+    was named twice (it is not a duplicate of itself). Constant time in the group's size but for
+    the few files it names."""
+    total = len(group.files) - group.copies[real]
     if total == 0:
         return ""
-    shown = list(itertools.islice((f for f, other in group if other != real), NAMED))
+    shown = list(itertools.islice((f for f, other in group.files if other != real), NAMED))
     return f"plan id {plan_id} is also used in {_named(shown, total)}; each plan needs its own id"
 
 
