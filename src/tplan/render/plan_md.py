@@ -209,24 +209,17 @@ def _banner(out: _Lines, doc: Document) -> None:
     out()
 
 
-def _bullets(out: _Lines, heading: str, items: list[Any] | None) -> None:
-    """A heading and a bulleted list, or nothing for no items."""
-    if not items:
-        return
-    out(heading)
-    out()
-    for item in items:
-        out("- {}", item)
-    out()
-
-
-def _numbered(out: _Lines, heading: str, items: list[Any] | None) -> None:
+def _bullets(out: _Lines, heading: str, items: list[Any] | None, *, numbered: bool = False) -> None:
+    """A heading and a bulleted (or numbered) list, or nothing for no items."""
     if not items:
         return
     out(heading)
     out()
     for n, item in enumerate(items, 1):
-        out("{}. {}", n, item)
+        if numbered:
+            out("{}. {}", n, item)
+        else:
+            out("- {}", item)
     out()
 
 
@@ -356,8 +349,8 @@ def _risk(out: _Lines, doc: Document) -> None:
     sp = risk.safety_plan
     if not sp:
         return
-    _numbered(out, "**Warning signs**", sp.warning_signs)
-    _numbered(out, "**Coping strategies**", sp.coping)
+    _bullets(out, "**Warning signs**", sp.warning_signs, numbered=True)
+    _bullets(out, "**Coping strategies**", sp.coping, numbered=True)
     if sp.contacts:
         out("**People and services to contact**")
         out()
