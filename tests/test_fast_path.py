@@ -203,6 +203,32 @@ def test_lint_without_a_config_file_imports_no_pydantic(tmp_path):
     assert [m for m in seen["modules"] if m.startswith("pydantic_core")] == ["pydantic_core._pydantic_core"], seen["modules"]
 
 
+def test_the_keys_a_path_may_show_are_the_models_keys():
+    """tplan.schema.keys reads the plan format's keys from the generated schema; the models are
+    the source of truth."""
+    from tplan.schema.keys import keys_of_the_models
+
+    names = core.field_names()
+    assert names is not None and "goals" in names and "from" in names  # `from`: an alias (changes[].from)
+    assert names == keys_of_the_models()
+
+
+@pytest.mark.process  # a fresh interpreter: which modules one lint imports
+def test_json_output_names_paths_without_importing_pydantic(tmp_path):
+    """A finding's path in JSON (and SARIF) output is checked against the plan format's keys: read
+    from the generated schema, not from models built for it."""
+    plan = tmp_path / "plan.yaml"
+    text = (ROOT / "examples" / "burnout.yaml").read_text(encoding="utf-8")
+    out_of_range = text.replace("    baseline: 14\n", "    baseline: 40\n", 1)  # PHQ-9 runs 0-27: S104
+    assert out_of_range != text
+    plan.write_text(out_of_range, encoding="utf-8")
+    result = fresh_tplan("lint", "--today", "2026-12-01", "--format", "json", str(plan))
+    assert "EXIT=1" in result.stdout, result.stdout + result.stderr
+    assert '"yaml_path": "goals[0].baseline"' in result.stdout, result.stdout[:2000]
+    modules = imported_modules(result)
+    assert not [m for m in modules if m == "pydantic" or m.startswith("pydantic.")]
+
+
 @pytest.mark.process  # a fresh interpreter: the extension loaded alone, then the package imported
 def test_the_extension_loaded_alone_is_the_one_pydantic_core_uses():
     program = """

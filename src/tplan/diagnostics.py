@@ -23,7 +23,7 @@ def format_path(path: Path) -> str:
     """Render a path the way clinicians read it in messages: goals[0].target. A key the plan
     format does not know is shown as `<unknown key>`: it may be a mis-indented line of client text,
     and paths end up in CI logs and SARIF uploads (docs/privacy.md)."""
-    from tplan.schema.adapt import is_shown_key
+    from tplan.schema.keys import is_shown_key
 
     out = ""
     for part in path:

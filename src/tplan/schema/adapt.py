@@ -14,7 +14,6 @@ import calendar
 import datetime as _dt
 import re
 import typing
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +21,7 @@ from pydantic_core import ErrorDetails
 
 from tplan.diagnostics import Finding, Path, format_path
 from tplan.schema.base import SafeValueError
+from tplan.schema.keys import is_shown_key
 from tplan.suggest import closest, did_you_mean, near_miss
 
 _KIND = {
@@ -176,45 +176,6 @@ def duplicate_key_message(path: Path) -> str:
     if isinstance(key, str) and is_shown_key(key, top=len(path) == 1):
         return f"key '{key}' appears twice; only the last value counts"
     return f"a key in {format_path(path[:-1]) or 'the top level of the plan'} appears twice; only the last value counts"
-
-
-# A clinic's own top-level key (`x-clinic-room`) is its own vocabulary, not client text, when it is
-# short and id-shaped; a longer or spaced one is treated like any other unknown key.
-_EXTENSION_KEY = re.compile(r"x-[A-Za-z0-9._-]{1,40}")
-
-
-def is_shown_key(key: str, top: bool = False) -> bool:
-    """Whether a path may show this key: one of the plan format's keys, or (at the top level) a
-    short `x-` extension key. Anything else may be a mis-indented line of client text."""
-    return key in known_keys() or (top and _EXTENSION_KEY.fullmatch(key) is not None)
-
-
-@cache
-def known_keys() -> frozenset[str]:
-    """Every key of the plan format, at any depth."""
-    from tplan.schema.plan import Plan  # here: the lint path's fast route builds no models unless a finding needs them
-
-    names: set[str] = set()
-    stack: list[type[BaseModel]] = [Plan]
-    seen: set[type[BaseModel]] = set()
-    while stack:
-        model = stack.pop()
-        if model in seen:
-            continue
-        seen.add(model)
-        for name, field in model.model_fields.items():
-            names.add(name)
-            if field.alias:
-                names.add(field.alias)
-            inner = _all_models(field.annotation)
-            stack.extend(inner)
-    return frozenset(names)
-
-
-def _all_models(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _all_models(arg)]
 
 
 def _model_at(path: Path) -> type[BaseModel] | None:

@@ -190,13 +190,46 @@ def read() -> dict[str, Any] | None:
         return None
 
 
+def _current() -> dict[str, Any] | None:
+    """The shipped generated schema when it was generated with the installed pydantic and
+    pydantic_core, else None (the callers then use the models)."""
+    generated = read()
+    if generated is None or any(generated.get(k) != v for k, v in versions().items()):
+        return None
+    return generated
+
+
 @cache
 def validator() -> Any:
     """A SchemaValidator for plans from the generated schema, or None (no file, or it was
     generated with other pydantic/pydantic_core versions: the caller uses the models)."""
-    generated = read()
-    if generated is None or any(generated.get(k) != v for k, v in versions().items()):
+    generated = _current()
+    if generated is None:
         return None
     from tplan.schema.compiled import extension
 
     return extension().SchemaValidator(_revive(generated["schema"], {}))
+
+
+@cache
+def field_names() -> frozenset[str] | None:
+    """Every field name and alias of the plan format's models, read from the generated schema
+    (tplan.schema.keys), or None when it is not current."""
+    generated = _current()
+    if generated is None:
+        return None
+    names: set[str] = set()
+    stack: list[Any] = [generated["schema"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "model-fields":
+                for name, field in node["fields"].items():
+                    names.add(name)
+                    alias = field.get("validation_alias")
+                    if isinstance(alias, str):
+                        names.add(alias)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(names)
