@@ -95,6 +95,19 @@ def test_one_file_given_twice_is_not_a_duplicate_of_itself(tplan, tmp_path, job_
     assert result.returncode == 0, result.stdout
 
 
+def test_a_file_reached_through_a_link_is_not_a_duplicate_of_itself(tplan, tmp_path):
+    """A linked folder and a linked file name the plan they point at; a real copy is still a duplicate."""
+    write(tmp_path, {"TP-1.yaml": plan("TP-1")})
+    (tmp_path / "linked-folder").symlink_to(tmp_path / "plans", target_is_directory=True)
+    (tmp_path / "linked.yaml").symlink_to(tmp_path / "plans" / "TP-1.yaml")
+    same = tplan("lint", "--today", "2026-04-01", "plans/TP-1.yaml", "linked-folder/TP-1.yaml", "linked.yaml", cwd=tmp_path)
+    assert "D701" not in same.stdout and same.returncode == 0, same.stdout
+    (tmp_path / "copy.yaml").write_text(plan("TP-1"))
+    copied = tplan("lint", "--today", "2026-04-01", "plans/TP-1.yaml", "linked.yaml", "copy.yaml", cwd=tmp_path)
+    assert copied.stdout.count("D701") == 3 and copied.returncode == 1, copied.stdout
+    assert "copy.yaml:3:5: D701 error plan id TP-1 is also used in linked.yaml, plans/TP-1.yaml;" in copied.stdout  # two spellings of one plan
+
+
 @jobs
 def test_ignore_and_select_apply_to_cross_file_rules(tplan, tmp_path, job_args):
     write(tmp_path, {"a.yaml": plan("TP-1"), "b.yaml": plan("TP-1")})

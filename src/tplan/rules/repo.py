@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,9 +49,21 @@ def normalise_statement(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _real(file: str) -> str:
-    """One file reached by two spellings (plans/a.yaml and ./plans/a.yaml) is not a duplicate."""
-    return os.path.normcase(os.path.realpath(file))
+def _real(file: str, folders: dict[str, str]) -> str:
+    """One file reached by two spellings (plans/a.yaml and ./plans/a.yaml) is not a duplicate.
+    The file's folder is resolved once per folder (`folders` remembers it for one check): a full
+    realpath looks up every folder on the way, for each of thousands of files in a few folders."""
+    folder, name = os.path.split(file)
+    try:
+        linked = stat.S_ISLNK(os.lstat(file).st_mode)
+    except (OSError, ValueError):
+        linked = False
+    if linked or name in ("", os.curdir, os.pardir):
+        return os.path.normcase(os.path.realpath(file))
+    real_folder = folders.get(folder)
+    if real_folder is None:
+        real_folder = folders[folder] = os.path.realpath(folder or os.curdir)
+    return os.path.normcase(os.path.join(real_folder, name))
 
 
 def _named(shown: Sequence[str], total: int) -> str:
@@ -139,8 +152,8 @@ class _Group:
     real: dict[str, str] = field(default_factory=dict)
     copies: Counter[str] = field(default_factory=Counter)
 
-    def add(self, file: str) -> None:
-        real = _real(file)
+    def add(self, file: str, folders: dict[str, str]) -> None:
+        real = _real(file, folders)
         self.files.append((file, real))
         self.real[file] = real
         self.copies[real] += 1
@@ -166,10 +179,11 @@ def _duplicate_ids(facts: Sequence[tuple[str, PlanId]]) -> dict[str, _Group]:
     if not maybe:
         return {}
     groups: dict[str, _Group] = {}
+    folders: dict[str, str] = {}  # each folder's real path, for _real
     for file, fact in facts:
         plan_id = fact.id
         if plan_id in maybe:
-            groups.setdefault(plan_id, _Group()).add(file)
+            groups.setdefault(plan_id, _Group()).add(file, folders)
     return {plan_id: group for plan_id, group in groups.items() if len(group.files) > 1}
 
 
