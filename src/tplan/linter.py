@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import gc
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tplan.diagnostics import Diagnostic, FileResult, Finding, Report, Severity
 from tplan.diagnostics import Path as YamlPath
+from tplan.fanout import collector_paused
 from tplan.loader import LoadedDoc, LoadError, load_text
 from tplan.measures import Catalogue, load_catalogue
 from tplan.pathmatch import matches as path_matches
@@ -276,19 +276,15 @@ class Checked:
     plan: Plan | None
 
 
+@collector_paused  # as in check_text; the document is freed before the collector runs again
 def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue) -> FileResult:
     """Lint one plan's text. Raises LoadError when it is not a YAML mapping. Only the findings
     leave this function, so it validates on the fast route (tplan.schema.core): the rules get a
     plan built without the pydantic model classes, with the same fields and behaviour."""
-    if not gc.isenabled():
-        return _check_text(text, file, settings, catalogue, True).result
-    gc.disable()  # as in check_text; the document is freed before the collector runs again
-    try:
-        return _check_text(text, file, settings, catalogue, True).result
-    finally:
-        gc.enable()
+    return _check_text(text, file, settings, catalogue, True).result
 
 
+@collector_paused
 def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, *, fast: bool = False) -> Checked:
     """Load, validate and lint one plan's text once. Raises LoadError when it is not a YAML mapping.
     `plan` is a model instance unless `fast` (then it is the fast route's, see lint_text).
@@ -297,13 +293,7 @@ def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogu
     short-lived objects (events, data, validation, findings) and hardly any cycles, and the
     collector's passes over them cost a fifth of a folder lint (docs/benchmarks.md, fifth round).
     What cycles a plan does make are collected by the first pass after it."""
-    if not gc.isenabled():
-        return _check_text(text, file, settings, catalogue, fast)
-    gc.disable()
-    try:
-        return _check_text(text, file, settings, catalogue, fast)
-    finally:
-        gc.enable()
+    return _check_text(text, file, settings, catalogue, fast)
 
 
 def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, fast: bool) -> Checked:
