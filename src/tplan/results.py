@@ -216,12 +216,9 @@ class HeldResults(Sequence[FileResult]):
         facts = result.facts
         if facts and any(code in facts for code in self._drop):
             facts = {code: fact for code, fact in facts.items() if code not in self._drop}
-            if not (result.diagnostics or result.fatal or result.silenced or facts):
-                return None
-            return dataclasses.replace(result, facts=facts)
         if not (result.diagnostics or result.fatal or result.silenced or facts):
             return None
-        return result
+        return result if facts is result.facts else dataclasses.replace(result, facts=facts)
 
     def finish(self) -> HeldResults:
         """Sort by path (stably: results with one name keep the order they were added in) and
