@@ -219,7 +219,7 @@ def test_a_document_this_run_already_wrote_is_not_a_clash(tmp_path):
     assert target.read_text() == "someone's notes\n"
 
 
-def test_documents_get_the_umask_mode_and_force_keeps_a_files_mode(tplan, tmp_path):
+def test_documents_get_the_umask_mode_and_force_keeps_a_files_mode(tplan, tmp_path, write_route):
     plans = plans_folder(tmp_path, n=2)
     out = tmp_path / "out"
     old = os.umask(0o027)
@@ -249,7 +249,62 @@ def test_a_symlinked_document_is_replaced_through_the_link_with_force(tplan, tmp
 # ---- the write path's fewer system calls (issue 19, target 3) ---------------------------------
 
 
-def test_a_file_appearing_after_the_check_is_never_overwritten_without_force(tmp_path):
+@pytest.fixture(params=["unnamed", "named"])
+def write_route(request, monkeypatch):
+    """Each write-path test runs both ways a new document is written: as an unnamed file linked to
+    its name (Linux's O_TMPFILE) and through a named temp file (elsewhere, or where the file system
+    has no unnamed files)."""
+    from tplan.commands import render_many
+
+    if request.param == "unnamed" and render_many._NO_UNNAMED:
+        pytest.fail("O_TMPFILE is not available here; the test machine is Linux with a local file system")
+    monkeypatch.setattr(render_many, "_NO_UNNAMED", [] if request.param == "unnamed" else [True])
+    return request.param
+
+
+def test_on_linux_a_new_document_never_has_a_temp_name(tmp_path, monkeypatch):
+    """The unnamed file gets its name in one step: no named temp file is made on the way."""
+    from tplan.commands import render_many
+
+    assert not render_many._NO_UNNAMED, "O_TMPFILE should be available on the test machine"
+
+    def no_named_temp(*args):
+        raise AssertionError("a named temp file was made")
+
+    monkeypatch.setattr(render_many, "_temp_file", no_named_temp)
+    render_many._new_run()
+    old = os.umask(0o027)
+    try:
+        render_many._write(str(tmp_path / "a.md"), "# the document\n", False)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.md").read_text() == "# the document\n" and (tmp_path / "a.md").stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_a_file_system_without_unnamed_files_falls_back_once_and_remembers(tmp_path, monkeypatch):
+    import errno
+
+    from tplan.commands import render_many
+
+    monkeypatch.setattr(render_many, "_NO_UNNAMED", [])
+    real_open, tried = os.open, []
+
+    def open_without_tmpfile(path, flags, *args, **kwargs):
+        if flags & getattr(os, "O_TMPFILE", 0) == getattr(os, "O_TMPFILE", -1):
+            tried.append(path)
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_without_tmpfile)
+    render_many._new_run()
+    for name in ("a.md", "b.md"):
+        render_many._write(str(tmp_path / name), f"{name}\n", False)
+    assert len(tried) == 1 and render_many._NO_UNNAMED == [True]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"] and (tmp_path / "b.md").read_text() == "b.md\n"
+
+
+def test_a_file_appearing_after_the_check_is_never_overwritten_without_force(tmp_path, write_route):
     """Without --force _write looks nothing up: the hard link is the check. A file that appeared
     after check_targets (a symlink, a folder, someone's notes) stays as it was, no temp file is
     left, and a file holding exactly the document is no clash."""
@@ -273,12 +328,14 @@ def test_a_file_appearing_after_the_check_is_never_overwritten_without_force(tmp
     assert sorted(p.name for p in out.iterdir()) == ["a.md", "b.md", "c.md", "d.md"]  # no temp files
 
 
-def test_the_write_path_survives_a_taken_temp_name_and_a_removed_folder(tmp_path):
+def test_the_write_path_survives_a_taken_temp_name_and_a_removed_folder(tmp_path, monkeypatch):
     """The temp name is the process id and a counter: one left behind by an earlier process falls
     back to a random name. A folder removed after this process made it is made again."""
     import shutil
 
     from tplan.commands import render_many
+
+    monkeypatch.setattr(render_many, "_NO_UNNAMED", [True])  # the named temp file's way
 
     render_many._new_run()
     out = tmp_path / "out" / "sub"
@@ -293,7 +350,21 @@ def test_the_write_path_survives_a_taken_temp_name_and_a_removed_folder(tmp_path
     assert [p.name for p in out.iterdir()] == ["c.md"] and (out / "c.md").read_text() == "C\n"
 
 
-def test_force_replaces_own_files_keeping_their_mode_and_writes_new_ones(tmp_path):
+def test_a_removed_folder_is_made_again_on_the_unnamed_route(tmp_path, write_route):
+    import shutil
+
+    from tplan.commands import render_many
+
+    render_many._new_run()
+    out = tmp_path / "out" / "sub"
+    render_many._write(str(out / "a.md"), "A\n", False)
+    shutil.rmtree(tmp_path / "out")
+    render_many._write(str(out / "c.md"), "C\n", False)
+    assert [p.name for p in out.iterdir()] == ["c.md"] and (out / "c.md").read_text() == "C\n"
+    assert render_many._NO_UNNAMED == ([] if write_route == "unnamed" else [True])  # a missing folder is no reason to give it up
+
+
+def test_force_replaces_own_files_keeping_their_mode_and_writes_new_ones(tmp_path, write_route):
     from tplan.commands import render_many
 
     render_many._new_run()

@@ -285,18 +285,27 @@ def lint_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue
 
 
 @collector_paused
-def check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, *, fast: bool = False) -> Checked:
+def check_text(
+    text: str, file: str, settings: LintSettings, catalogue: Catalogue, *, fast: bool = False, errors_first: bool = False
+) -> Checked:
     """Load, validate and lint one plan's text once. Raises LoadError when it is not a YAML mapping.
     `plan` is a model instance unless `fast` (then it is the fast route's, see lint_text).
+
+    `errors_first`: for a command that shows warnings only beside errors (render's banner counts
+    the warnings of a plan with lint errors, and says nothing of a plan without). The error rules
+    run first, and the warning and note rules only when an error was found (or the text has a
+    suppression comment, whose unused-suppression check needs every rule run). A plan with errors
+    gets exactly lint's findings; a plan without gets lint's errors, which are none. A rule never
+    reports above its own severity (a finding may only lower it), which tests/test_render.py checks.
 
     The cycle collector is paused while one plan is checked: a plan makes tens of thousands of
     short-lived objects (events, data, validation, findings) and hardly any cycles, and the
     collector's passes over them cost a fifth of a folder lint (docs/benchmarks.md, fifth round).
     What cycles a plan does make are collected by the first pass after it."""
-    return _check_text(text, file, settings, catalogue, fast)
+    return _check_text(text, file, settings, catalogue, fast, errors_first)
 
 
-def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, fast: bool) -> Checked:
+def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, fast: bool, errors_first: bool = False) -> Checked:
     doc = load_text(text)
     data = doc.data
     version = data.get("tplan")
@@ -326,14 +335,13 @@ def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalog
     # `ran`: the rules that ran on this file, so an unused suppression can be told from one for a
     # rule that was switched off or skipped (the E0xx ones are emitted while loading).
     runnable, ran = _runnable(checks, status, plan is None)
-    for rule, check in runnable:
-        try:
-            out = list(check(ctx))
-        except Exception as exc:  # a bug in one check must not hide the others
-            found.append((rule, _crash_finding(exc, "this check")))
-            continue
-        if out:
-            found += [(rule, f) for f in out]
+    if errors_first and "disable" not in text:
+        first, then = _errors_first(runnable)
+        _run_checks(first, ctx, found)
+        if any((f.severity or rule.severity) is Severity.ERROR for rule, f in found):
+            _run_checks(then, ctx, found)
+    else:
+        _run_checks(runnable, ctx, found)
     facts = {}
     for rule in collectors:  # their findings come later, from all files' facts (cross_file_pass)
         if rule.collect is None or status in rule.skip_status:
@@ -357,6 +365,38 @@ def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalog
         silenced = silenced_codes(text, CROSS_FILE_CODES, doc.root)
     diagnostics.sort(key=lambda d: d.sort_key)
     return Checked(FileResult(file, diagnostics, facts=facts, silenced=silenced), doc, plan)
+
+
+CheckPairs = tuple[tuple[Rule, Callable[[Any], Any]], ...]  # (rule, its check function), in code order
+
+
+def _run_checks(pairs: CheckPairs, ctx: DataContext, found: list[tuple[Rule, Finding]]) -> None:
+    """Run each check on the plan, adding its findings to `found`."""
+    for rule, check in pairs:
+        try:
+            out = list(check(ctx))
+        except Exception as exc:  # a bug in one check must not hide the others
+            found.append((rule, _crash_finding(exc, "this check")))
+            continue
+        if out:
+            found += [(rule, f) for f in out]
+
+
+_SPLIT: dict[int, tuple[CheckPairs, CheckPairs, CheckPairs]] = {}
+
+
+def _errors_first(pairs: CheckPairs) -> tuple[CheckPairs, CheckPairs]:
+    """(the error rules' checks, the others'), split once per set of runnable checks."""
+    hit = _SPLIT.get(id(pairs))
+    if hit is None or hit[0] is not pairs:
+        if len(_SPLIT) >= 64:
+            _SPLIT.clear()
+        hit = _SPLIT[id(pairs)] = (
+            pairs,
+            tuple(p for p in pairs if p[0].severity is Severity.ERROR),
+            tuple(p for p in pairs if p[0].severity is not Severity.ERROR),
+        )
+    return hit[1], hit[2]
 
 
 ActiveRules = tuple[tuple[Rule, ...], tuple[Rule, ...]]
@@ -384,7 +424,7 @@ def _active_rules(settings: LintSettings, file_ignores: tuple[str, ...]) -> Acti
     return checks, collectors
 
 
-Runnable = tuple[tuple[tuple[Rule, Callable[[Any], Any]], ...], frozenset[str]]
+Runnable = tuple[CheckPairs, frozenset[str]]
 _RUNNABLE: dict[tuple[int, str | None, bool], tuple[tuple[Rule, ...], Runnable]] = {}
 
 

@@ -26,14 +26,16 @@ def read_one_plan(path: str, limits: HasMaxFileBytes, command: str) -> str:
 
 
 def check_one_plan(
-    text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str, *, fast: bool = False
+    text: str, path: str, settings: LintSettings, catalogue: Catalogue, refusal: str, *, fast: bool = False,
+    errors_first: bool = False,
 ) -> Checked:
     """check_text, with YAML that cannot be read refused in one line ending in `refusal`
     (e.g. "the plan cannot be rendered"). `fast`: the plan comes from the generated core schema
     (tplan.schema.core: the same fields and behaviour, no pydantic model classes built), for a
-    command that only reads the plan's values, as render and status do."""
+    command that only reads the plan's values, as render and status do. `errors_first`: warnings
+    are looked for only in a plan with errors (check_text), for render's banner."""
     try:
-        return check_text(text, path, settings, catalogue, fast=fast)
+        return check_text(text, path, settings, catalogue, fast=fast, errors_first=errors_first)
     except LoadError as exc:
         raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}; {refusal}") from None
 

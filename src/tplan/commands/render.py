@@ -112,7 +112,7 @@ def run_render(
     settings = per_plan(project_settings(options.today))
     text = read_one_plan(path, settings.limits, "render")
     catalogue = load_catalogue(settings.measures_file)
-    checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be rendered", fast=options.fast)
+    checked = check_one_plan(text, path, settings, catalogue, "the plan cannot be rendered", fast=options.fast, errors_first=True)
     try:
         rendered, errors = render_checked(checked, text, path, settings, catalogue, options)
     except NotRendered as exc:

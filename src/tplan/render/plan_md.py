@@ -28,13 +28,21 @@ class Raw(str):
     __slots__ = ()
 
 
+# Text → its escape, kept by this process across documents: ids, dates, statuses, measure names and
+# a template's objectives recur in every plan of a folder. Emptied when it grows past _SEEN_MAX.
+_seen: dict[str, str] = {}
+_SEEN_MAX = 20_000
+
+
 def escaped(value: object) -> str:
     """A printed value: plan text made inert (md_escape), None as nothing, this module's Raw as is."""
-    kind = type(value)
-    if kind is str:
-        return md_escape(value)
-    if kind is Raw:
-        return value  # type: ignore[return-value]  # Raw is a str
+    if type(value) is str:
+        text = _seen.get(value)
+        if text is None:
+            text = _seen[value] = md_escape(value)
+        return text
+    if type(value) is Raw:
+        return value
     return md_escape("" if value is None else value)
 
 
@@ -42,25 +50,16 @@ class _Lines:
     """The document's lines. `out(markdown, *values)` adds one line: `markdown` with each `{}`
     replaced by the next value, escaped."""
 
-    __slots__ = ("parts", "_seen")
+    __slots__ = ("parts",)
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self._seen: dict[str, str] = {}  # text → its escape, for this document only ("", "—", ids, dates recur)
+        if len(_seen) > _SEEN_MAX:
+            _seen.clear()
 
     def __call__(self, markdown: str = "", *values: object) -> None:
         if values:
-            seen = self._seen
-            shown = []
-            for value in values:
-                if type(value) is str:
-                    text = seen.get(value)
-                    if text is None:
-                        text = seen[value] = md_escape(value)
-                    shown.append(text)
-                else:
-                    shown.append(escaped(value))
-            markdown = markdown.format(*shown)
+            markdown = markdown.format(*map(escaped, values))
         self.parts.append(markdown + "\n")
 
     def text(self) -> str:

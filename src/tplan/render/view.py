@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from tplan.attainment import Attainment, Scored, attainment, scored_progress
@@ -112,10 +114,16 @@ class ChartView:
     caption: str  # the text alternative: every value the chart shows
     measure: str
     target: str
-    chart: Chart
+    geometry: Callable[[], Chart]  # the chart's geometry, worked out when a document draws it
     scores: list[tuple[str, str]]  # (date, score) for the Markdown table and screen readers
     ident: str
     change: str = ""  # "reliable improvement (RC +2.26)", labelled on the chart
+
+    @cached_property
+    def chart(self) -> Chart:
+        """The SVG's geometry: HTML and PDF draw it; Markdown shows the scores as a table and never
+        asks (a fifth of the view's work for a folder's Markdown render)."""
+        return self.geometry()
 
 
 @dataclass
@@ -519,28 +527,31 @@ def _goal(
 def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, result: Outcome | None = None) -> ChartView:
     info = state.measure
     target = (state.target.comparator, state.target.value) if state.target else None
-    chart = progress_chart(
+    mcid = _mcid(info)
+    geometry = partial(
+        progress_chart,
         [(s.date, s.value) for s in state.scores],
         plan.created,
         item.baseline,
         target,
         item.deadline,
         (info.min, info.max) if info else (None, None),
-        mcid=_mcid(info),
+        mcid=mcid,
     )
     parts = [f"baseline {row.baseline} on {plan.created.isoformat()}"] if row.baseline else []
     parts += [f"{num(s.value)} on {s.date.isoformat()}" for s in state.scores]
     goal_text = f"target {row.target}" + (f" by {row.deadline}" if row.deadline else "") if row.target else "no target"
     change = f"{result.change_class.value} (RC {result.rc:+.2f})" if result else ""
-    mcid = _mcid(info)
-    outcome_text = (f"; MCID band ±{num(mcid)} around the baseline" if chart.mcid_band and mcid is not None else "") + (f"; {change}" if change else "")
+    # progress_chart draws the MCID band when there are both an MCID and a baseline
+    band = f"; MCID band ±{num(mcid)} around the baseline" if mcid is not None and item.baseline is not None else ""
+    outcome_text = band + (f"; {change}" if change else "")
     caption = f"{row.measure} for {item.id}: " + ", ".join(parts) + f"; {goal_text}; status {row.status}{outcome_text}."
     return ChartView(
         title=f"{row.measure} over time ({item.id})",
         caption=caption,
         measure=row.measure,
         target=row.target,
-        chart=chart,
+        geometry=geometry,
         scores=[(s.date.isoformat(), num(s.value)) for s in state.scores],
         ident=anchor("chart", item.id),
         change=change,
