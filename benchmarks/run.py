@@ -20,6 +20,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,8 +60,19 @@ for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
 # Issue 19, target 3: the folder's render (`tplan render FOLDER --md -o OUT`), which finds plans as
 # lint does and renders them in worker processes. Each run writes into a new, empty folder
 # (FRESH in a command is replaced by one), as a first render of a repository does: nothing timed is
-# spent on the previous run's files.
+# spent on the previous run's files. The folders are removed when the benchmark ends, not after
+# each run: on a file system mounted with online discard (this machine's ext4 is), removing 1,000
+# files makes the next 1,000 files created wait for the discards, so a removal between runs was
+# timed in whichever command created files next (1,000 new files: 50-110 ms of system time
+# normally, 735 ms right after removing 1,000; docs/benchmarks.md, seventh round).
 FRESH = "{fresh output folder}"
+_outputs: list[Path] = []  # the folder holding every run's output, made at the first FRESH run
+
+
+def fresh_folder() -> Path:
+    if not _outputs:
+        _outputs.append(Path(tempfile.mkdtemp(prefix="tplan-bench-out-")))
+    return Path(tempfile.mkdtemp(dir=_outputs[0]))
 
 
 @dataclass
@@ -81,8 +93,8 @@ GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() and sys.platform.s
 def run(cmd: list[str]) -> Run:
     """Run cmd to completion; CPU time from wait4 (so runs never mix), peak RSS via GNU time."""
     if FRESH in cmd:
-        with tempfile.TemporaryDirectory(prefix="tplan-bench-out-") as folder:
-            return run([str(Path(folder) / "out") if part == FRESH else part for part in cmd])
+        folder = fresh_folder()
+        return run([str(folder / "out") if part == FRESH else part for part in cmd])
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss_file:
         wrapped = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd] if GNU_TIME else cmd
         start = time.perf_counter()
@@ -235,6 +247,8 @@ def main() -> int:
     report(results, render_available, repeat, single_repeat)
     print(relint_line(single_repeat * 5))
     print(f"- load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if _outputs:  # every timed command has run: removing the rendered documents now times nothing
+        shutil.rmtree(_outputs[0], ignore_errors=True)
     return 0
 
 

@@ -361,7 +361,7 @@ def test_a_removed_folder_is_made_again_on_the_unnamed_route(tmp_path, write_rou
     shutil.rmtree(tmp_path / "out")
     render_many._write(str(out / "c.md"), "C\n", False)
     assert [p.name for p in out.iterdir()] == ["c.md"] and (out / "c.md").read_text() == "C\n"
-    assert render_many._NO_UNNAMED == ([] if write_route == "unnamed" else [True])  # a missing folder is no reason to give it up
+    assert ([] if write_route == "unnamed" else [True]) == render_many._NO_UNNAMED  # a missing folder is no reason to give it up
 
 
 def test_force_replaces_own_files_keeping_their_mode_and_writes_new_ones(tmp_path, write_route):

@@ -28,19 +28,24 @@ class Raw(str):
     __slots__ = ()
 
 
-# Text → its escape, kept by this process across documents: ids, dates, statuses, measure names and
-# a template's objectives recur in every plan of a folder. Emptied when it grows past _SEEN_MAX.
-_seen: dict[str, str] = {}
-_SEEN_MAX = 20_000
+class _Escapes(dict[str, str]):
+    """Text → its escape (md_escape), worked out at the first look-up. Kept by this process across
+    documents: ids, dates, statuses, measure names and a template's objectives recur in every plan
+    of a folder. Only `str` keys go in (1, 1.0 and True are one key but print differently)."""
+
+    def __missing__(self, text: str) -> str:
+        escape = self[text] = md_escape(text)
+        return escape
+
+
+_seen = _Escapes()
+_SEEN_MAX = 20_000  # emptied when it grows past this many texts
 
 
 def escaped(value: object) -> str:
     """A printed value: plan text made inert (md_escape), None as nothing, this module's Raw as is."""
     if type(value) is str:
-        text = _seen.get(value)
-        if text is None:
-            text = _seen[value] = md_escape(value)
-        return text
+        return _seen[value]
     if type(value) is Raw:
         return value
     return md_escape("" if value is None else value)
@@ -59,7 +64,8 @@ class _Lines:
 
     def __call__(self, markdown: str = "", *values: object) -> None:
         if values:
-            markdown = markdown.format(*map(escaped, values))
+            seen = _seen
+            markdown = markdown.format(*[seen[v] if type(v) is str else escaped(v) for v in values])
         self.parts.append(markdown + "\n")
 
     def text(self) -> str:
@@ -68,7 +74,11 @@ class _Lines:
 
 def facts(pairs: Iterable[tuple[object, object]]) -> Raw:
     """`- **label:** value` lines, each part escaped."""
-    return Raw("".join(f"- **{escaped(label)}:** {escaped(value)}\n" for label, value in pairs))
+    seen = _seen
+    return Raw("".join(
+        f"- **{seen[label] if type(label) is str else escaped(label)}:** {seen[value] if type(value) is str else escaped(value)}\n"
+        for label, value in pairs
+    ))
 
 
 def ids(refs: Iterable[Any]) -> Raw:
