@@ -296,7 +296,7 @@ def check_text(
     run first, and the warning and note rules only when an error was found (or the text has a
     suppression comment, whose unused-suppression check needs every rule run). A plan with errors
     gets exactly lint's findings; a plan without gets lint's errors, which are none. A rule never
-    reports above its own severity (a finding may only lower it), which tests/test_render.py checks.
+    reports above its own severity (a finding may only lower it), which tests/test_errors_first.py checks.
 
     The cycle collector is paused while one plan is checked: a plan makes tens of thousands of
     short-lived objects (events, data, validation, findings) and hardly any cycles, and the
