@@ -8,6 +8,7 @@ goal's target (so S104/S105 have something real to check). Every person is inven
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 
@@ -57,6 +58,25 @@ def fill_placeholders(text: str, catalogue: Catalogue) -> str:
     out = io.StringIO()
     yaml.dump(plan, out)
     return out.getvalue()
+
+
+@functools.cache
+def filled_once(text: str) -> str:
+    """fill_placeholders(text) with the built-in catalogue, worked out once per test process for
+    each text: several tests fill the same template's draft (a round trip through ruamel's
+    pure-Python parser, ~50 ms a plan). Strings are immutable, so sharing the result is safe."""
+    from tplan.measures import builtin_catalogue
+
+    return fill_placeholders(text, builtin_catalogue())
+
+
+@functools.cache
+def scaffolded(name: str, start: dt.date = dt.date(2026, 3, 2)) -> str:
+    """The built-in or configured template `name` scaffolded on `start` (tplan.templates.scaffold),
+    made once per test process: tests that only read a template's draft share it (~50 ms each)."""
+    from tplan.templates import find_template, scaffold
+
+    return scaffold(find_template(name), start)
 
 
 def _walk(node, parent_key, owner, catalogue: Catalogue) -> None:

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, MINIMAL, ROOT, fresh_tplan, imported_modules, run_tplan
 from fhir.resources.R4B.bundle import Bundle
-from template_fill import fill_placeholders
+from template_fill import filled_once, scaffolded
 
 from tplan.export.fhir import build_bundle, bundle_json
 from tplan.linter import LintSettings, check_text
 from tplan.loader import load_text
 from tplan.measures import builtin_catalogue
-from tplan.templates import BUILTIN_DIR, find_template, scaffold
+from tplan.templates import BUILTIN_DIR
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("TPLAN_UPDATE_GOLDEN") == "1"
@@ -196,7 +196,7 @@ def test_example_exports_a_valid_bundle(name):
 
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_every_template_filled_exports_a_valid_bundle(name):
-    text = fill_placeholders(scaffold(find_template(name), dt.date(2026, 3, 2)), CATALOGUE)
+    text = filled_once(scaffolded(name))
     bundle = export(text, today="2026-03-02")
     assert problems(bundle) == []
     assert len(resources(bundle, "CarePlan")) == 1 and resources(bundle, "CarePlan")[0]["status"] == "draft"
