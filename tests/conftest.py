@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -86,21 +88,33 @@ def imported_modules(result: subprocess.CompletedProcess) -> set[str]:
     return set(json.loads(line[len("MODULES="):]))
 
 
+@functools.cache
+def _click_command(app: object, get_command: Callable[[object], object]) -> object:
+    """The click command typer builds from a Typer app, built once per test process. Typer builds
+    it again on every call of the app (the signatures and type hints of ~40 functions read: ~15 ms),
+    which the program pays once and a test process paid on every run_tplan. Click's commands are
+    made to be invoked again and again (click's own tests invoke one command object many times)."""
+    return get_command(app)
+
+
 def run_tplan(
     *args: str | os.PathLike, cwd: str | os.PathLike | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess:
     """Run `tplan ARGS` in this process through the same `main()` the console script calls, with
     stdin, stdout, stderr, the environment, the working folder and argv swapped for the call (click's
     test isolation, through typer): the same exit codes and output as the program, without ~0.3 s of
-    start-up."""
+    start-up. The click command typer makes of the app is made once (_click_command)."""
+    import typer.main
     from typer.testing import CliRunner  # typer vendors click: no separate click package
 
     from tplan import cli
 
+    build = typer.main.get_command
     argv = ["tplan", *map(str, args)]
     old_argv, old_cwd, old_threshold = sys.argv, os.getcwd(), gc.get_threshold()
     with CliRunner().isolation(input=input, env=TEST_ENV) as (out, err, _):
         sys.argv = argv
+        typer.main.get_command = functools.partial(_click_command, get_command=build)  # what Typer.__call__ calls
         try:
             if cwd is not None:
                 os.chdir(cwd)
@@ -109,6 +123,7 @@ def run_tplan(
         except SystemExit as exc:
             code = _exit_status(exc.code)
         finally:
+            typer.main.get_command = build
             sys.stdout.flush()
             sys.stderr.flush()
             sys.argv = old_argv
