@@ -19,6 +19,22 @@ EXAMPLES = ROOT / "examples"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 
 
+class LazyModule:
+    """A module imported when one of its names is first used. Every test worker imports every test
+    file to collect it; a library only some tests need (lsprotocol.types alone takes ~0.5 s to
+    import) is then imported only by the worker that runs them."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("_"):  # pytest's collector probes module-level objects (`_mock_name`, ...)
+            raise AttributeError(attribute)
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
+
+
 def tplan_command() -> list[str]:
     """The installed `tplan` program (the console script next to this Python, else `python -m`)."""
     exe = shutil.which("tplan", path=str(Path(sys.executable).parent))

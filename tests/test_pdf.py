@@ -17,11 +17,16 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, fresh_tplan, imported_modules, run_tplan
-from pypdf import PdfReader
+from conftest import EXAMPLES, MINIMAL, LazyModule, fresh_tplan, imported_modules, run_tplan
 from ruamel.yaml import YAML
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+pypdf = LazyModule("pypdf")  # imported by the worker that runs these tests only
 
 BURNOUT = EXAMPLES / "burnout.yaml"
 TODAY = "2026-12-01"
@@ -98,7 +103,7 @@ _READERS: dict[Path, PdfReader] = {}
 def read_pdf(path: Path) -> PdfReader:
     """One reader per shared PDF in this process, so the text read from it (pages_read) is read once."""
     if path not in _READERS:
-        _READERS[path] = PdfReader(path)
+        _READERS[path] = pypdf.PdfReader(path)
     return _READERS[path]
 
 
@@ -378,7 +383,7 @@ def test_the_fill_measure_finds_a_page_left_short(tmp_path):
     html = example_html("burnout").replace("</style>", "@media print { #problem-P2 { break-before: page; } }</style>", 1)
     out = tmp_path / "short.pdf"
     out.write_bytes(render_pdf(html, plan_id="TP-2026-0127", created=__import__("datetime").date(2026, 8, 17), updated=None))
-    short = underfilled(page_fill(PdfReader(out), section_headings(html)))
+    short = underfilled(page_fill(pypdf.PdfReader(out), section_headings(html)))
     assert [n for n, _ in short] == [1], short
 
 
@@ -457,7 +462,7 @@ def chromium_print(html_file: Path, out: Path, tmp_path: Path) -> PdfReader:
         capture_output=True, text=True, timeout=180,
     )
     assert out.exists(), f"chromium wrote no PDF (exit {result.returncode}):\n{result.stderr[-2000:]}"
-    return PdfReader(out)
+    return pypdf.PdfReader(out)
 
 
 @pytest.mark.process
@@ -486,6 +491,6 @@ def test_a_folder_renders_each_plan_as_a_pdf_with_its_own_source(tmp_path_factor
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.pdf" for name in FOLDER_PLANS)
     for name in FOLDER_PLANS:
         plan = EXAMPLES / f"{name}.yaml"
-        reader = PdfReader(out / f"{name}.pdf")
+        reader = pypdf.PdfReader(out / f"{name}.pdf")
         assert _embedded(reader)[plan.name][0] == plan.read_bytes()
         assert round(float(reader.pages[0].mediabox.width)) == 595
