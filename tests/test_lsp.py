@@ -601,17 +601,23 @@ def test_cross_file_duplicate_id_refreshed_on_save(workspace: Path):
 
 
 @pytest.mark.process
-def test_config_from_the_files_folder_applies(workspace: Path):
-    (workspace / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
-    plan = workspace / "plans" / "TP-2026-0127.yaml"
+def test_config_from_the_files_folder_applies(shared: SharedServer):
+    """A folder of the served workspace with its own config and the plan in a folder below it, as
+    in a workspace whose root holds the config: the config is found from the file's folder up. The
+    same text in the workspace's plans folder (no config) still has its finding. The shared
+    server's clean exit is checked when the module's tests end."""
+    folder = shared.root / "with-config"
+    (folder / "plans").mkdir(parents=True)
+    (folder / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
 
     async def body(s: Session):
-        uri = s.open(plan, OUT_OF_RANGE)
-        return await s.diagnostics(uri, 1)
+        uri = s.open(folder / "plans" / "TP-2026-0127.yaml", OUT_OF_RANGE)
+        control = s.open(shared.plan("config_from_the_files_folder_applies"), OUT_OF_RANGE)
+        return await s.diagnostics(uri, 1), await s.diagnostics(control, 1)
 
-    found, code, _, _ = scenario(workspace, body)
+    found, without_config = shared.run(body(shared.session))
     assert found == []
-    assert code == 0
+    assert "S104" in {d.code for d in without_config}
 
 
 @pytest.mark.process
