@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import gc
 import json
@@ -169,6 +170,34 @@ def _exit_status(code: object) -> int:
 @pytest.fixture
 def tplan():
     return run_tplan
+
+
+_RUN_FOLDER: list[Path] = []  # the folder every test process of this run shares (set once per process)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _run_folder(tmp_path_factory):
+    """The folder pytest-xdist's workers share (the parent of each worker's temporary folder), for once_per_run."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "once-per-run"
+    folder.mkdir(exist_ok=True)
+    _RUN_FOLDER[:] = [folder]
+
+
+def once_per_run(name: str, make: Callable[[], str]) -> str:
+    """The text make() returns, made once per test run by whichever test process asks first: a
+    lock makes the other workers wait for it, and the file appears whole or not at all. For
+    results that tests in both workers need and that cost a noticeable time to make."""
+    if not _RUN_FOLDER:  # outside a test session (a helper imported by a script)
+        return make()
+    out = _RUN_FOLDER[0] / name
+    with open(out.with_name(name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.exists():
+            part = out.with_name(name + ".part")
+            part.write_text(make(), encoding="utf-8")
+            part.rename(out)
+    return out.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
