@@ -98,6 +98,18 @@ print("EXIT=" + str(code))
     return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
+def fresh_lint_of_the_examples(*args: str) -> subprocess.CompletedProcess:
+    """fresh_tplan("lint", "--today", "2026-12-01", *args) on the examples (files no test changes),
+    run once per test run and shared by the suites that each check other modules it must not import."""
+    def run() -> str:
+        result = fresh_tplan("lint", "--today", "2026-12-01", *args)
+        return json.dumps([result.returncode, result.stdout, result.stderr])
+
+    name = "fresh-lint-" + "-".join(Path(arg).name for arg in args) + ".json"
+    code, stdout, stderr = json.loads(once_per_run(name, run))
+    return subprocess.CompletedProcess(["tplan", "lint", "--today", "2026-12-01", *args], code, stdout, stderr)
+
+
 def imported_modules(result: subprocess.CompletedProcess) -> set[str]:
     """The modules a fresh_tplan run had imported when the command returned."""
     line = next((line for line in result.stdout.splitlines() if line.startswith("MODULES=")), None)

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT, LazyModule, fresh_tplan, imported_modules, run_tplan
+from conftest import EXAMPLES, MINIMAL, ROOT, LazyModule, fresh_lint_of_the_examples, imported_modules, run_tplan
 from template_fill import filled_once, scaffolded
 
 from tplan.export.fhir import build_bundle, bundle_json
@@ -565,7 +565,7 @@ def test_export_help_names_the_options():
 
 @pytest.mark.process
 def test_lint_never_imports_the_exporter():
-    result = fresh_tplan("lint", "--today", TODAY, str(EXAMPLES))
+    result = fresh_lint_of_the_examples(str(EXAMPLES))
     assert "EXIT=0" in result.stdout, result.stdout + result.stderr
     assert not [m for m in imported_modules(result) if m.startswith(("tplan.export", "fhir"))], "exporter loaded by lint"
 

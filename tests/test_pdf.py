@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, LazyModule, fresh_tplan, imported_modules, run_tplan
+from conftest import EXAMPLES, MINIMAL, LazyModule, fresh_lint_of_the_examples, imported_modules, run_tplan
 from ruamel.yaml import YAML
 
 if TYPE_CHECKING:
@@ -275,7 +275,7 @@ def test_without_weasyprint_one_line_says_how_to_install_it(tmp_path):
 
 @pytest.mark.process
 def test_lint_never_imports_weasyprint():
-    result = fresh_tplan("lint", "--today", "2026-12-01", str(BURNOUT))
+    result = fresh_lint_of_the_examples(str(BURNOUT))
     assert "EXIT=0" in result.stdout, result.stdout + result.stderr
     assert "weasyprint" not in imported_modules(result)
 
