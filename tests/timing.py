@@ -19,8 +19,8 @@ def cpu_seconds(func: Callable[[], object], repeat: int = 3) -> float:
     not wall time: other processes on the machine do not count; the best run, since noise only adds."""
     best = float("inf")
     # One full collection, then what is alive is frozen: the collections between runs find the
-    # runs' own garbage without scanning the whole test process again each time (~50-80 ms a pass
-    # in a worker that has imported every suite). The runs themselves are timed as before.
+    # runs' own garbage without scanning the whole test process again each time (0.05-0.2 s a
+    # pass in a worker, growing with what it has loaded). The runs themselves are timed as before.
     gc.collect()
     gc.freeze()
     try:
