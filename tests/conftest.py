@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import gc
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+
+
+class LazyModule:
+    """A module imported when one of its names is first used. Every test worker imports every test
+    file to collect it; a library only some tests need (lsprotocol.types alone takes ~0.5 s to
+    import) is then imported only by the worker that runs them."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("_"):  # pytest's collector probes module-level objects (`_mock_name`, ...)
+            raise AttributeError(attribute)
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
 
 
 def tplan_command() -> list[str]:
@@ -79,11 +98,32 @@ print("EXIT=" + str(code))
     return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
+def fresh_lint_of_the_examples(*args: str) -> subprocess.CompletedProcess:
+    """fresh_tplan("lint", "--today", "2026-12-01", *args) on the examples (files no test changes),
+    run once per test run and shared by the suites that each check other modules it must not import."""
+    def run() -> str:
+        result = fresh_tplan("lint", "--today", "2026-12-01", *args)
+        return json.dumps([result.returncode, result.stdout, result.stderr])
+
+    name = "fresh-lint-" + "-".join(Path(arg).name for arg in args) + ".json"
+    code, stdout, stderr = json.loads(once_per_run(name, run))
+    return subprocess.CompletedProcess(["tplan", "lint", "--today", "2026-12-01", *args], code, stdout, stderr)
+
+
 def imported_modules(result: subprocess.CompletedProcess) -> set[str]:
     """The modules a fresh_tplan run had imported when the command returned."""
     line = next((line for line in result.stdout.splitlines() if line.startswith("MODULES=")), None)
     assert line is not None, result.stdout + result.stderr
     return set(json.loads(line[len("MODULES="):]))
+
+
+@functools.cache
+def _click_command(app: object, get_command: Callable[[object], object]) -> object:
+    """The click command typer builds from a Typer app, built once per test process. Typer builds
+    it again on every call of the app (the signatures and type hints of ~40 functions read: ~15 ms),
+    which the program pays once and a test process paid on every run_tplan. Click's commands are
+    made to be invoked again and again (click's own tests invoke one command object many times)."""
+    return get_command(app)
 
 
 def run_tplan(
@@ -92,15 +132,18 @@ def run_tplan(
     """Run `tplan ARGS` in this process through the same `main()` the console script calls, with
     stdin, stdout, stderr, the environment, the working folder and argv swapped for the call (click's
     test isolation, through typer): the same exit codes and output as the program, without ~0.3 s of
-    start-up."""
+    start-up. The click command typer makes of the app is made once (_click_command)."""
+    import typer.main
     from typer.testing import CliRunner  # typer vendors click: no separate click package
 
     from tplan import cli
 
+    build = typer.main.get_command
     argv = ["tplan", *map(str, args)]
     old_argv, old_cwd, old_threshold = sys.argv, os.getcwd(), gc.get_threshold()
     with CliRunner().isolation(input=input, env=TEST_ENV) as (out, err, _):
         sys.argv = argv
+        typer.main.get_command = functools.partial(_click_command, get_command=build)  # what Typer.__call__ calls
         try:
             if cwd is not None:
                 os.chdir(cwd)
@@ -109,6 +152,7 @@ def run_tplan(
         except SystemExit as exc:
             code = _exit_status(exc.code)
         finally:
+            typer.main.get_command = build
             sys.stdout.flush()
             sys.stderr.flush()
             sys.argv = old_argv
@@ -138,6 +182,34 @@ def _exit_status(code: object) -> int:
 @pytest.fixture
 def tplan():
     return run_tplan
+
+
+_RUN_FOLDER: list[Path] = []  # the folder every test process of this run shares (set once per process)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _run_folder(tmp_path_factory):
+    """The folder pytest-xdist's workers share (the parent of each worker's temporary folder), for once_per_run."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "once-per-run"
+    folder.mkdir(exist_ok=True)
+    _RUN_FOLDER[:] = [folder]
+
+
+def once_per_run(name: str, make: Callable[[], str]) -> str:
+    """The text make() returns, made once per test run by whichever test process asks first: a
+    lock makes the other workers wait for it, and the file appears whole or not at all. For
+    results that tests in both workers need and that cost a noticeable time to make."""
+    if not _RUN_FOLDER:  # outside a test session (a helper imported by a script)
+        return make()
+    out = _RUN_FOLDER[0] / name
+    with open(out.with_name(name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.exists():
+            part = out.with_name(name + ".part")
+            part.write_text(make(), encoding="utf-8")
+            part.rename(out)
+    return out.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)

@@ -58,10 +58,14 @@ def lint_codes(text: str) -> list[str]:
 RACES = 60
 # A real tplan process that imports tplan once, then runs one command line per line of its input
 # and answers with the exit code and standard error: two of them race each other RACES times
-# without paying the start-up of 2 × RACES processes.
+# without paying the start-up of 2 × RACES processes. Typer builds the app's click command on every
+# call of main() (~20 ms, before the command touches the plan); a program calls main() once, so the
+# worker builds it once too (conftest._click_command does the same for run_tplan).
 WORKER = """
-import contextlib, io, json, sys
+import contextlib, functools, io, json, sys
+import typer.main
 from tplan.cli import main
+typer.main.get_command = functools.cache(typer.main.get_command)
 for line in sys.stdin:
     sys.argv = ["tplan", *json.loads(line)]
     err = io.StringIO()

@@ -18,15 +18,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT, fresh_tplan, imported_modules, run_tplan
-from fhir.resources.R4B.bundle import Bundle
-from template_fill import fill_placeholders
+from conftest import EXAMPLES, MINIMAL, ROOT, LazyModule, fresh_lint_of_the_examples, imported_modules, run_tplan
+from template_fill import filled_once, scaffolded
 
 from tplan.export.fhir import build_bundle, bundle_json
 from tplan.linter import LintSettings, check_text
 from tplan.loader import load_text
 from tplan.measures import builtin_catalogue
-from tplan.templates import BUILTIN_DIR, find_template, scaffold
+from tplan.templates import BUILTIN_DIR
+
+fhir_bundle = LazyModule("fhir.resources.R4B.bundle")  # imported by the worker that runs these tests only
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("TPLAN_UPDATE_GOLDEN") == "1"
@@ -83,7 +84,7 @@ def problems(bundle: dict) -> list[str]:
     """Everything a FHIR server or validator would reject in this Bundle; [] when it is valid."""
     out = []
     try:
-        Bundle.model_validate(bundle)
+        fhir_bundle.Bundle.model_validate(bundle)
     except Exception as exc:  # pydantic's ValidationError: the models' paths, types, cardinalities
         out.append(f"fhir.resources R4B: {exc}")
     if bundle.get("type") != "transaction":
@@ -196,7 +197,7 @@ def test_example_exports_a_valid_bundle(name):
 
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_every_template_filled_exports_a_valid_bundle(name):
-    text = fill_placeholders(scaffold(find_template(name), dt.date(2026, 3, 2)), CATALOGUE)
+    text = filled_once(scaffolded(name))
     bundle = export(text, today="2026-03-02")
     assert problems(bundle) == []
     assert len(resources(bundle, "CarePlan")) == 1 and resources(bundle, "CarePlan")[0]["status"] == "draft"
@@ -564,7 +565,7 @@ def test_export_help_names_the_options():
 
 @pytest.mark.process
 def test_lint_never_imports_the_exporter():
-    result = fresh_tplan("lint", "--today", TODAY, str(EXAMPLES))
+    result = fresh_lint_of_the_examples(str(EXAMPLES))
     assert "EXIT=0" in result.stdout, result.stdout + result.stderr
     assert not [m for m in imported_modules(result) if m.startswith(("tplan.export", "fhir"))], "exporter loaded by lint"
 

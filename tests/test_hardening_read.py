@@ -133,6 +133,27 @@ def test_deep_block_nesting_is_a_quick_e001_with_a_position(name):
     assert caught.value.line >= 1 and caught.value.column >= 1
 
 
+def test_the_nesting_scan_finds_the_tokens_finditer_finds():
+    """loader._nesting_tokens jumps between the characters that can start a token; it must find
+    exactly what _NESTING_TOKENS.finditer finds: quotes only at the start of a value, comments only
+    after white space, brackets anywhere else; on plans and on random mixes of those characters."""
+    import random
+
+    from tplan.loader import _NESTING_TOKENS, _nesting_tokens
+
+    examples = MINIMAL.parent.parent.parent / "examples"
+    texts = [p.read_text(encoding="utf-8") for p in (*sorted(examples.glob("*.yaml")), MINIMAL)]
+    texts += [
+        "a: [b's, 'c]d', \"e]\\\"f\"]#g\n# [h\nx: it's [ok] # [no\r'[': {'': ''''}}\u2028'x]'\x85\"y}\"",
+        "'unclosed [\n[\"also unclosed {", "#[\n#{", "a#[b] c:#{d} e:'[' f,'{' g\t'[' [[['x]]]']",
+    ]
+    rng = random.Random(20261201)
+    alphabet = [*"[]{}'\"#\\ :,\n\r\ta-x", "\u2028", "\x85"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(400)]
+    for text in texts:
+        assert [m.span() for m in _nesting_tokens(text)] == [m.span() for m in _NESTING_TOKENS.finditer(text)], text
+
+
 @pytest.mark.process
 def test_deep_block_nesting_in_every_command(tmp_path):
     plan = tmp_path / "deep.yaml"

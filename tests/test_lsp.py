@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, fresh_tplan, imported_modules, run_tplan
-from lsprotocol import types
-from pygls.lsp.client import LanguageClient
-from pygls.uris import from_fs_path
+from conftest import EXAMPLES, LazyModule, fresh_tplan, imported_modules, run_tplan
+
+types = LazyModule("lsprotocol.types")  # imported by the worker that runs these tests only
+pygls_client = LazyModule("pygls.lsp.client")
+pygls_uris = LazyModule("pygls.uris")
 
 BURNOUT = (EXAMPLES / "burnout.yaml").read_text(encoding="utf-8")
 TIMEOUT = 30
@@ -33,7 +34,7 @@ class Session:
         self.root = root
         self.pull = pull
         self.encodings = encodings
-        self.client = LanguageClient("tplan-tests", "1")
+        self.client = pygls_client.LanguageClient("tplan-tests", "1")
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
         self.messages: list[str] = []
         self.changed = asyncio.Event()
@@ -69,8 +70,8 @@ class Session:
                     text_document=text_caps,
                     general=types.GeneralClientCapabilities(position_encodings=self.encodings) if self.encodings else None,
                 ),
-                root_uri=from_fs_path(str(self.root)),
-                workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(self.root)), name="plans")],
+                root_uri=pygls_uris.from_fs_path(str(self.root)),
+                workspace_folders=[types.WorkspaceFolder(uri=pygls_uris.from_fs_path(str(self.root)), name="plans")],
             )
         )
         self.client.initialized(types.InitializedParams())
@@ -87,7 +88,7 @@ class Session:
         return code, stderr
 
     def open(self, path: Path, text: str) -> str:
-        uri = from_fs_path(str(path))
+        uri = pygls_uris.from_fs_path(str(path))
         self.versions[uri] = 1
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text))
@@ -600,17 +601,23 @@ def test_cross_file_duplicate_id_refreshed_on_save(workspace: Path):
 
 
 @pytest.mark.process
-def test_config_from_the_files_folder_applies(workspace: Path):
-    (workspace / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
-    plan = workspace / "plans" / "TP-2026-0127.yaml"
+def test_config_from_the_files_folder_applies(shared: SharedServer):
+    """A folder of the served workspace with its own config and the plan in a folder below it, as
+    in a workspace whose root holds the config: the config is found from the file's folder up. The
+    same text in the workspace's plans folder (no config) still has its finding. The shared
+    server's clean exit is checked when the module's tests end."""
+    folder = shared.root / "with-config"
+    (folder / "plans").mkdir(parents=True)
+    (folder / ".tplan.toml").write_text('ignore = ["S104"]\n', encoding="utf-8")
 
     async def body(s: Session):
-        uri = s.open(plan, OUT_OF_RANGE)
-        return await s.diagnostics(uri, 1)
+        uri = s.open(folder / "plans" / "TP-2026-0127.yaml", OUT_OF_RANGE)
+        control = s.open(shared.plan("config_from_the_files_folder_applies"), OUT_OF_RANGE)
+        return await s.diagnostics(uri, 1), await s.diagnostics(control, 1)
 
-    found, code, _, _ = scenario(workspace, body)
+    found, without_config = shared.run(body(shared.session))
     assert found == []
-    assert code == 0
+    assert "S104" in {d.code for d in without_config}
 
 
 @pytest.mark.process

@@ -17,11 +17,16 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, fresh_tplan, imported_modules, run_tplan
-from pypdf import PdfReader
+from conftest import EXAMPLES, MINIMAL, LazyModule, fresh_lint_of_the_examples, imported_modules, run_tplan
 from ruamel.yaml import YAML
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+pypdf = LazyModule("pypdf")  # imported by the worker that runs these tests only
 
 BURNOUT = EXAMPLES / "burnout.yaml"
 TODAY = "2026-12-01"
@@ -80,7 +85,7 @@ def rendered_pdf(tmp_path_factory, name: str, *args: str) -> PdfReader:
     """examples/NAME.yaml rendered with these arguments once per test run, whichever test and
     test worker asks first (a WeasyPrint render costs seconds; a dozen tests read the same PDFs)."""
     if args == ("--paper", "a4") and name in FOLDER_PLANS:
-        return PdfReader(folder_rendered(tmp_path_factory) / f"{name}.pdf")
+        return read_pdf(folder_rendered(tmp_path_factory) / f"{name}.pdf")
     out = _shared_folder(tmp_path_factory) / ("-".join((name, *args)).replace("--", "") + ".pdf")
 
     def render(part: Path) -> None:
@@ -89,7 +94,17 @@ def rendered_pdf(tmp_path_factory, name: str, *args: str) -> PdfReader:
         assert "Traceback" not in result.stderr
 
     _once(out, render)
-    return PdfReader(out)
+    return read_pdf(out)
+
+
+_READERS: dict[Path, PdfReader] = {}
+
+
+def read_pdf(path: Path) -> PdfReader:
+    """One reader per shared PDF in this process, so the text read from it (pages_read) is read once."""
+    if path not in _READERS:
+        _READERS[path] = pypdf.PdfReader(path)
+    return _READERS[path]
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +116,29 @@ def pdfs(tmp_path_factory):
     }
 
 
+def pages_read(reader: PdfReader) -> list[tuple[str, list[tuple[float, float, str]]]]:
+    """Each page's text as pypdf extracts it, and its text runs (see text_runs), read once per reader:
+    one extraction gives both (pypdf returns the same text with a visitor as without), and it costs
+    ~0.1 s a page, which several tests reading the same PDF paid again and again."""
+    cached = getattr(reader, "_pages_read", None)
+    if cached is None:
+        cached = []
+        for page in reader.pages:
+            runs: list[tuple[float, float, str]] = []
+
+            def visit(text, cm, tm, font, size, runs=runs):
+                if text.strip():
+                    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                    runs.append((x, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+
+            cached.append((page.extract_text(visitor_text=visit) or "", runs))
+        reader._pages_read = cached
+    return cached
+
+
 def _text(reader: PdfReader) -> str:
     """All pages' text, runs of white space made one space (narrow cells break names over lines)."""
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+    return " ".join(" ".join(text for text, _ in pages_read(reader)).split())
 
 
 def _xmp(reader: PdfReader) -> str:
@@ -240,7 +275,7 @@ def test_without_weasyprint_one_line_says_how_to_install_it(tmp_path):
 
 @pytest.mark.process
 def test_lint_never_imports_weasyprint():
-    result = fresh_tplan("lint", "--today", "2026-12-01", str(BURNOUT))
+    result = fresh_lint_of_the_examples(str(BURNOUT))
     assert "EXIT=0" in result.stdout, result.stdout + result.stderr
     assert "weasyprint" not in imported_modules(result)
 
@@ -268,30 +303,22 @@ def section_headings(html: str) -> list[str]:
     return [html_lib.unescape(re.sub(r"<[^>]+>", "", h)).upper() for h in re.findall(r'<h2(?: id="[^"]*")?>(.*?)</h2>', html)]
 
 
-def text_runs(page) -> list[tuple[float, float, str]]:
-    """(x, baseline height above the page's bottom edge, text) in pt of each text run on the page."""
-    runs: list[tuple[float, float, str]] = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            runs.append((x, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
-
-    page.extract_text(visitor_text=visit)
-    return runs
+def text_runs(reader: PdfReader, number: int) -> list[tuple[float, float, str]]:
+    """(x, baseline height above the page's bottom edge, text) in pt of each text run on page `number` (0-based)."""
+    return pages_read(reader)[number][1]
 
 
-def text_lines(page) -> list[tuple[float, str]]:
-    return [(y, t) for _, y, t in text_runs(page)]
+def text_lines(reader: PdfReader, number: int) -> list[tuple[float, str]]:
+    return [(y, t) for _, y, t in text_runs(reader, number)]
 
 
 def page_fill(reader: PdfReader, headings: list[str]) -> list[tuple[int, float, bool]]:
     """(page number, share of the content area filled, is the last page of a section) for each page."""
     top_mm, bottom_mm = _print_margins_mm()
     pages = []
-    for page in reader.pages:
+    for number, page in enumerate(reader.pages):
         height = float(page.mediabox.height)
-        body = [(y, t) for y, t in text_lines(page) if y > bottom_mm * MM]  # the footer is in the margin
+        body = [(y, t) for y, t in text_lines(reader, number) if y > bottom_mm * MM]  # the footer is in the margin
         pages.append((height, body))
     filled = []
     for number, (height, body) in enumerate(pages, start=1):
@@ -338,7 +365,7 @@ def test_every_example_fits_seven_pages_and_fills_them(tmp_path_factory, name, p
 def test_the_header_columns_stand_side_by_side(tmp_path_factory, paper):
     """WeasyPrint's grid stacked the header's columns on top of each other; the print CSS floats them:
     the Client, Clinician and Plan labels share one line, left to right, and their facts start under them."""
-    runs = text_runs(example_pdf(tmp_path_factory, "burnout", paper).pages[0])
+    runs = text_runs(example_pdf(tmp_path_factory, "burnout", paper), 0)
     labels = {t: (x, y) for x, y, t in runs if t in ("CLIENT", "CLINICIAN", "PLAN")}
     assert sorted(labels) == ["CLIENT", "CLINICIAN", "PLAN"], labels
     (cx, cy), (kx, ky), (px, py) = labels["CLIENT"], labels["CLINICIAN"], labels["PLAN"]
@@ -356,7 +383,7 @@ def test_the_fill_measure_finds_a_page_left_short(tmp_path):
     html = example_html("burnout").replace("</style>", "@media print { #problem-P2 { break-before: page; } }</style>", 1)
     out = tmp_path / "short.pdf"
     out.write_bytes(render_pdf(html, plan_id="TP-2026-0127", created=__import__("datetime").date(2026, 8, 17), updated=None))
-    short = underfilled(page_fill(PdfReader(out), section_headings(html)))
+    short = underfilled(page_fill(pypdf.PdfReader(out), section_headings(html)))
     assert [n for n, _ in short] == [1], short
 
 
@@ -435,7 +462,7 @@ def chromium_print(html_file: Path, out: Path, tmp_path: Path) -> PdfReader:
         capture_output=True, text=True, timeout=180,
     )
     assert out.exists(), f"chromium wrote no PDF (exit {result.returncode}):\n{result.stderr[-2000:]}"
-    return PdfReader(out)
+    return pypdf.PdfReader(out)
 
 
 @pytest.mark.process
@@ -464,6 +491,6 @@ def test_a_folder_renders_each_plan_as_a_pdf_with_its_own_source(tmp_path_factor
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.pdf" for name in FOLDER_PLANS)
     for name in FOLDER_PLANS:
         plan = EXAMPLES / f"{name}.yaml"
-        reader = PdfReader(out / f"{name}.pdf")
+        reader = pypdf.PdfReader(out / f"{name}.pdf")
         assert _embedded(reader)[plan.name][0] == plan.read_bytes()
         assert round(float(reader.pages[0].mediabox.width)) == 595

@@ -9,7 +9,7 @@ import json
 import os
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, fresh_tplan, imported_modules, run_tplan
+from conftest import EXAMPLES, MINIMAL, fresh_lint_of_the_examples, fresh_tplan, imported_modules, run_tplan
 
 from tplan import linter, loader
 from tplan.linter import LintSettings, lint_paths
@@ -20,7 +20,7 @@ TODAY = dt.date(2026, 4, 1)
 
 @pytest.mark.process
 def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
-    result = fresh_tplan("lint", "--today", "2026-12-01", str(EXAMPLES / "burnout.yaml"))
+    result = fresh_lint_of_the_examples(str(EXAMPLES / "burnout.yaml"))
     assert "All clear: 1 file checked" in result.stdout, result.stdout + result.stderr
     imported = imported_modules(result)
     assert not {m for m in imported if m == "jinja2" or m.startswith("jinja2.")}

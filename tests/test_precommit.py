@@ -114,6 +114,10 @@ def pre_commit_run(home: Path, clinic: Path, *files: str) -> subprocess.Complete
         # No package index (see the module's docstring): tplan from the snapshot, its dependencies from here.
         # pip reads PIP_NO_BUILD_ISOLATION backwards (pip's docs, "--no-*" options): "0" turns isolation off.
         "PIP_NO_DEPS": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_NO_INDEX": "1", "PYTHONPATH": str(dependencies),
+        # The hook environment is seeded from virtualenv's own wheels. Without this, virtualenv finds
+        # its (fresh, temporary) app data has never checked for newer pip and setuptools and starts
+        # two detached `pip download` processes that outlive the test (~5 s of CPU, and a network call).
+        "VIRTUALENV_NO_PERIODIC_UPDATE": "1",
         # Only the hook environment's own `tplan` (pre-commit puts its bin first) can run the hook.
         "PATH": os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if not shutil.which("tplan", path=d)),
     }

@@ -22,7 +22,7 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, ROOT, fresh_tplan, imported_modules
+from conftest import EXAMPLES, MINIMAL, ROOT, fresh_lint_of_the_examples, imported_modules
 
 GOLDEN = ROOT / "tests" / "golden"
 TODAY = "2026-12-01"
@@ -489,7 +489,7 @@ def test_output_file_is_never_overwritten_without_force(tplan, tmp_path):
 
 @pytest.mark.process
 def test_lint_never_imports_jinja2():
-    result = fresh_tplan("lint", "--today", "2026-12-01", str(EXAMPLES))
+    result = fresh_lint_of_the_examples(str(EXAMPLES))
     assert "EXIT=0" in result.stdout, result.stdout + result.stderr
     imported = imported_modules(result)
     assert "jinja2" not in imported and "tplan.render.engine" not in imported, "jinja2 loaded by lint"

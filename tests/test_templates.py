@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_tplan
-from template_fill import fill_placeholders
+from template_fill import filled_once, scaffolded
 
 from tplan.errors import TplanError
 from tplan.linter import LintSettings, lint_text
@@ -54,7 +54,8 @@ def test_new_output_lints_with_only_placeholders_then_clean_once_filled(name, tm
     assert codes == {"T601"}, linted.stdout  # placeholders, and nothing else, are left to do
     assert linted.returncode == 1  # drafts report placeholders as warnings, which fail by default
 
-    filled = fill_placeholders(text, CATALOGUE)
+    _NEW.setdefault(name, text)
+    filled = filled_once(text)
     assert load_text(filled).placeholders == [], "the helper left a placeholder"
     findings = lint(filled)
     assert findings == [], "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in findings)
@@ -100,12 +101,23 @@ def _toward_target(item, share: float):
     return round(value) if float(item["baseline"]).is_integer() and number.is_integer() else round(value, 1)
 
 
+# name -> the plan `tplan new --template NAME --start START` wrote, once per test process: the
+# scaffolding test above checks that command's output, and the episodes below start from the same file.
+_NEW: dict[str, str] = {}
+
+
+def _new_plan(name: str, tmp_path: Path) -> str:
+    if name not in _NEW:
+        path = tmp_path / "plan.yaml"
+        result = run_tplan("new", "--template", name, "-o", str(path), "--start", START)
+        assert result.returncode == 0, result.stderr
+        _NEW[name] = path.read_text(encoding="utf-8")
+    return _NEW[name]
+
+
 def _episode_start(name: str, tmp_path: Path):
     """`tplan new` at START, filled in, then made active with consent the way a clinician would."""
-    path = tmp_path / "plan.yaml"
-    result = run_tplan("new", "--template", name, "-o", str(path), "--start", START)
-    assert result.returncode == 0, result.stderr
-    plan = _rt().load(fill_placeholders(path.read_text(encoding="utf-8"), CATALOGUE))
+    plan = _rt().load(filled_once(_new_plan(name, tmp_path)))
     plan["status"] = "active"
     plan["consent"]["client_agreed"] = True
     plan["consent"]["client_signed"] = plan["consent"]["clinician_signed"] = dt.date.fromisoformat(START)
@@ -182,7 +194,7 @@ def test_episode_along_the_template_has_no_false_alarms(name, tmp_path):
 @pytest.mark.parametrize("name", BUILTIN)
 def test_every_angle_bracket_in_a_value_is_a_whole_placeholder_or_a_target(name):
     """A placeholder split by a flow list's commas ("[<a, b>]") would slip past T601 as junk."""
-    data = load_text(scaffold(find_template(name), dt.date(2026, 3, 2))).data
+    data = load_text(scaffolded(name)).data
     for value in _strings(data):
         rest = PLACEHOLDER.sub("", value)
         rest = re.sub(r"^\s*(<=|<|>=|>)\s*\d", "", rest)
@@ -203,7 +215,7 @@ def _strings(node):
 @pytest.mark.parametrize("name", BUILTIN)
 def test_output_reads_well(name):
     template = find_template(name)
-    text = scaffold(template, dt.date(2026, 3, 2))
+    text = scaffolded(name)
     lines = text.splitlines()
     assert lines[0] == f"# Treatment plan: {template.title}"
     assert lines[1] == f"# Started 2026-03-02 from the tplan template '{name}'."
@@ -500,7 +512,7 @@ _INSTRUCTION = re.compile(r"\((?:[^()]*\b)?(?:delete|remove|adapt|keep only|fill
 
 @pytest.mark.parametrize("name", BUILTIN)
 def test_template_values_hold_no_instructions_to_the_clinician(name):
-    data = load_text(scaffold(find_template(name), dt.date(2026, 3, 2))).data
+    data = load_text(scaffolded(name)).data
     for text in _strings(data):
         outside_placeholders = PLACEHOLDER.sub("", text)  # a <placeholder> may say what to write
         assert not _INSTRUCTION.search(outside_placeholders), f"{name}: instruction in a value: {text!r}"

@@ -12,6 +12,7 @@ import bisect
 import datetime as _dt
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -328,10 +329,30 @@ _NESTING_TOKENS = re.compile(
 )
 
 
+# Every token above starts with one of these characters (the anchors before it take no text).
+_NESTING_TOKEN_START = re.compile(r"""['"#\[\]{}]""")
+
+
+def _nesting_tokens(text: str) -> Iterator[re.Match[str]]:
+    """_NESTING_TOKENS.finditer(text): the same matches, found by jumping from one character that
+    can start a token to the next and trying the pattern there (its `^` and lookbehinds see the
+    text before, as in a scan). finditer tried the pattern's anchors at every character of the
+    text: ~1 s for a 10 MB plan, against ~0.15 s."""
+    search, match = _NESTING_TOKEN_START.search, _NESTING_TOKENS.match
+    position = 0
+    while (candidate := search(text, position)) is not None:
+        found = match(text, candidate.start())
+        if found is None:  # a quote or '#' inside a word: not a token, as in the scan
+            position = candidate.start() + 1
+        else:
+            yield found
+            position = found.end()
+
+
 def _check_nesting(text: str) -> None:
     """A LoadError (E001) at the first bracket nested more than MAX_NESTING deep."""
     depth = 0
-    for match in _NESTING_TOKENS.finditer(text):
+    for match in _nesting_tokens(text):
         token = match.group()
         if token in "[{":
             depth += 1

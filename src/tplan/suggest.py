@@ -10,6 +10,7 @@ by its path and position only (see docs/privacy.md).
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 
 CUTOFF = 0.6  # difflib's ratio below which a known word is not offered
@@ -22,13 +23,11 @@ def _fold(word: str) -> str:
 
 def closest(typed: str, known: Iterable[str]) -> str | None:
     """The known word `typed` most likely means, or None. A case-only or separator-only miss wins."""
-    by_fold: dict[str, str] = {}
-    for word in known:
-        by_fold.setdefault(_fold(word), word)
+    by_fold, letters = _known(tuple(known))
     folded = _fold(typed)
     if folded in by_fold:
         return by_fold[folded]
-    match = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=CUTOFF)
+    match = difflib.get_close_matches(folded, _may_match(folded, letters), n=1, cutoff=CUTOFF)
     if match:
         return by_fold[match[0]]
     # Short words (ids such as P3 for P1) fall below difflib's ratio: offer the one known word a
@@ -36,6 +35,28 @@ def closest(typed: str, known: Iterable[str]) -> str | None:
     # letters on, one typo keeps difflib's ratio at 0.8 or more, so only short words need this.
     typos = [word for f, word in by_fold.items() if len(f) <= 4 and near_miss(folded, f)]
     return typos[0] if len(typos) == 1 else None
+
+
+@functools.lru_cache(maxsize=256)
+def _known(known: tuple[str, ...]) -> tuple[dict[str, str], tuple[tuple[str, frozenset[str]], ...]]:
+    """The known words by folded form (the first word of a form wins), and each form with its set
+    of letters: worked out once per set of known words (a plan with 20,000 unknown keys in one
+    mapping asks about the same dozen keys 20,000 times)."""
+    by_fold: dict[str, str] = {}
+    for word in known:
+        by_fold.setdefault(_fold(word), word)
+    return by_fold, tuple((form, frozenset(form)) for form in by_fold)
+
+
+def _may_match(word: str, letters: tuple[tuple[str, frozenset[str]], ...]) -> list[str]:
+    """The known forms difflib could find close enough to `word`: the others fail its quick_ratio
+    (letters in common, as multisets) for sure, since each letter of a form that `word` lacks is
+    unmatched at least once. Leaving them out changes no answer and saves difflib's letter count."""
+    length, present = len(word), set(word)
+    return [
+        form for form, form_letters in letters
+        if 2.0 * min(length, len(form) - len(form_letters - present)) / (len(form) + length) >= CUTOFF
+    ]
 
 
 def near_miss(typed: str, known: str) -> bool:
