@@ -180,8 +180,7 @@ def _write(target: str, rendered: str | bytes, force: bool) -> None:
             try:
                 os.link(tmp, target)
             except FileExistsError:
-                if not _holds(target, data):
-                    raise TplanError(f"{target} already exists; use --force to overwrite it") from None
+                _refuse_unless_it_holds(target, data)
         else:
             os.chmod(tmp, stat.S_IMODE(existing.st_mode))
             os.replace(tmp, target)
@@ -261,8 +260,7 @@ def _unnamed_then_linked(folder: str, target: str, data: bytes) -> bool:
         try:
             os.link(f"/proc/self/fd/{fd}", target, src_dir_fd=fd, follow_symlinks=True)  # absolute: src_dir_fd unused
         except FileExistsError:
-            if not _holds(target, data):
-                raise TplanError(f"{target} already exists; use --force to overwrite it") from None
+            _refuse_unless_it_holds(target, data)
         except FileNotFoundError:  # no /proc: the named temp file instead
             _NO_UNNAMED.append(True)
             return False
@@ -273,6 +271,13 @@ def _unnamed_then_linked(folder: str, target: str, data: bytes) -> bool:
 
 _UNNAMED_FLAGS = getattr(os, "O_TMPFILE", 0) | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
 _NO_UNNAMED: list[bool] = [] if hasattr(os, "O_TMPFILE") else [True]
+
+
+def _refuse_unless_it_holds(target: str, data: bytes) -> None:
+    """A file appeared at `target` after the run's check: refused, unless it is this very document
+    (written by this run's workers before a broken pool made this process render it again)."""
+    if not _holds(target, data):
+        raise TplanError(f"{target} already exists; use --force to overwrite it") from None  # raised while handling the link's error
 
 
 def _holds(target: str, data: bytes) -> bool:

@@ -34,12 +34,14 @@ class _Escapes(dict[str, str]):
     of a folder. Only `str` keys go in (1, 1.0 and True are one key but print differently)."""
 
     def __missing__(self, text: str) -> str:
+        if len(self) >= _SEEN_MAX:
+            self.clear()
         escape = self[text] = md_escape(text)
         return escape
 
 
+_SEEN_MAX = 20_000  # the cache is emptied when it holds this many texts
 _seen = _Escapes()
-_SEEN_MAX = 20_000  # emptied when it grows past this many texts
 
 
 def escaped(value: object) -> str:
@@ -59,13 +61,10 @@ class _Lines:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        if len(_seen) > _SEEN_MAX:
-            _seen.clear()
 
     def __call__(self, markdown: str = "", *values: object) -> None:
         if values:
-            seen = _seen
-            markdown = markdown.format(*[seen[v] if type(v) is str else escaped(v) for v in values])
+            markdown = markdown.format(*map(escaped, values))
         self.parts.append(markdown + "\n")
 
     def text(self) -> str:
@@ -74,11 +73,7 @@ class _Lines:
 
 def facts(pairs: Iterable[tuple[object, object]]) -> Raw:
     """`- **label:** value` lines, each part escaped."""
-    seen = _seen
-    return Raw("".join(
-        f"- **{seen[label] if type(label) is str else escaped(label)}:** {seen[value] if type(value) is str else escaped(value)}\n"
-        for label, value in pairs
-    ))
+    return Raw("".join(f"- **{escaped(label)}:** {escaped(value)}\n" for label, value in pairs))
 
 
 def ids(refs: Iterable[Any]) -> Raw:
