@@ -100,3 +100,19 @@ def test_a_suppression_comment_runs_every_rule(tmp_path: Path):
     full = check_text(text, "plan.yaml", settings, CATALOGUE).result.diagnostics
     lazy = check_text(text, "plan.yaml", settings, CATALOGUE, errors_first=True).result.diagnostics
     assert lazy == full
+
+
+def test_a_clean_plan_checked_errors_first_keeps_no_position_tree():
+    """Positions are for findings: render's check of a clean plan reads it without the position
+    tree (tplan.events.Spot); a plan with findings gets its tree, and lint's positions. (The
+    cross-file facts record positions, so lint, which collects them, builds the tree anyway.)"""
+    from tplan.commands.one_plan import per_plan
+
+    clean = (EXAMPLES / "burnout.yaml").read_text(encoding="utf-8")
+    settings = per_plan(LintSettings(today=dt.date(2026, 12, 1)))  # as render: no cross-file facts
+    checked = check_text(clean, "plan.yaml", settings, CATALOGUE, fast=True, errors_first=True)
+    assert checked.result.diagnostics == [] and checked.doc._spot is None
+    assert check_text(clean, "plan.yaml", settings, CATALOGUE, fast=True).doc._spot is not None
+    broken = clean.replace("deadline: ", "deadline: 20", 1)  # an impossible date: an error
+    full, lazy = _both(broken, dt.date(2026, 12, 1), fast=True)
+    assert any(d.severity is Severity.ERROR for d in full) and lazy == full

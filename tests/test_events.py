@@ -74,10 +74,11 @@ def paths(value: Any, here: tuple = ()) -> list[tuple]:
     return out
 
 
-def read(text: str, composed: bool) -> Any:
-    """What a loader route makes of a text: its data and findings, or its error."""
+def read(text: str, composed: bool, spots: bool = True) -> Any:
+    """What a loader route makes of a text: its data and findings, or its error. `spots=False`:
+    read without the position tree, which is then made when the first position is asked for."""
     try:
-        doc = loader._load_composed(text, Positions(text)) if composed else load_text(text)
+        doc = loader._load_composed(text, Positions(text)) if composed else load_text(text, spots=spots)
     except LoadError as exc:
         return ("error", exc.code, exc.message, exc.line, exc.column)
     where = [(p, doc.locate(p), doc.locate(p, key=True)) for p in paths(doc.data)[:3000]]
@@ -87,7 +88,9 @@ def read(text: str, composed: bool) -> Any:
 def same_both_ways(text: str) -> None:
     if text.count("[") + text.count("{") > loader.MAX_NESTING:
         return  # both routes share the nesting guards before either reads
-    assert read(text, composed=False) == read(text, composed=True)
+    composed = read(text, composed=True)
+    assert read(text, composed=False) == composed
+    assert read(text, composed=False, spots=False) == composed
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +180,19 @@ def test_a_clean_plan_is_read_from_events_and_composes_its_tree_only_when_asked(
     assert isinstance(root, MappingNode) and composed == [1]
     assert doc.root is root and composed == [1]
     assert [k.value for k, _ in root.value][:2] == ["tplan", "id"]
+
+
+def test_a_plan_read_without_spots_reads_its_text_again_once_when_a_position_is_asked(monkeypatch):
+    built = []
+    real = loader.EventBuilder
+    monkeypatch.setattr(loader, "EventBuilder", lambda *args, **kw: built.append(kw["spots"]) or real(*args, **kw))
+    doc = load_text(BASE, spots=False)
+    assert built == [False] and doc.data == load_text(BASE).data
+    built.clear()
+    assert doc.locate(("client", "name")) == (7, 9, 7, 20)  # "  name: Test Person"
+    assert doc.locate(("created",)) == load_text(BASE).locate(("created",))
+    assert built == [True, True]  # one read again for this document's tree, one for the comparison
+    assert doc.spot is not None and built == [True, True]
 
 
 def test_an_unusual_text_takes_the_composing_route(monkeypatch):

@@ -84,15 +84,18 @@ class _Collection:
     __slots__ = ("built",)
 
     def __init__(self) -> None:
-        self.built: tuple[Any, Spot, int, Path, int, int] | None = None
+        self.built: tuple[Any, Spot | None, int, Path, int, int] | None = None
 
 
 class EventBuilder:
     """One pass over the events: data, Spot tree, duplicates, placeholders. Raises Unusual."""
 
-    def __init__(self, text: str, convert: Any, implicit: Any, placeholder: Any, chars_per_value: int, max_alias_values: int) -> None:
+    def __init__(
+        self, text: str, convert: Any, implicit: Any, placeholder: Any, chars_per_value: int, max_alias_values: int, spots: bool = True
+    ) -> None:
         if CParser is None:
             raise Unusual
+        self._spots = spots  # False: no Spot tree (LoadedDoc builds it again if a position is asked for)
         self._next = CParser(text).get_event
         self._convert = convert  # (text, core-schema kind) → Python value: loader._convert
         self._implicit = implicit  # first character → ((kind, match), ...), loader._IMPLICIT_KINDS
@@ -104,7 +107,7 @@ class EventBuilder:
         self.duplicates: list[tuple[Path, Any]] = []  # (path, mark of the repeated key)
         self.placeholders: list[tuple[Path, str]] = []
 
-    def document(self) -> tuple[dict[str, Any], Spot]:
+    def document(self) -> tuple[dict[str, Any], Spot | None]:
         get = self._next
         try:
             get()  # StreamStartEvent
@@ -125,11 +128,11 @@ class EventBuilder:
 
     # The two collection readers handle scalars (most events) inline, without a call each.
 
-    def _mapping(self, start: Any, path: Path) -> tuple[dict[str, Any], Spot, int]:
+    def _mapping(self, start: Any, path: Path) -> tuple[dict[str, Any], Spot | None, int]:
         record = None if start.anchor is None else self._open(start.anchor)
         out: dict[str, Any] = {}
-        children: dict[str, Any] = {}
-        spot = Spot(start.start_mark, children)
+        children: dict[str, Any] | None = ({}) if self._spots else None
+        spot = None if children is None else Spot(start.start_mark, children)
         size = 1
         first_placeholder = len(self.placeholders)
         get = self._next
@@ -183,17 +186,19 @@ class EventBuilder:
                 value, entry, n = self._alias(event, path + (key,))
                 size += n
             out[key] = value
-            children[key] = entry
-        spot.end_mark = event.end_mark
+            if children is not None:
+                children[key] = entry
+        if spot is not None:
+            spot.end_mark = event.end_mark
         if record is not None:
             record.built = (out, spot, size, path, first_placeholder, len(self.placeholders))
         return out, spot, size
 
-    def _sequence(self, start: Any, path: Path) -> tuple[list[Any], Spot, int]:
+    def _sequence(self, start: Any, path: Path) -> tuple[list[Any], Spot | None, int]:
         record = None if start.anchor is None else self._open(start.anchor)
         out: list[Any] = []
-        children: list[Any] = []
-        spot = Spot(start.start_mark, children)
+        children: list[Any] | None = ([]) if self._spots else None
+        spot = None if children is None else Spot(start.start_mark, children)
         size = 1
         first_placeholder = len(self.placeholders)
         get = self._next
@@ -230,8 +235,10 @@ class EventBuilder:
                 value, entry, n = self._alias(event, path + (len(out),))
                 size += n
             out.append(value)
-            children.append(entry)
-        spot.end_mark = event.end_mark
+            if children is not None:
+                children.append(entry)
+        if spot is not None:
+            spot.end_mark = event.end_mark
         if record is not None:
             record.built = (out, spot, size, path, first_placeholder, len(self.placeholders))
         return out, spot, size

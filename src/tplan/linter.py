@@ -306,7 +306,7 @@ def check_text(
 
 
 def _check_text(text: str, file: str, settings: LintSettings, catalogue: Catalogue, fast: bool, errors_first: bool = False) -> Checked:
-    doc = load_text(text)
+    doc = load_text(text, spots=not errors_first)  # errors first: a clean plan needs no position
     data = doc.data
     version = data.get("tplan")
     if "tplan" in data and not (type(version) is int and version == 1):  # `true` and `1.0` equal 1 in Python

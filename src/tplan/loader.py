@@ -173,7 +173,7 @@ class LoadedDoc:
     commands, S115 and inline suppressions. Read by the composing route, `root` is that tree.
     """
 
-    __slots__ = ("text", "data", "_root", "duplicates", "placeholders", "positions", "_spot", "_keys")
+    __slots__ = ("text", "data", "_root", "duplicates", "placeholders", "positions", "_spot", "_spot_later", "_keys")
 
     def __init__(
         self,
@@ -184,6 +184,7 @@ class LoadedDoc:
         placeholders: list[tuple[Path, str]] | None = None,
         positions: Positions | None = None,
         spot: Spot | None = None,
+        spot_later: bool = False,
     ) -> None:
         self.text = text
         self.data = data
@@ -192,6 +193,7 @@ class LoadedDoc:
         self.placeholders = placeholders if placeholders is not None else []
         self.positions = positions
         self._spot = spot
+        self._spot_later = spot_later  # read from events without the Spot tree: made on first use
         # id(mapping node) → {key: (key node, value node)}, built the first time a large mapping
         # is searched: 20,000 duplicate keys made locating each one a scan of all of them.
         self._keys: dict[int, dict[Any, tuple[Node, Node]]] = {}
@@ -208,6 +210,9 @@ class LoadedDoc:
     @property
     def spot(self) -> Spot | None:
         """The position tree of a document read from events (tplan.events.Spot), else None."""
+        if self._spot_later:  # the same text read the same way again, this time keeping the tree
+            self._spot_later = False
+            self._spot = _event_builder(self.text).document()[1]
         return self._spot
 
     def locate(self, path: Path, key: bool = False) -> tuple[int, int, int | None, int | None]:
@@ -219,8 +224,9 @@ class LoadedDoc:
         """
         if self.positions is None:
             self.positions = Positions(self.text)
-        if self._spot is not None and not key:
-            start, end = spot_marks(self._spot, path)
+        spot = self.spot
+        if spot is not None and not key:
+            start, end = spot_marks(spot, path)
         else:
             start, end = self._node_marks(path, key)
         line, col = self.positions.of_mark(start)
@@ -428,8 +434,12 @@ def _check_block_nesting(text: str) -> None:
                 col += 1
 
 
-def load_text(text: str) -> LoadedDoc:
-    """Text → LoadedDoc. Raises LoadError for anything that is not a YAML mapping."""
+def load_text(text: str, *, spots: bool = True) -> LoadedDoc:
+    """Text → LoadedDoc. Raises LoadError for anything that is not a YAML mapping.
+
+    `spots=False`: no position tree is kept while reading (a tenth of the reading), for a caller
+    that will most likely ask for no position (render's errors-first check of a clean plan); the
+    document reads the text again for the tree the first time a position is asked for."""
     if text.count("[") + text.count("{") > MAX_NESTING:  # only then can it be nested that deep
         _check_nesting(text)
     if _may_nest_deeply(text):
@@ -437,14 +447,18 @@ def load_text(text: str) -> LoadedDoc:
     positions = Positions(text)
     if _EVENTS:
         try:
-            reader = EventBuilder(text, _convert, _IMPLICIT_KINDS, PLACEHOLDER, CHARS_PER_VALUE, MAX_ALIAS_VALUES)
+            reader = _event_builder(text, spots)
             data, spot = reader.document()
         except Unusual:
             pass  # the composing route below words what is wrong, or reads what the C parser cannot
         else:
             duplicates = [Duplicate(path, *positions.of_mark(mark)) for path, mark in reader.duplicates]
-            return LoadedDoc(text, data, None, duplicates, reader.placeholders, positions, spot)
+            return LoadedDoc(text, data, None, duplicates, reader.placeholders, positions, spot, spot_later=not spots)
     return _load_composed(text, positions)
+
+
+def _event_builder(text: str, spots: bool = True) -> EventBuilder:
+    return EventBuilder(text, _convert, _IMPLICIT_KINDS, PLACEHOLDER, CHARS_PER_VALUE, MAX_ALIAS_VALUES, spots=spots)
 
 
 def _load_composed(text: str, positions: Positions) -> LoadedDoc:
