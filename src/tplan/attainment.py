@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from tplan.measures import Catalogue
@@ -85,13 +86,16 @@ def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue, scored:
     key = measure_key(item.measure, catalogue)
     if key is None:
         return ()
-    ids = {item.id} | ({o.id for o in item.objectives} if is_goal(item) else set())
+    ids = {item.id, *(o.id for o in item.objectives)} if is_goal(item) else {item.id}
     out = [
         Score(entry.date, score)
         for entry_key, score, entry in (scored if scored is not None else scored_progress(plan, catalogue))
-        if entry_key == key and (not entry.goals or ids & set(entry.goals))
+        if entry_key == key and (not entry.goals or not ids.isdisjoint(entry.goals))
     ]
-    return tuple(sorted(out, key=lambda s: s.date))
+    return tuple(sorted(out, key=_by_date))
+
+
+_by_date = attrgetter("date")
 
 
 def trend(scores: tuple[Score, ...], baseline: float | None, direction: str | None) -> Trend:

@@ -117,12 +117,12 @@ def outcome(item: Goal | Objective, plan: Plan, catalogue: Catalogue, scores: tu
     """Baseline → latest score of a goal or objective, classified; None when there is nothing to judge
     (no catalogue instrument with published psychometrics, no baseline, or no score yet). `scores`:
     the item's (`scores_for`), when the caller has them already (its attainment's)."""
-    from tplan.attainment import scores_for
-
     inst = instrument_of(item, catalogue)
     if inst is None or item.baseline is None:
         return None
     if scores is None:
+        from tplan.attainment import scores_for  # (attainment imports this module)
+
         scores = scores_for(item, plan, catalogue)
     if not scores:
         return None

@@ -88,84 +88,46 @@ def _plural(n: int, one: str, many: str) -> str:
 def render_markdown(doc: Document) -> str:
     out = _Lines()
     plan = doc.plan
-    out("# Treatment plan {}", plan.id)
-    out()
-    out("**Confidential mental health treatment plan** · status: **{}**{}", plan.status, " · redacted copy" if doc.redacted else "")
-    out()
+    out("# Treatment plan {}\n\n**Confidential mental health treatment plan** · status: **{}**{}\n", plan.id, plan.status,
+        " · redacted copy" if doc.redacted else "")
     if doc.redacted:
         out("*Client identifiers are reduced (initials, year of birth; contact, emergency contact and insurance ids removed) "
-            "for supervision or teaching.*")
-        out()
+            "for supervision or teaching.*\n")
     _banner(out, doc)
-    out("## Client")
-    out()
-    out("**{}**", doc.client_name)
-    out()
-    out("{}", facts(doc.client_facts))
-    out("## Clinician")
-    out()
-    out("**{}**", doc.clinician)
-    out()
-    out("{}", facts(doc.clinician_facts))
-    out("## Plan")
-    out()
-    out("{}", facts(doc.plan_facts))
+    out("## Client\n\n**{}**\n\n{}\n## Clinician\n\n**{}**\n\n{}\n## Plan\n\n{}", doc.client_name, facts(doc.client_facts),
+        doc.clinician, facts(doc.clinician_facts), facts(doc.plan_facts))
     if plan.diagnoses:
-        out("## Diagnoses")
-        out()
-        out("| ICD-10-CM | Description | Role |")
-        out("|---|---|---|")
+        out("## Diagnoses\n\n| ICD-10-CM | Description | Role |\n|---|---|---|")
         any_primary = any(d.primary for d in plan.diagnoses)
         for d in plan.diagnoses:
             out("| {} | {} | {} |", d.code, d.description or "", "Primary" if d.primary else ("Secondary" if any_primary else ""))
         out()
     if doc.insurance:
-        out("## Insurance and authorization")
-        out()
-        out("{}", facts(doc.insurance))
-    out("## Presenting problems")
-    out()
+        out("## Insurance and authorization\n\n{}", facts(doc.insurance))
+    out("## Presenting problems\n")
     for p in doc.problems:
-        out("### {}: {}", p.id, p.summary)
-        out()
-        out("{}", facts([*p.details, ("Addressed by", ", ".join(str(g.id) for g in p.goals) or "no goal")]))
+        out("### {}: {}\n\n{}", p.id, p.summary, facts([*p.details, ("Addressed by", ", ".join(str(g.id) for g in p.goals) or "no goal")]))
     if doc.history:
-        out("## History")
-        out()
-        out("{}", facts(doc.history))
+        out("## History\n\n{}", facts(doc.history))
     if doc.assessments:
-        out("## Assessments")
-        out()
-        out("| Date | Instrument | Score or result | Range | Severity band | Note |")
-        out("|---|---|--:|---|---|---|")
+        out("## Assessments\n\n| Date | Instrument | Score or result | Range | Severity band | Note |\n|---|---|--:|---|---|---|")
         for a in doc.assessments:
             out("| {} | {} | {} | {} | {} | {} |", a["date"], a["instrument"], a["score"], a["range"], a["band"], a["note"])
         out()
     _bullets(out, "## Strengths", plan.strengths)
     _golden_thread(out, doc)
-    out("## Goals and objectives")
-    out()
+    out("## Goals and objectives\n")
     for g in doc.goals:
         _goal(out, g)
-    out("## Interventions")
-    out()
-    out("| Intervention | Modality | Frequency | Provider | Serves |")
-    out("|---|---|---|---|---|")
+    out("## Interventions\n\n| Intervention | Modality | Frequency | Provider | Serves |\n|---|---|---|---|---|")
     for i in doc.interventions:
         description = f" ({i['description']})" if i["description"] else ""
         out("| {}: {}{} | {} | {} | {} | {} |", i["id"], i["name"], description, i["modality"] or "", i["frequency"] or "",
             i["provider"] or "", ids(i["goals"]) if i["goals"] else "no goal")
-    out()
-    out("## Schedule")
-    out()
-    out("{}", facts(doc.schedule))
+    out("\n## Schedule\n\n{}", facts(doc.schedule))
     if doc.progress:
-        out("## Progress")
-        out()
-        out("Scores and session notes, oldest first; a note without a score is a narrative entry.")
-        out()
-        out("| Date | Measure | Score | Goals | Note |")
-        out("|---|---|--:|---|---|")
+        out("## Progress\n\nScores and session notes, oldest first; a note without a score is a narrative entry.\n\n"
+            "| Date | Measure | Score | Goals | Note |\n|---|---|--:|---|---|")
         for e in doc.progress:
             narrative = e["narrative"]
             out("| {} | {} | {} | {} | {} |", e["date"], "session note" if narrative else e["measure"], "—" if narrative else e["score"],
@@ -178,18 +140,13 @@ def render_markdown(doc: Document) -> str:
     _risk(out, doc)
     consent = plan.consent
     if consent:
-        out("## Consent and signatures")
-        out()
-        out("{}", "The client took part in writing this plan and agreed to it." if consent.client_agreed
+        out("## Consent and signatures\n\n{}\n\n| Signed by | Name | Date |\n|---|---|---|",
+            "The client took part in writing this plan and agreed to it." if consent.client_agreed
             else "The client’s agreement to this plan is not recorded.")
-        out()
-        out("| Signed by | Name | Date |")
-        out("|---|---|---|")
         for s in doc.signatures:
             out("| {} | {} | {} |", s["role"], s["name"], s["date"])
         out()
-    out("---")
-    out()
+    out("---\n")
     updated = Raw(", last updated " + escaped(plan.updated.isoformat())) if plan.updated else ""
     out("*Plan {}{}. Rendered by tplan on {}. Contains confidential health information: share only with people entitled "
         "to see it.*", plan.id, updated, doc.today)
@@ -202,10 +159,8 @@ def _banner(out: _Lines, doc: Document) -> None:
         return
     errors, warnings = banner.errors, banner.warnings
     also = Raw(" and " + escaped(warnings) + " warning" + _plural(warnings, "", "s")) if warnings else ""
-    out("> [!WARNING]")
-    out("> **Not ready to share: {} lint error{}{}.** Run `tplan lint` on the plan file and fix {} before using this document.",
-        errors, _plural(errors, "", "s"), also, _plural(errors, "it", "them"))
-    out(">")
+    out("> [!WARNING]\n> **Not ready to share: {} lint error{}{}.** Run `tplan lint` on the plan file and fix {} before using this "
+        "document.\n>", errors, _plural(errors, "", "s"), also, _plural(errors, "it", "them"))
     for line in banner.findings[:12]:
         out("> - {}", line)
     if len(banner.findings) > 12:
@@ -217,8 +172,7 @@ def _bullets(out: _Lines, heading: str, items: list[Any] | None, *, numbered: bo
     """A heading and a bulleted (or numbered) list, or nothing for no items."""
     if not items:
         return
-    out(heading)
-    out()
+    out(heading + "\n")
     for n, item in enumerate(items, 1):
         if numbered:
             out("{}. {}", n, item)
@@ -228,12 +182,8 @@ def _bullets(out: _Lines, heading: str, items: list[Any] | None, *, numbered: bo
 
 
 def _golden_thread(out: _Lines, doc: Document) -> None:
-    out("## How the plan fits together")
-    out()
-    out("Each presenting problem, the goals that address it, and the interventions behind each goal.")
-    out()
-    out("| Presenting problem | Goal | Interventions |")
-    out("|---|---|---|")
+    out("## How the plan fits together\n\nEach presenting problem, the goals that address it, and the interventions behind each goal.\n\n"
+        "| Presenting problem | Goal | Interventions |\n|---|---|---|")
     for p in doc.problems:
         for n, g in enumerate(p.goals):
             through = Raw("; ".join(escaped(i.id) + ": " + escaped(i.text) for i in g.interventions) or "no intervention")
@@ -244,17 +194,12 @@ def _golden_thread(out: _Lines, doc: Document) -> None:
 
 
 def _goal(out: _Lines, g: GoalView) -> None:
-    out("### {}: {}", g.id, g.statement)
-    out()
     addresses = Raw(" · addresses " + ids(g.addresses)) if g.addresses else ""
     through = Raw(" · through " + ids(g.interventions)) if g.interventions else ""
-    out("*{}{}{}*", g.term, addresses, through)
-    out()
+    out("### {}: {}\n\n*{}{}{}*\n", g.id, g.statement, g.term, addresses, through)
     if g.client_words:
-        out("> “{}” (in the client’s words)", g.client_words)
-        out()
-    out("| Goal or objective | Measure | Baseline | Target | Deadline | Latest | Status | Review status |")
-    out("|---|---|--:|---|---|--:|---|---|")
+        out("> “{}” (in the client’s words)\n", g.client_words)
+    out("| Goal or objective | Measure | Baseline | Target | Deadline | Latest | Status | Review status |\n|---|---|--:|---|---|--:|---|---|")
     for r in g.rows:
         out(
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -269,26 +214,17 @@ def _goal(out: _Lines, g: GoalView) -> None:
         )
     out()
     if g.levels:
-        out("**Goal Attainment Scaling levels for {}**", g.id)
-        out()
-        out("| Level | Outcome | |")
-        out("|---|---|---|")
+        out("**Goal Attainment Scaling levels for {}**\n\n| Level | Outcome | |\n|---|---|---|", g.id)
         for level in g.levels:
             out("| {} ({}) | {} | {} |", level["level"], level["name"], level["text"], ", ".join(str(m) for m in level["marks"]))
         out()
     if g.changes:
-        out("**Changes at reviews**")
-        out()
-        out("| Date | Item | Field | From | To | Reason |")
-        out("|---|---|---|---|---|---|")
+        out("**Changes at reviews**\n\n| Date | Item | Field | From | To | Reason |\n|---|---|---|---|---|---|")
         for ch in g.changes:
             out("| {} | {} | {} | {} | {} | {} |", ch["date"], ch["item"], ch["field"], ch["from"], ch["to"], ch["reason"])
         out()
     for c in g.charts:
-        out("**{}.** {}", c.title, c.caption)
-        out()
-        out("| Date | {} |", c.measure)
-        out("|---|--:|")
+        out("**{}.** {}\n\n| Date | {} |\n|---|--:|", c.title, c.caption, c.measure)
         for date, score in c.scores:
             out("| {} | {} |", date, score)
         out()
@@ -297,23 +233,16 @@ def _goal(out: _Lines, g: GoalView) -> None:
 def _reviews_and_follow_up(out: _Lines, doc: Document) -> None:
     plan = doc.plan
     if plan.reviews.history:
-        out("## Reviews")
-        out()
+        out("## Reviews\n")
         for r in plan.reviews.history:
-            out("### {}", r.date.isoformat())
-            out()
-            out("{}", r.summary)
-            out()
+            out("### {}\n\n{}\n", r.date.isoformat(), r.summary)
             if r.changes:
-                out("**Changes:** {}", r.changes)
-                out()
+                out("**Changes:** {}\n", r.changes)
     fu = plan.follow_up
     if fu and (fu.referrals or fu.next_steps or fu.resources):
-        out("## Follow-up")
-        out()
+        out("## Follow-up\n")
         if fu.referrals:
-            out("| Referred to | Reason | Date |")
-            out("|---|---|---|")
+            out("| Referred to | Reason | Date |\n|---|---|---|")
             for ref in fu.referrals:
                 out("| {} | {} | {} |", ref.to, ref.reason or "", ref.date.isoformat() if ref.date else "")
             out()
@@ -325,14 +254,9 @@ def _discharge(out: _Lines, doc: Document) -> None:
     d = doc.discharge
     if not d:
         return
-    out("## Discharge")
-    out()
-    out("{}", facts([("Discharged", d["date"]), ("Reason", d["reason"])]))
-    out("{}", d["summary"])
-    out()
+    out("## Discharge\n\n{}\n{}\n", facts([("Discharged", d["date"]), ("Reason", d["reason"])]), d["summary"])
     if d["referrals"]:
-        out("| Referred to | Reason | Date |")
-        out("|---|---|---|")
+        out("| Referred to | Reason | Date |\n|---|---|---|")
         for r in d["referrals"]:
             out("| {} | {} | {} |", r["to"], r["reason"], r["date"])
         out()
@@ -342,13 +266,9 @@ def _risk(out: _Lines, doc: Document) -> None:
     risk = doc.plan.risk
     if not risk:
         return
-    out("## Risk and safety plan")
-    out()
-    out("**Risk level: {}**{}", risk.level, f" · assessed {risk.assessed.isoformat()}" if risk.assessed else "")
-    out()
+    out("## Risk and safety plan\n\n**Risk level: {}**{}\n", risk.level, f" · assessed {risk.assessed.isoformat()}" if risk.assessed else "")
     if risk.notes:
-        out("{}", risk.notes)
-        out()
+        out("{}\n", risk.notes)
     _bullets(out, "**Protective factors**", risk.protective_factors)
     sp = risk.safety_plan
     if not sp:
@@ -356,8 +276,7 @@ def _risk(out: _Lines, doc: Document) -> None:
     _bullets(out, "**Warning signs**", sp.warning_signs, numbered=True)
     _bullets(out, "**Coping strategies**", sp.coping, numbered=True)
     if sp.contacts:
-        out("**People and services to contact**")
-        out()
+        out("**People and services to contact**\n")
         for n, c in enumerate(sp.contacts, 1):
             shown = c if isinstance(c, str) else (
                 f"{c.name}" + (f" ({c.relationship})" if c.relationship else "") + (f", {c.phone}" if c.phone else "")
@@ -365,5 +284,4 @@ def _risk(out: _Lines, doc: Document) -> None:
             out("{}. {}", n, shown)
         out()
     if sp.crisis_line:
-        out("**In a crisis:** {}", sp.crisis_line)
-        out()
+        out("**In a crisis:** {}\n", sp.crisis_line)

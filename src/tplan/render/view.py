@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the plan may come from the fast route (tplan.schema.core): 
 
 SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
 STATUS_CLASS = {"met": "met", "on track": "on-track", "behind": "behind", "overdue": "overdue", "no data": "no-data"}
+TERM = {"short": "Short-term goal", "long": "Long-term goal"}
 SETTING = {"in-person": "In person", "telehealth": "Telehealth", "hybrid": "Hybrid (in person and telehealth)"}
 AUTHORITY = {"parent": "parent", "legal-guardian": "legal guardian", "conservator": "conservator", "other": "other authority"}
 DISCHARGE_REASON = {
@@ -191,14 +192,14 @@ def build(
     minor_consent_age: int = 18,
 ) -> Document:
     goals_by_id = {g.id: g for g in plan.goals}
-    problem_ids = {p.id for p in plan.presenting_problems}
+    problems_by_id = {p.id: p for p in plan.presenting_problems}
     serving: dict[str, list[Ref]] = {}
     for item in plan.interventions:
         for gid in item.goals:
             serving.setdefault(gid, []).append(Ref(item.id, anchor("intervention", item.id), item.name))
 
     scored = scored_progress(plan, catalogue)
-    goals = [_goal(g, plan, catalogue, today, problem_ids, serving, scored) for g in plan.goals]
+    goals = [_goal(g, plan, catalogue, today, problems_by_id, serving, scored) for g in plan.goals]
     goal_views = {g.id: g for g in goals}
     problems = [
         ProblemView(
@@ -496,7 +497,7 @@ def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalo
 
 
 def _goal(
-    goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, problem_ids: set[str], serving: dict[str, list[Ref]], scored: Scored
+    goal: Goal, plan: Plan, catalogue: Catalogue, today: _dt.date, problems: dict[str, Any], serving: dict[str, list[Ref]], scored: Scored
 ) -> GoalView:
     rows, charts, levels = [], [], []
     for item, kind in [(goal, "goal")] + [(o, "objective") for o in goal.objectives]:
@@ -508,14 +509,13 @@ def _goal(
         rows.append(row)
         if state.scores:
             charts.append(_chart(item, row, state, plan, result))
-    problems = {p.id: p for p in plan.presenting_problems}
     return GoalView(
         id=goal.id,
         anchor=anchor("goal", goal.id),
-        term={"short": "Short-term goal", "long": "Long-term goal"}.get(goal.term or "", "Goal"),
+        term=TERM.get(goal.term or "", "Goal"),
         statement=goal.statement,
         client_words=goal.client_words,
-        addresses=[Ref(p, anchor("problem", p) if p in problem_ids else None, problems[p].summary if p in problems else "") for p in goal.addresses],
+        addresses=[Ref(p, anchor("problem", p), problems[p].summary) if p in problems else Ref(p, None, "") for p in goal.addresses],
         interventions=serving.get(goal.id, []),
         rows=rows,
         charts=charts,
