@@ -124,6 +124,22 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(tmp_path):
     assert [line.split(":")[0] for line in lines] == sorted(line.split(":")[0] for line in lines)
 
 
+@pytest.mark.parametrize("total", [0, 1, 5, 33, 100, 1000, 10_000])
+@pytest.mark.parametrize("workers", [1, 2, 8])
+def test_a_pools_tasks_hold_every_file_once_in_order_the_largest_first(total, workers):
+    from tplan.workers import CHUNK_MAX, CHUNK_MIN, tasks
+
+    files = [f"plan-{n}.yaml" for n in range(total)]
+    cut = tasks(files, workers)
+    assert [f for task in cut for f in task] == files
+    sizes = [len(task) for task in cut]
+    assert sizes == sorted(sizes, reverse=True)  # big tasks first, the small ones at the end
+    assert all(size <= CHUNK_MAX for size in sizes) and all(size >= CHUNK_MIN for size in sizes[:-1])
+    if total >= 1000:  # the tail: the last tasks are small, so no worker is left with a long one
+        assert sizes[0] == min(CHUNK_MAX, total // (2 * workers)) and sizes[-2] == CHUNK_MIN
+        assert len(cut) < total / CHUNK_MAX + 8 * workers  # and not many more tasks than 64-file ones
+
+
 def test_jobs_really_lints_in_other_processes(tmp_path, monkeypatch):
     mixed_folder(tmp_path)
     real = linter.lint_text

@@ -74,8 +74,9 @@ def in_workers(func: Callable[..., R], files: Sequence[T], args: tuple[Any, ...]
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    size = max(1, min(64, -(-len(files) // (count * 8))))
-    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    from tplan.workers import tasks
+
+    chunks = tasks(files, count)
     try:
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
         pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start, initargs=((func, args),))
