@@ -81,11 +81,19 @@ def fmt_date(value: Any) -> str:
 
 @dataclass
 class Ref:
-    """A link along the golden thread: an id, its anchor and its text."""
+    """A link along the golden thread: an id, what it names ("goal", "problem", "intervention"),
+    whether the plan has it (not: a G203 finding) and its text."""
 
     id: str
-    anchor: str | None  # None when the id does not exist in the plan (a G203 finding)
+    kind: str
+    exists: bool
     text: str = ""
+
+    @property
+    def anchor(self) -> str | None:
+        """The HTML id the link goes to, None for an id the plan does not have. Worked out when
+        the HTML asks: Markdown prints no links."""
+        return anchor(self.kind, self.id) if self.exists else None
 
 
 @dataclass
@@ -130,7 +138,6 @@ class ChartView:
 @dataclass
 class GoalView:
     id: str
-    anchor: str
     term: str
     statement: str
     client_words: str | None
@@ -141,14 +148,21 @@ class GoalView:
     changes: list[dict[str, Any]] = field(default_factory=list)  # the goal's and its objectives', oldest first
     levels: list[dict[str, Any]] = field(default_factory=list)  # a GAS goal's five levels, -2 first
 
+    @property
+    def anchor(self) -> str:
+        return anchor("goal", self.id)
+
 
 @dataclass
 class ProblemView:
     id: str
-    anchor: str
     summary: str
     details: list[tuple[str, str]]
     goals: list[GoalView]
+
+    @property
+    def anchor(self) -> str:
+        return anchor("problem", self.id)
 
 
 @dataclass
@@ -196,7 +210,7 @@ def build(
     serving: dict[str, list[Ref]] = {}
     for item in plan.interventions:
         for gid in item.goals:
-            serving.setdefault(gid, []).append(Ref(item.id, anchor("intervention", item.id), item.name))
+            serving.setdefault(gid, []).append(Ref(item.id, "intervention", True, item.name))
 
     scored = scored_progress(plan, catalogue)
     goals = [_goal(g, plan, catalogue, today, problems_by_id, serving, scored) for g in plan.goals]
@@ -204,7 +218,6 @@ def build(
     problems = [
         ProblemView(
             p.id,
-            anchor("problem", p.id),
             p.summary,
             _facts(
                 ("Severity", p.severity),
@@ -226,7 +239,7 @@ def build(
             "frequency": i.frequency,
             "provider": i.provider,
             "description": i.description,
-            "goals": [Ref(g, anchor("goal", g) if g in goals_by_id else None) for g in i.goals],
+            "goals": [Ref(g, "goal", g in goals_by_id) for g in i.goals],
         }
         for i in plan.interventions
     ]
@@ -288,7 +301,7 @@ def build(
                 "narrative": p.narrative,
                 "measure": p.measure or "",
                 "score": num(p.score) if p.score is not None else "",
-                "goals": [Ref(g, anchor("goal", g) if g in goals_by_id else None) for g in p.goals],
+                "goals": [Ref(g, "goal", g in goals_by_id) for g in p.goals],
                 "note": p.note,
             }
             for p in plan.progress
@@ -511,11 +524,10 @@ def _goal(
             charts.append(_chart(item, row, state, plan, result))
     return GoalView(
         id=goal.id,
-        anchor=anchor("goal", goal.id),
         term=TERM.get(goal.term or "", "Goal"),
         statement=goal.statement,
         client_words=goal.client_words,
-        addresses=[Ref(p, anchor("problem", p), problems[p].summary) if p in problems else Ref(p, None, "") for p in goal.addresses],
+        addresses=[Ref(p, "problem", True, problems[p].summary) if p in problems else Ref(p, "problem", False) for p in goal.addresses],
         interventions=serving.get(goal.id, []),
         rows=rows,
         charts=charts,
