@@ -32,6 +32,17 @@ def test_linting_one_file_imports_no_jinja2_rich_or_worker_pool():
 
 
 @pytest.mark.process
+def test_a_markdown_render_imports_no_jinja2_and_no_chart_geometry(tmp_path):
+    """Markdown is written by plain Python and shows scores as tables: the HTML's template engine
+    and the chart's geometry are not loaded for it (each process of a folder's render pays them)."""
+    result = fresh_tplan("render", "--today", "2026-12-01", str(EXAMPLES), "--md", "-o", str(tmp_path / "out"))
+    assert "EXIT=0" in result.stdout and "Wrote 4 documents" in result.stderr, result.stdout + result.stderr
+    imported = imported_modules(result)
+    assert "tplan.render.plan_md" in imported and "tplan.render.view" in imported
+    assert "tplan.render.chart" not in imported and "jinja2" not in imported
+
+
+@pytest.mark.process
 def test_linting_uses_only_the_safe_loader_never_round_trip():
     spy = """
 import ruamel.yaml

@@ -192,7 +192,7 @@ def test_report_reads_each_plan_once(monkeypatch):
 
     loads = []
     real = linter.load_text
-    monkeypatch.setattr(linter, "load_text", lambda text: loads.append(1) or real(text))
+    monkeypatch.setattr(linter, "load_text", lambda text, **kw: loads.append(1) or real(text, **kw))
     files = sorted(str(p) for p in CASELOAD.glob("*.yaml"))
     results = collect_facts(files, LintSettings(today=dt.date(2026, 7, 1), select=("E",)), load_catalogue(), Period(), jobs=1)
     assert len(loads) == len(files) == len(results)

@@ -7,10 +7,9 @@ agree on how a goal is doing.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tplan.measures import Catalogue
 from tplan.schema.values import is_custom_measure, is_goal
@@ -38,14 +37,16 @@ class Trend(str, Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Score:
+# Score and Attainment are immutable values, made for every goal and objective a command looks
+# at: named tuples, which are built at a third of a frozen dataclass's cost.
+
+
+class Score(NamedTuple):
     date: _dt.date
     value: float
 
 
-@dataclass(frozen=True)
-class Attainment:
+class Attainment(NamedTuple):
     status: Status
     trend: Trend
     measure: MeasureInfo | None

@@ -12,6 +12,8 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
+from tplan.measures import fmt_number
+
 WIDTH, HEIGHT = 640, 230
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 18, 40
 
@@ -48,8 +50,6 @@ class Chart:
     mcid_band: tuple[float, float] | None = None  # (y, height): baseline ± the measure's MCID (issue 17)
 
 
-def num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def nice_ticks(lo: float, hi: float, max_intervals: int = 6) -> list[float]:
@@ -100,8 +100,8 @@ def progress_chart(
         value = min(max(value, lo), hi)
         return round(bottom - (bottom - top) * (value - lo) / (hi - lo), 1)
 
-    points = tuple(Point(x(d), y(v), f"{num(v)} on {d.isoformat()}") for d, v in scores)
-    base = Point(x(start), y(baseline), f"baseline {num(baseline)} on {start.isoformat()}") if baseline is not None else None
+    points = tuple(Point(x(d), y(v), f"{fmt_number(v)} on {d.isoformat()}") for d, v in scores)
+    base = Point(x(start), y(baseline), f"baseline {fmt_number(baseline)} on {start.isoformat()}") if baseline is not None else None
     line = " ".join(f"{p.x},{p.y}" for p in ((base,) if base else ()) + points)
 
     target_y = band = None
@@ -114,7 +114,7 @@ def progress_chart(
 
     x_dates = sorted({d0, d1, *(d for d, _ in scores)})
     x_ticks = _spread([Tick(x(d), d.isoformat()) for d in x_dates])
-    y_ticks = tuple(Tick(y(v), num(v)) for v in nice_ticks(lo, hi))
+    y_ticks = tuple(Tick(y(v), fmt_number(v)) for v in nice_ticks(lo, hi))
     mcid_band = None
     if mcid is not None and baseline is not None:  # the change that is too small to matter, around the baseline
         upper, lower = y(baseline + mcid), y(baseline - mcid)

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from tplan.attainment import Attainment, Scored, attainment, scored_progress
 from tplan.dates import age_on
 from tplan.diagnostics import Diagnostic, Severity
-from tplan.measures import Catalogue
+from tplan.measures import Catalogue, fmt_number
 from tplan.outcomes import Outcome, outcome
-from tplan.render.chart import Chart, num, progress_chart
 from tplan.schema.values import is_custom_measure
 
 if TYPE_CHECKING:  # the plan may come from the fast route (tplan.schema.core): same fields, no model classes
+    from tplan.render.chart import Chart
     from tplan.schema.base import CustomMeasure
     from tplan.schema.client import Guardian, Supervisor
     from tplan.schema.clinical import Assessment
@@ -300,7 +300,7 @@ def build(
                 "date": fmt_date(p.date),
                 "narrative": p.narrative,
                 "measure": p.measure or "",
-                "score": num(p.score) if p.score is not None else "",
+                "score": fmt_number(p.score) if p.score is not None else "",
                 "goals": [Ref(g, "goal", g in goals_by_id) for g in p.goals],
                 "note": p.note,
             }
@@ -452,7 +452,7 @@ def _assessment(a: Assessment, catalogue: Catalogue) -> dict[str, Any]:
         "date": fmt_date(a.date),
         "instrument": inst.id if inst else a.instrument,
         "name": inst.name if inst else "",
-        "score": num(a.score) if a.score is not None else a.result,
+        "score": fmt_number(a.score) if a.score is not None else a.result,
         "range": inst.range_text if inst and a.score is not None else "",
         "band": (inst.band(a.score) or "") if inst and a.score is not None else "",
         "note": a.note or "",
@@ -483,7 +483,7 @@ def target_label(item: Goal | Objective, state: Attainment) -> str:
         return ""
     if state.target is None:
         return item.target.raw
-    absolute = f"{SYMBOL[state.target.comparator]} {num(round(state.target.value, 2))}"
+    absolute = f"{SYMBOL[state.target.comparator]} {fmt_number(round(state.target.value, 2))}"
     return f"{item.target.raw} ({absolute})" if item.target.relative else absolute
 
 
@@ -495,10 +495,10 @@ def _row(item: Goal | Objective, kind: str, state: Attainment, catalogue: Catalo
         kind=kind,
         statement=item.statement,
         measure=measure_label(item.measure, catalogue),
-        baseline="" if item.baseline is None else num(item.baseline),
+        baseline="" if item.baseline is None else fmt_number(item.baseline),
         target=target_label(item, state),
         deadline=fmt_date(item.deadline),
-        latest="" if latest is None else num(latest.value),
+        latest="" if latest is None else fmt_number(latest.value),
         latest_date="" if latest is None else latest.date.isoformat(),
         status=status,
         status_class=STATUS_CLASS[status],
@@ -541,7 +541,7 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, resu
     target = (state.target.comparator, state.target.value) if state.target else None
     mcid = _mcid(info)
     geometry = partial(
-        progress_chart,
+        _progress_chart,
         [(s.date, s.value) for s in state.scores],
         plan.created,
         item.baseline,
@@ -551,11 +551,11 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, resu
         mcid=mcid,
     )
     parts = [f"baseline {row.baseline} on {plan.created.isoformat()}"] if row.baseline else []
-    parts += [f"{num(s.value)} on {s.date.isoformat()}" for s in state.scores]
+    parts += [f"{fmt_number(s.value)} on {s.date.isoformat()}" for s in state.scores]
     goal_text = f"target {row.target}" + (f" by {row.deadline}" if row.deadline else "") if row.target else "no target"
     change = f"{result.change_class.value} (RC {result.rc:+.2f})" if result else ""
     # progress_chart draws the MCID band when there are both an MCID and a baseline
-    band = f"; MCID band ±{num(mcid)} around the baseline" if mcid is not None and item.baseline is not None else ""
+    band = f"; MCID band ±{fmt_number(mcid)} around the baseline" if mcid is not None and item.baseline is not None else ""
     outcome_text = band + (f"; {change}" if change else "")
     caption = f"{row.measure} for {item.id}: " + ", ".join(parts) + f"; {goal_text}; status {row.status}{outcome_text}."
     return ChartView(
@@ -564,7 +564,7 @@ def _chart(item: Goal | Objective, row: Row, state: Attainment, plan: Plan, resu
         measure=row.measure,
         target=row.target,
         geometry=geometry,
-        scores=[(s.date.isoformat(), num(s.value)) for s in state.scores],
+        scores=[(s.date.isoformat(), fmt_number(s.value)) for s in state.scores],
         ident=anchor("chart", item.id),
         change=change,
     )
@@ -574,3 +574,11 @@ def _mcid(info: MeasureInfo | None) -> float | None:
     """The measure's published MCID, drawn as a band around the baseline."""
     inst = info.instrument if info else None
     return inst.psychometrics.mcid.value if inst and inst.psychometrics.mcid else None
+
+
+def _progress_chart(*args: Any, **kwargs: Any) -> Chart:
+    """tplan.render.chart.progress_chart, imported when a document draws a chart (HTML and PDF;
+    Markdown shows the scores as a table)."""
+    from tplan.render.chart import progress_chart
+
+    return progress_chart(*args, **kwargs)
