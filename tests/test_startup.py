@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MINIMAL, ROOT, tplan_command
+from conftest import EXAMPLES, MINIMAL, ROOT, tplan_command
 
 from tplan import cli
 
@@ -46,6 +46,26 @@ def test_every_finding_reaches_a_file(noisy_plan, tmp_path):
 
 
 @pytest.mark.process
+def test_status_and_reports_output_reach_a_pipe_and_a_file_whole_through_the_fast_exit(tmp_path):
+    """status and report leave through os._exit too: their output, printed to a pipe, and report's
+    file, are whole (compared with the same commands run in this process)."""
+    from conftest import run_tplan
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for n in range(40):  # enough plans for worker processes
+        (folder / f"TP-{n:03d}.yaml").write_text(MINIMAL.read_text(encoding="utf-8").replace("id: ", f"id: X{n}-", 1), encoding="utf-8")
+    status = ["status", "--today", "2026-04-01", "--format", "json", str(folder)]
+    piped = subprocess.run([*tplan_command(), *status], capture_output=True, text=True, env=ENV, timeout=120)
+    assert piped.returncode == 0 and piped.stdout == run_tplan(*status).stdout
+    assert len(json.loads(piped.stdout)["plans"]) == 40
+    report = ["report", "--today", "2026-04-01", "--format", "json", str(folder)]
+    written = subprocess.run([*tplan_command(), *report, "-o", str(tmp_path / "report.json")], capture_output=True, text=True, env=ENV, timeout=120)
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == run_tplan(*report).stdout
+
+
+@pytest.mark.process
 def test_head_1_gets_the_first_finding_and_no_error(noisy_plan, tmp_path):
     everything = subprocess.run(lint_cmd(str(noisy_plan)), capture_output=True, text=True, env=ENV, timeout=120)
     piped = subprocess.run(
@@ -71,7 +91,25 @@ def test_the_fast_exit_flushes_first_and_keeps_the_code(monkeypatch, capsys):
     assert left == [(0, "All clear: 1 file checked, no findings.\n")]
 
 
-def test_only_lint_leaves_fast(monkeypatch):
+def test_a_folders_render_leaves_fast_once_its_documents_and_summary_are_out(monkeypatch, capsys, tmp_path):
+    left = []
+    out = tmp_path / "out"
+
+    def fake_exit(code):
+        left.append((code, capsys.readouterr().err, sorted(p.name for p in out.iterdir())))
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "_is_program_entry", lambda: True)
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setattr(sys, "argv", ["tplan", "render", "--today", "2026-12-01", str(EXAMPLES), "--md", "-o", str(out)])
+    with pytest.raises(SystemExit):
+        cli.main()
+    names = sorted(p.with_suffix(".md").name for p in EXAMPLES.glob("*.yaml"))
+    assert left == [(0, f"Wrote {len(names)} documents in {out}.\n", names)]
+    assert all((out / name).read_text(encoding="utf-8").startswith("# Treatment plan ") for name in names)
+
+
+def test_a_command_that_does_not_only_read_plans_keeps_the_normal_exit(monkeypatch):
     monkeypatch.setattr(cli, "_is_program_entry", lambda: True)
     monkeypatch.setattr(os, "_exit", lambda code: pytest.fail("os._exit called"))
     monkeypatch.setattr(sys, "argv", ["tplan", "rules"])
