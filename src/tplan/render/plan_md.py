@@ -6,7 +6,7 @@ the view. The sections below follow the template's order, line for line, and wri
 
 Escaping stays the default: text is added only through `_Lines.__call__`, whose format string is
 the document's own Markdown and whose every `{}` value goes through `md_escape` (None printed as
-nothing), as the template's `finalize` did. Only `Raw` values, which this module builds from
+nothing), as the template's `finalize` did, and `_Lines.row`, whose every cell does. Only `Raw` values, which this module builds from
 escaped parts (the `- **label:** value` lists and id lists), are printed as they are. Never put a
 plan value into a format string itself (no f-strings in a line's format).
 """
@@ -67,6 +67,11 @@ class _Lines:
             markdown = markdown.format(*map(escaped, values))
         self.parts.append(markdown + "\n")
 
+    def row(self, *cells: object) -> None:
+        """One table row: `| a | b | c |`, each cell escaped (md_escape folds line breaks and
+        escapes `|`, so a cell can never break the table)."""
+        self.parts.append("| " + " | ".join(map(escaped, cells)) + " |\n")
+
     def text(self) -> str:
         return "".join(self.parts)
 
@@ -100,7 +105,7 @@ def render_markdown(doc: Document) -> str:
         out("## Diagnoses\n\n| ICD-10-CM | Description | Role |\n|---|---|---|")
         any_primary = any(d.primary for d in plan.diagnoses)
         for d in plan.diagnoses:
-            out("| {} | {} | {} |", d.code, d.description or "", "Primary" if d.primary else ("Secondary" if any_primary else ""))
+            out.row(d.code, d.description or "", "Primary" if d.primary else ("Secondary" if any_primary else ""))
         out()
     if doc.insurance:
         out("## Insurance and authorization\n\n{}", facts(doc.insurance))
@@ -112,7 +117,7 @@ def render_markdown(doc: Document) -> str:
     if doc.assessments:
         out("## Assessments\n\n| Date | Instrument | Score or result | Range | Severity band | Note |\n|---|---|--:|---|---|---|")
         for a in doc.assessments:
-            out("| {} | {} | {} | {} | {} | {} |", a["date"], a["instrument"], a["score"], a["range"], a["band"], a["note"])
+            out.row(a["date"], a["instrument"], a["score"], a["range"], a["band"], a["note"])
         out()
     _bullets(out, "## Strengths", plan.strengths)
     _golden_thread(out, doc)
@@ -130,7 +135,7 @@ def render_markdown(doc: Document) -> str:
             "| Date | Measure | Score | Goals | Note |\n|---|---|--:|---|---|")
         for e in doc.progress:
             narrative = e["narrative"]
-            out("| {} | {} | {} | {} | {} |", e["date"], "session note" if narrative else e["measure"], "—" if narrative else e["score"],
+            out.row(e["date"], "session note" if narrative else e["measure"], "—" if narrative else e["score"],
                 ids(e["goals"]), e["note"] or "")
         out()
     _reviews_and_follow_up(out, doc)
@@ -144,7 +149,7 @@ def render_markdown(doc: Document) -> str:
             "The client took part in writing this plan and agreed to it." if consent.client_agreed
             else "The client’s agreement to this plan is not recorded.")
         for s in doc.signatures:
-            out("| {} | {} | {} |", s["role"], s["name"], s["date"])
+            out.row(s["role"], s["name"], s["date"])
         out()
     out("---\n")
     updated = Raw(", last updated " + escaped(plan.updated.isoformat())) if plan.updated else ""
@@ -201,8 +206,7 @@ def _goal(out: _Lines, g: GoalView) -> None:
         out("> “{}” (in the client’s words)\n", g.client_words)
     out("| Goal or objective | Measure | Baseline | Target | Deadline | Latest | Status | Review status |\n|---|---|--:|---|---|--:|---|---|")
     for r in g.rows:
-        out(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+        out.row(
             f"{r.id} goal" if r.kind == "goal" else f"{r.id} {r.statement}",
             r.measure,
             r.baseline,
@@ -221,12 +225,12 @@ def _goal(out: _Lines, g: GoalView) -> None:
     if g.changes:
         out("**Changes at reviews**\n\n| Date | Item | Field | From | To | Reason |\n|---|---|---|---|---|---|")
         for ch in g.changes:
-            out("| {} | {} | {} | {} | {} | {} |", ch["date"], ch["item"], ch["field"], ch["from"], ch["to"], ch["reason"])
+            out.row(ch["date"], ch["item"], ch["field"], ch["from"], ch["to"], ch["reason"])
         out()
     for c in g.charts:
         out("**{}.** {}\n\n| Date | {} |\n|---|--:|", c.title, c.caption, c.measure)
         for date, score in c.scores:
-            out("| {} | {} |", date, score)
+            out.row(date, score)
         out()
 
 
@@ -244,7 +248,7 @@ def _reviews_and_follow_up(out: _Lines, doc: Document) -> None:
         if fu.referrals:
             out("| Referred to | Reason | Date |\n|---|---|---|")
             for ref in fu.referrals:
-                out("| {} | {} | {} |", ref.to, ref.reason or "", ref.date.isoformat() if ref.date else "")
+                out.row(ref.to, ref.reason or "", ref.date.isoformat() if ref.date else "")
             out()
         _bullets(out, "**Next steps**", fu.next_steps)
         _bullets(out, "**Resources given to the client**", fu.resources)
@@ -258,7 +262,7 @@ def _discharge(out: _Lines, doc: Document) -> None:
     if d["referrals"]:
         out("| Referred to | Reason | Date |\n|---|---|---|")
         for r in d["referrals"]:
-            out("| {} | {} | {} |", r["to"], r["reason"], r["date"])
+            out.row(r["to"], r["reason"], r["date"])
         out()
 
 
