@@ -215,6 +215,15 @@ def test_date_options_take_yyyy_mm_dd_only(tplan, tmp_path, value):
 # ---- 12. one output check for new, render and schema ---------------------------------------------
 
 
+def test_a_command_taking_one_plan_refuses_a_folder_in_one_line(tplan, tmp_path):
+    (tmp_path / "plan.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    result = tplan("export", str(tmp_path), "--fhir")
+    assert result.returncode == 2
+    assert result.stderr == f"tplan: error: {tmp_path} is a folder; export takes one plan file\n"
+    missing = tplan("export", str(tmp_path / "nope.yaml"), "--fhir")
+    assert missing.returncode == 2 and missing.stderr == f"tplan: error: {tmp_path / 'nope.yaml'}: no such file\n"
+
+
 def test_output_checks_refuse_folders_even_with_force_and_never_replace_the_plan(tplan, tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text(TEXT)

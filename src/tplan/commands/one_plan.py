@@ -14,12 +14,14 @@ from tplan.reading import HasMaxFileBytes, read_plan_text
 
 
 def read_one_plan(path: str, limits: HasMaxFileBytes, command: str) -> str:
-    """The plan's text, or a TplanError naming the file (and line:col for a decoding problem)."""
-    if Path(path).is_dir():
-        raise TplanError(f"{path} is a folder; {command} takes one plan file")
+    """The plan's text, or a TplanError naming the file (and line:col for a decoding problem). A
+    folder is refused by the reader too (not a regular file); only then is it looked at again, for
+    this message (a folder's render reads a thousand plans: one look each less)."""
     try:
         return read_plan_text(path, limits)
     except LoadError as exc:
+        if Path(path).is_dir():
+            raise TplanError(f"{path} is a folder; {command} takes one plan file") from None
         if exc.message == "no such file":
             raise TplanError(f"{path}: no such file") from None
         raise TplanError(f"{_where(path, exc)}: {exc.code} {exc.message}") from None
