@@ -53,16 +53,36 @@ def test_status_and_reports_output_reach_a_pipe_and_a_file_whole_through_the_fas
 
     folder = tmp_path / "plans"
     folder.mkdir()
-    for n in range(40):  # enough plans for worker processes
+    for n in range(40):  # enough plans for two worker processes (16 each at least)
         (folder / f"TP-{n:03d}.yaml").write_text(MINIMAL.read_text(encoding="utf-8").replace("id: ", f"id: X{n}-", 1), encoding="utf-8")
-    status = ["status", "--today", "2026-04-01", "--format", "json", str(folder)]
+    status = ["status", "--today", "2026-04-01", "--format", "json", "--jobs", "2", str(folder)]
     piped = subprocess.run([*tplan_command(), *status], capture_output=True, text=True, env=ENV, timeout=120)
     assert piped.returncode == 0 and piped.stdout == run_tplan(*status).stdout
     assert len(json.loads(piped.stdout)["plans"]) == 40
-    report = ["report", "--today", "2026-04-01", "--format", "json", str(folder)]
+    report = ["report", "--today", "2026-04-01", "--format", "json", "--jobs", "2", str(folder)]
     written = subprocess.run([*tplan_command(), *report, "-o", str(tmp_path / "report.json")], capture_output=True, text=True, env=ENV, timeout=120)
     assert written.returncode == 0, written.stderr
     assert (tmp_path / "report.json").read_text(encoding="utf-8") == run_tplan(*report).stdout
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_closed_standard_stream_costs_no_traceback_and_keeps_the_exit_code(tmp_path, closed):
+    """Started with stdout or stderr closed (`>&-`), Python has no stream object (None) there: the
+    fast exit must not fail on flushing it, nor turn a success into exit 1."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    command = " ".join(f"'{part}'" for part in tplan_command())
+    fd = "" if closed == "stdout" else "2"
+    for args, made in (
+        (f"lint --today 2026-04-01 '{plan}'", None),
+        (f"render --today 2026-04-01 '{plan}' -o '{tmp_path}/plan-{closed}.md'", tmp_path / f"plan-{closed}.md"),
+        (f"status --today 2026-04-01 '{tmp_path}'", None),
+    ):
+        result = subprocess.run(f"{command} {args} {fd}>&- ; echo \"exit=$?\"", shell=True, capture_output=True, text=True, env=ENV, timeout=120)
+        assert result.stdout.strip().splitlines()[-1] == "exit=0", (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr and "Error" not in result.stderr, (args, result.stderr)
+        assert made is None or made.read_text(encoding="utf-8").startswith("# Treatment plan ")
 
 
 @pytest.mark.process

@@ -511,6 +511,18 @@ def _startup() -> None:
     gc.freeze()
     gc.set_threshold(*_GC_THRESHOLD)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _closed_streams_to_devnull()
+
+
+def _closed_streams_to_devnull() -> None:
+    """Started with standard output or error closed (`tplan lint plans/ >&-`), Python has None
+    there, and every write to it would fail. What would have gone there is dropped instead, as
+    print() drops it, so the command still runs and its exit code still says what it found."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - kept open for the process
 
 
 # The commands that read plans and write only output: standard output and error, and files that
@@ -530,7 +542,7 @@ def _leave_fast(code: object) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: a stream replaced by None
         return
     import os
 

@@ -50,8 +50,6 @@ class Chart:
     mcid_band: tuple[float, float] | None = None  # (y, height): baseline ± the measure's MCID (issue 17)
 
 
-
-
 def nice_ticks(lo: float, hi: float, max_intervals: int = 6) -> list[float]:
     """Round tick values covering [lo, hi]: the finest step of 1, 2, 2.5 or 5 times a power of ten
     that needs no more than `max_intervals` intervals (0–27 → every 5, 0–100 → every 20)."""

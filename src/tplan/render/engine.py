@@ -53,7 +53,8 @@ def _stylesheet() -> str:
 def prepare(fmt: str) -> None:
     """Load what the format's documents are made with now: a folder's render calls it before
     forking its workers, which then share it instead of each loading its own. HTML and PDF:
-    jinja2, the compiled template and the stylesheet; Markdown: the writer (no jinja2)."""
+    jinja2, the compiled template, the stylesheet and the chart geometry; Markdown: the writer (no
+    jinja2, no charts)."""
     if fmt == "md":
         import tplan.render.plan_md  # noqa: F401
         import tplan.render.view  # noqa: F401
@@ -61,6 +62,7 @@ def prepare(fmt: str) -> None:
         return
     _environment().get_template("plan.html.j2")
     _stylesheet()
+    import tplan.render.chart  # noqa: F401  (the HTML draws charts; Markdown does not load it)
 
 
 def render_document(doc: Document, fmt: str, paper: str | None = None) -> str:
