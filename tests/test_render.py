@@ -152,6 +152,38 @@ def test_status_agrees_with_attainment(tplan, tmp_path):
     assert '<span class="status status-behind">behind</span>' in html
 
 
+def test_attainment_finds_the_same_scores_as_scores_for_on_every_goal_and_objective(tmp_path):
+    """attainment() matches progress entries by its measure's label, case-folded, instead of a
+    second catalogue look-up: the same key as measure_key, on every measure the examples, the
+    templates and a custom, an alias and an unknown measure use."""
+    from tplan.attainment import attainment, measure_key, scores_for
+    from tplan.linter import validate
+    from tplan.loader import LoadError, load_text
+    from tplan.measures import load_catalogue
+    from tplan.targets import measure_info
+
+    catalogue = load_catalogue()
+    from conftest import synthetic_corpus
+
+    files = [*sorted(EXAMPLES.glob("*.yaml")), *sorted((ROOT / "src" / "tplan" / "templates").glob("*.yaml")), *synthetic_corpus(tmp_path, 30)]
+    checked = 0
+    for path in files:
+        try:
+            doc = load_text(path.read_text(encoding="utf-8"))
+        except LoadError:  # a template's catalogue entry, not a plan
+            continue
+        plan, _ = validate(doc.data, doc)
+        if plan is None:
+            continue
+        for goal in plan.goals:
+            for item in [goal, *goal.objectives]:
+                assert attainment(item, plan, catalogue, _dt.date(2026, 12, 1)).scores == scores_for(item, plan, catalogue), path.name
+                checked += 1
+    assert checked > 250
+    for measure in ["PHQ-9", "phq9", " gad-7 ", "Days Practiced", "no such scale"]:
+        assert measure_key(measure, catalogue) == measure_info(measure, catalogue).label.casefold(), measure
+
+
 def test_relative_target_is_shown_normalised(tplan, tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text(MINIMAL.read_text().replace('target: "<= 9"', 'target: "-50%"'))

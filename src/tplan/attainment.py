@@ -87,10 +87,15 @@ def scores_for(item: Goal | Objective, plan: Plan, catalogue: Catalogue, scored:
     key = measure_key(item.measure, catalogue)
     if key is None:
         return ()
+    return _scores_on(key, item, scored if scored is not None else scored_progress(plan, catalogue))
+
+
+def _scores_on(key: str, item: Goal | Objective, scored: Scored) -> tuple[Score, ...]:
+    """scores_for, with the item's measure key worked out already."""
     ids = {item.id, *(o.id for o in item.objectives)} if is_goal(item) else {item.id}
     out = [
         Score(entry.date, score)
-        for entry_key, score, entry in (scored if scored is not None else scored_progress(plan, catalogue))
+        for entry_key, score, entry in scored
         if entry_key == key and (not entry.goals or not ids.isdisjoint(entry.goals))
     ]
     return tuple(sorted(out, key=_by_date))
@@ -122,7 +127,9 @@ def attainment(item: Goal | Objective, plan: Plan, catalogue: Catalogue, today: 
     info = measure_info(item.measure, catalogue)
     direction = info.direction if info else None
     target = absolute_target(item.target, item.baseline, direction) if item.target is not None else None
-    scores = scores_for(item, plan, catalogue, scored)
+    # The measure's key is its label case-folded (catalogue id, custom name or the name written), as
+    # measure_key works it out: no second look-up in the catalogue.
+    scores = _scores_on(info.label.casefold(), item, scored if scored is not None else scored_progress(plan, catalogue)) if info else ()
     latest = scores[-1] if scores else None
     status = _status(item, plan.created, target, latest, direction, today)
     return Attainment(status, trend(scores, item.baseline, direction), info, target, scores)
