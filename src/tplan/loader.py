@@ -457,6 +457,16 @@ def load_text(text: str, *, spots: bool = True) -> LoadedDoc:
     return _load_composed(text, positions)
 
 
+def is_yaml_mapping(text: str) -> bool:
+    """Whether load_text reads the text (a YAML mapping within the limits) without a LoadError:
+    for a caller that only needs to know, e.g. whether a quick fix leaves the plan readable."""
+    try:
+        load_text(text)
+    except LoadError:
+        return False
+    return True
+
+
 def _event_builder(text: str, spots: bool = True) -> EventBuilder:
     return EventBuilder(text, _convert, _IMPLICIT_KINDS, PLACEHOLDER, CHARS_PER_VALUE, MAX_ALIAS_VALUES, spots=spots)
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from tplan.loader import LoadError, load_text
+from tplan.loader import LoadError, is_yaml_mapping, load_text
 from tplan.lsp.convert import SOURCE
 from tplan.lsp.positions import UTF16, from_client, split_lines, units
 from tplan.lsp.schemapaths import allowed_values
@@ -37,7 +37,7 @@ def code_actions(
         if d.source != SOURCE or not isinstance(d.code, str):
             continue
         fix = _quick_fix(lines, d, encoding)
-        if fix is not None and _loads(_apply(text, lines, [fix[1]], encoding)):
+        if fix is not None and is_yaml_mapping(_apply(text, lines, [fix[1]], encoding)):
             out.append(_action(fix[0], uri, [fix[1]], d, preferred=True))
         if d.code in ALWAYS_REPORTED:
             continue  # E0xx cannot be silenced: the plan must be fixed
@@ -45,7 +45,7 @@ def code_actions(
             if _same_plan(text, _apply(text, lines, [edit], encoding)):
                 out.append(_action(title, uri, [edit], d))
     updated = _add_updated(lines, span, encoding, "\r\n" if "\r\n" in text else "\n")
-    if updated is not None and _loads(_apply(text, lines, [updated[1]], encoding)):
+    if updated is not None and is_yaml_mapping(_apply(text, lines, [updated[1]], encoding)):
         out.append(_action(updated[0], uri, [updated[1]], None))
     return out
 
@@ -170,14 +170,6 @@ def _line_offsets(text: str) -> list[int]:
     for m in re.finditer(r"\r\n|\r|\n", text):
         offsets.append(m.end())
     return offsets
-
-
-def _loads(text: str) -> bool:
-    try:
-        load_text(text)
-    except LoadError:
-        return False
-    return True
 
 
 def _same_plan(old: str, new: str) -> bool:
