@@ -12,7 +12,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from tplan.measures import Catalogue
-from tplan.schema.values import is_custom_measure, is_goal
+from tplan.schema.values import is_goal
 from tplan.targets import AbsoluteTarget, MeasureInfo, absolute_target, measure_info
 
 if TYPE_CHECKING:  # the lint path's fast route validates without building the models (issue 19)
@@ -61,12 +61,13 @@ class Attainment(NamedTuple):
 def measure_key(measure: str | CustomMeasure | None, catalogue: Catalogue) -> str | None:
     """What progress entries and goals are matched by: the catalogue id (aliases resolved) or the
     custom measure's name, case-folded. `tplan progress add` uses it to find a score's goals."""
-    if measure is None:
-        return None
-    if is_custom_measure(measure):
-        return measure.name.casefold()
-    inst = catalogue.get(measure)
-    return inst.id.casefold() if inst else measure.casefold()
+    info = measure_info(measure, catalogue)
+    return _key(info) if info else None
+
+
+def _key(info: MeasureInfo) -> str:
+    """A measure's key from its facts: the label (catalogue id, custom name or the name written), case-folded."""
+    return info.label.casefold()
 
 
 # A plan's progress entries that have a score: (measure key, score, entry) each (scored_progress).
@@ -127,9 +128,7 @@ def attainment(item: Goal | Objective, plan: Plan, catalogue: Catalogue, today: 
     info = measure_info(item.measure, catalogue)
     direction = info.direction if info else None
     target = absolute_target(item.target, item.baseline, direction) if item.target is not None else None
-    # The measure's key is its label case-folded (catalogue id, custom name or the name written), as
-    # measure_key works it out: no second look-up in the catalogue.
-    scores = _scores_on(info.label.casefold(), item, scored if scored is not None else scored_progress(plan, catalogue)) if info else ()
+    scores = _scores_on(_key(info), item, scored if scored is not None else scored_progress(plan, catalogue)) if info else ()  # one look-up
     latest = scores[-1] if scores else None
     status = _status(item, plan.created, target, latest, direction, today)
     return Attainment(status, trend(scores, item.baseline, direction), info, target, scores)
